@@ -1,0 +1,62 @@
+namespace Okr.Core;
+
+/// <summary>
+/// The stable codes carried by <see cref="OkrViolation.Code"/>. A code never changes meaning
+/// once released; new codes may be added.
+/// </summary>
+public static class OkrErrorCodes
+{
+    /// <summary>A required value is missing (null, empty or default).</summary>
+    public const string Required = "okr.required";
+
+    /// <summary>A text is longer than allowed.</summary>
+    public const string TooLong = "okr.text.too_long";
+
+    /// <summary>A text contains control characters (other than line breaks and tabs where allowed).</summary>
+    public const string ControlCharacters = "okr.text.control_characters";
+
+    /// <summary>A number is NaN or infinite.</summary>
+    public const string NotFinite = "okr.number.not_finite";
+
+    /// <summary>A number lies outside its allowed range.</summary>
+    public const string OutOfRange = "okr.number.out_of_range";
+
+    /// <summary>A key result's baseline equals its target, so progress cannot be defined.</summary>
+    public const string BaselineEqualsTarget = "okr.measure.baseline_equals_target";
+
+    /// <summary>A measure's levels point the wrong way (for example an Increase whose target is below its baseline).</summary>
+    public const string WrongDirection = "okr.measure.wrong_direction";
+
+    /// <summary>A measure's levels are not in the required order (for example low above high).</summary>
+    public const string LevelsOutOfOrder = "okr.measure.levels_out_of_order";
+
+    /// <summary>A key result's measure type changed after its first check-in.</summary>
+    public const string MeasureFrozen = "okr.measure.frozen";
+
+    /// <summary>A state change that the state machine does not allow.</summary>
+    public const string IllegalTransition = "okr.state.illegal_transition";
+
+    /// <summary>An edit of an item whose state makes it read-only (closed or cancelled).</summary>
+    public const string ReadOnlyState = "okr.state.read_only";
+
+    /// <summary>An objective is activated (or edited while active) with too few or too many key results.</summary>
+    public const string KeyResultCount = "okr.objective.key_result_count";
+
+    /// <summary>Two items in one collection share an identifier.</summary>
+    public const string DuplicateId = "okr.id.duplicate";
+
+    /// <summary>A write touches a period that is closed or archived.</summary>
+    public const string PeriodClosed = "okr.period.closed";
+
+    /// <summary>An objective or check-in refers to a different period or key result than the one given.</summary>
+    public const string Mismatch = "okr.reference.mismatch";
+
+    /// <summary>A check-in targets a key result whose progress comes from aligned objectives.</summary>
+    public const string NotMeasured = "okr.key_result.not_measured";
+
+    /// <summary>A check-in value that the key result's measure cannot take (for example 2 for a milestone).</summary>
+    public const string InvalidValue = "okr.check_in.invalid_value";
+
+    /// <summary>An objective aligns to itself, or names the same parent twice.</summary>
+    public const string InvalidAlignment = "okr.alignment.invalid";
+}

@@ -1,0 +1,81 @@
+namespace Okr.Core;
+
+/// <summary>
+/// Collects violations so that one call reports all of them together. Internal helper of the
+/// constructors and rules; throws <see cref="OkrValidationException"/> once at the end.
+/// </summary>
+internal sealed class ViolationList
+{
+    private List<OkrViolation>? _items;
+
+    public bool IsEmpty => _items is null;
+
+    public void Add(string code, string member, string message) =>
+        (_items ??= []).Add(new OkrViolation(code, member, message));
+
+    public void Add(OkrViolation violation) => (_items ??= []).Add(violation);
+
+    public void AddRange(IEnumerable<OkrViolation> violations, string prefix)
+    {
+        foreach (var v in violations)
+        {
+            Add(v with { Member = string.IsNullOrEmpty(v.Member) ? prefix : $"{prefix}.{v.Member}" });
+        }
+    }
+
+    public void ThrowIfAny()
+    {
+        if (_items is not null)
+        {
+            throw new OkrValidationException(_items);
+        }
+    }
+
+    /// <summary>Checks a required, single-line text: not blank, at most <paramref name="maxLength"/> characters, no control characters.</summary>
+    public string Text(string? value, string member, int maxLength, bool allowBlank = false, bool multiLine = false)
+    {
+        if (value is null || (!allowBlank && string.IsNullOrWhiteSpace(value)))
+        {
+            Add(OkrErrorCodes.Required, member, $"{member} is required and must not be blank.");
+            return value ?? string.Empty;
+        }
+
+        if (value.Length > maxLength)
+        {
+            Add(OkrErrorCodes.TooLong, member, $"{member} has {value.Length} characters; at most {maxLength} are allowed.");
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) && !(multiLine && (c is '\n' or '\r' or '\t')))
+            {
+                Add(OkrErrorCodes.ControlCharacters, member, $"{member} contains the control character U+{(int)c:X4}.");
+                break;
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>Checks a finite double within [min, max].</summary>
+    public void Finite(double value, string member, double min, double max)
+    {
+        if (!double.IsFinite(value))
+        {
+            Add(OkrErrorCodes.NotFinite, member, $"{member} must be a finite number, not {value}.");
+        }
+        else if (value < min || value > max)
+        {
+            Add(OkrErrorCodes.OutOfRange, member, $"{member} must lie between {min} and {max}; it is {value}.");
+        }
+    }
+
+    public void NotDefault<T>(T value, string member)
+        where T : struct, IEquatable<T>
+    {
+        if (value.Equals(default))
+        {
+            Add(OkrErrorCodes.Required, member, $"{member} is required; the default (empty) value was given.");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using NodaTime;
+
+namespace Okr.Core;
+
+/// <summary>The life cycle of an <see cref="OkrPeriod"/>.</summary>
+public enum PeriodState
+{
+    /// <summary>Objectives are being drafted.</summary>
+    Planning = 0,
+
+    /// <summary>The period is under way: check-ins are recorded.</summary>
+    Active = 1,
+
+    /// <summary>The period is over and graded; read-only unless explicitly reopened with a reason.</summary>
+    Closed = 2,
+
+    /// <summary>Kept for the record only; read-only for good.</summary>
+    Archived = 3,
+}
+
+/// <summary>
+/// A period: a span of whole days (a quarter, a year or a custom range) in which objectives are pursued.
+/// </summary>
+/// <remarks>
+/// <see cref="Dates"/> is inclusive at both ends, in the ISO calendar, and has no time zone: the
+/// organisation's <see cref="DateTimeZone"/> decides when a day begins. The state moves
+/// Planning → Active → Closed → Archived; <see cref="Reopen"/> takes a Closed period back to
+/// Active and records why.
+/// <para>Named <c>OkrPeriod</c> rather than <c>Period</c> so that it never clashes with
+/// <see cref="NodaTime.Period"/> in files that import both namespaces.</para>
+/// </remarks>
+public sealed record OkrPeriod
+{
+    /// <summary>The longest name accepted.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Creates a period with any range of dates. See also the quarter and year factories.</summary>
+    /// <param name="id">A non-empty identifier.</param>
+    /// <param name="name">Not blank, at most <see cref="MaxNameLength"/> characters.</param>
+    /// <param name="dates">The inclusive range of dates, in the ISO calendar.</param>
+    /// <param name="state">The state; Planning for a new period.</param>
+    /// <param name="reopenReason">Why the period was last reopened, if it was.</param>
+    /// <exception cref="OkrValidationException">An argument is invalid; all problems are reported.</exception>
+    public OkrPeriod(PeriodId id, string name, DateInterval dates, PeriodState state = PeriodState.Planning, string? reopenReason = null)
+    {
+        var violations = new ViolationList();
+        violations.NotDefault(id, nameof(Id));
+        violations.Text(name, nameof(Name), MaxNameLength);
+        if (dates is null)
+        {
+            violations.Add(OkrErrorCodes.Required, nameof(Dates), "Dates are required.");
+        }
+        else if (dates.Start.Calendar != CalendarSystem.Iso)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(Dates), $"Dates must be in the ISO calendar, not {dates.Start.Calendar.Id}.");
+        }
+
+        if (!Enum.IsDefined(state))
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(State), $"State {(int)state} is not defined.");
+        }
+
+        if (reopenReason is not null)
+        {
+            violations.Text(reopenReason, nameof(ReopenReason), 1000, multiLine: true);
+        }
+
+        violations.ThrowIfAny();
+        Id = id;
+        Name = name;
+        Dates = dates!;
+        State = state;
+        ReopenReason = reopenReason;
+    }
+
+    /// <summary>The identifier.</summary>
+    public PeriodId Id { get; }
+
+    /// <summary>The display name, for example <c>2026-Q3</c> or <c>FY2027</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The inclusive range of dates.</summary>
+    public DateInterval Dates { get; }
+
+    /// <summary>The state in the life cycle.</summary>
+    public PeriodState State { get; }
+
+    /// <summary>Why the period was last reopened; null when it never was.</summary>
+    public string? ReopenReason { get; }
+
+    /// <summary>Whether objectives and check-ins in this period may be written (Planning or Active).</summary>
+    public bool IsWritable => State is PeriodState.Planning or PeriodState.Active;
+
+    /// <summary>A calendar quarter: Q1 is January–March.</summary>
+    /// <param name="id">A non-empty identifier.</param>
+    /// <param name="year">The year, 1–9998.</param>
+    /// <param name="quarter">The quarter, 1–4.</param>
+    /// <returns>A period in the Planning state named like <c>2026-Q1</c>.</returns>
+    /// <exception cref="OkrValidationException">The year or quarter is out of range.</exception>
+    public static OkrPeriod CalendarQuarter(PeriodId id, int year, int quarter) =>
+        Quarter(id, year, quarter, fiscalYearStartMonth: 1, $"{year}-Q{quarter}");
+
+    /// <summary>A calendar year, January to December.</summary>
+    /// <param name="id">A non-empty identifier.</param>
+    /// <param name="year">The year, 1–9998.</param>
+    /// <returns>A period in the Planning state named like <c>2026</c>.</returns>
+    /// <exception cref="OkrValidationException">The year is out of range.</exception>
+    public static OkrPeriod CalendarYear(PeriodId id, int year) =>
+        Year(id, year, fiscalYearStartMonth: 1, year.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// A fiscal year that starts on the first day of <paramref name="fiscalYearStartMonth"/>. Fiscal year
+    /// <em>N</em> is the one that ends in calendar year <em>N</em>: with an April start, FY2027 runs from
+    /// 1 April 2026 to 31 March 2027. With a January start it is the calendar year.
+    /// </summary>
+    /// <param name="id">A non-empty identifier.</param>
+    /// <param name="fiscalYear">The fiscal year, 2–9998.</param>
+    /// <param name="fiscalYearStartMonth">The month the fiscal year starts in, 1–12.</param>
+    /// <returns>A period in the Planning state named like <c>FY2027</c>.</returns>
+    /// <exception cref="OkrValidationException">An argument is out of range.</exception>
+    public static OkrPeriod FiscalYear(PeriodId id, int fiscalYear, int fiscalYearStartMonth) =>
+        Year(id, fiscalYear, fiscalYearStartMonth, $"FY{fiscalYear}");
+
+    /// <summary>A quarter of a fiscal year (see <see cref="FiscalYear"/> for how fiscal years are named).</summary>
+    /// <param name="id">A non-empty identifier.</param>
+    /// <param name="fiscalYear">The fiscal year, 2–9998.</param>
+    /// <param name="quarter">The fiscal quarter, 1–4; Q1 starts in <paramref name="fiscalYearStartMonth"/>.</param>
+    /// <param name="fiscalYearStartMonth">The month the fiscal year starts in, 1–12.</param>
+    /// <returns>A period in the Planning state named like <c>FY2027-Q1</c>.</returns>
+    /// <exception cref="OkrValidationException">An argument is out of range.</exception>
+    public static OkrPeriod FiscalQuarter(PeriodId id, int fiscalYear, int quarter, int fiscalYearStartMonth) =>
+        Quarter(id, fiscalYear, quarter, fiscalYearStartMonth, $"FY{fiscalYear}-Q{quarter}");
+
+    /// <summary>A custom range of dates, for example a six-week cycle.</summary>
+    /// <param name="id">A non-empty identifier.</param>
+    /// <param name="name">The display name.</param>
+    /// <param name="start">The first day (inclusive).</param>
+    /// <param name="end">The last day (inclusive); not before <paramref name="start"/>.</param>
+    /// <returns>A period in the Planning state.</returns>
+    /// <exception cref="OkrValidationException">An argument is invalid.</exception>
+    public static OkrPeriod Custom(PeriodId id, string name, LocalDate start, LocalDate end)
+    {
+        if (end < start || start.Calendar != end.Calendar)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.LevelsOutOfOrder, nameof(Dates), $"The end ({end:uuuu-MM-dd}) must not lie before the start ({start:uuuu-MM-dd}), in one calendar.")]);
+        }
+
+        return new OkrPeriod(id, name, new DateInterval(start, end));
+    }
+
+    /// <summary>Whether a date lies in the period (both ends inclusive).</summary>
+    /// <param name="date">The date.</param>
+    /// <returns>True when <paramref name="date"/> is between the first and last day.</returns>
+    public bool Contains(LocalDate date) => Dates.Contains(date);
+
+    /// <summary>Moves Planning → Active.</summary>
+    /// <returns>The active period.</returns>
+    /// <exception cref="OkrValidationException">The period is not in Planning.</exception>
+    public OkrPeriod Activate() => Move(PeriodState.Planning, PeriodState.Active, ReopenReason);
+
+    /// <summary>Moves Active → Closed. Objectives and check-ins become read-only.</summary>
+    /// <returns>The closed period.</returns>
+    /// <exception cref="OkrValidationException">The period is not Active.</exception>
+    public OkrPeriod Close() => Move(PeriodState.Active, PeriodState.Closed, ReopenReason);
+
+    /// <summary>Moves Closed → Archived, for good.</summary>
+    /// <returns>The archived period.</returns>
+    /// <exception cref="OkrValidationException">The period is not Closed.</exception>
+    public OkrPeriod Archive() => Move(PeriodState.Closed, PeriodState.Archived, ReopenReason);
+
+    /// <summary>Moves Closed → Active, recording why. Archived periods cannot be reopened.</summary>
+    /// <param name="reason">Why the period is reopened; not blank.</param>
+    /// <returns>The active period.</returns>
+    /// <exception cref="OkrValidationException">The period is not Closed, or the reason is blank.</exception>
+    public OkrPeriod Reopen(string reason)
+    {
+        var violations = new ViolationList();
+        violations.Text(reason, "Reason", 1000, multiLine: true);
+        violations.ThrowIfAny();
+        return Move(PeriodState.Closed, PeriodState.Active, reason);
+    }
+
+    private OkrPeriod Move(PeriodState from, PeriodState to, string? reopenReason)
+    {
+        if (State != from)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(State), $"Period '{Name}' cannot move from {State} to {to}; only {from} → {to} is allowed.")]);
+        }
+
+        return new OkrPeriod(Id, Name, Dates, to, reopenReason);
+    }
+
+    private static OkrPeriod Year(PeriodId id, int year, int fiscalYearStartMonth, string name)
+    {
+        var start = FiscalStart(year, fiscalYearStartMonth, null);
+        return new OkrPeriod(id, name, new DateInterval(start, start.PlusYears(1).PlusDays(-1)));
+    }
+
+    private static OkrPeriod Quarter(PeriodId id, int year, int quarter, int fiscalYearStartMonth, string name)
+    {
+        var start = FiscalStart(year, fiscalYearStartMonth, quarter).PlusMonths(3 * (quarter - 1));
+        return new OkrPeriod(id, name, new DateInterval(start, start.PlusMonths(3).PlusDays(-1)));
+    }
+
+    /// <summary>The first day of (fiscal) year <paramref name="year"/>, after checking every argument at once.</summary>
+    private static LocalDate FiscalStart(int year, int startMonth, int? quarter)
+    {
+        var violations = new ViolationList();
+        var minYear = startMonth == 1 ? 1 : 2;
+        if (year < minYear || year > 9998)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, "Year", $"Year must lie between {minYear} and 9998; it is {year}.");
+        }
+
+        if (startMonth is < 1 or > 12)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, "FiscalYearStartMonth", $"FiscalYearStartMonth must lie between 1 and 12; it is {startMonth}.");
+        }
+
+        if (quarter is < 1 or > 4)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, "Quarter", $"Quarter must lie between 1 and 4; it is {quarter}.");
+        }
+
+        violations.ThrowIfAny();
+        return new LocalDate(startMonth == 1 ? year : year - 1, startMonth, 1);
+    }
+}

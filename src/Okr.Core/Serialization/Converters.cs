@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Okr.Core.Serialization;
+
+/// <summary>Reads and writes an identifier as its 36-character text form.</summary>
+internal sealed class IdentifierConverter<T> : JsonConverter<T>
+    where T : struct, IOkrIdentifier<T>
+{
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String && OkrIdentifier.TryParse<T>(reader.GetString(), out T id))
+        {
+            return id;
+        }
+
+        throw new JsonException($"Expected a {typeof(T).Name}: a non-empty GUID string in the 36-character form.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(OkrIdentifier.Format(value.Value));
+}
+
+/// <summary>Reads and writes a <see cref="MeasureUnit"/> as its text form.</summary>
+internal sealed class MeasureUnitConverter : JsonConverter<MeasureUnit>
+{
+    public override MeasureUnit Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && MeasureUnit.TryParse(reader.GetString(), out var unit)
+            ? unit
+            : throw new JsonException("Expected a unit: \"number\", \"percent\", \"currency:XXX\" or \"custom:label\".");
+
+    public override void Write(Utf8JsonWriter writer, MeasureUnit value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
+}

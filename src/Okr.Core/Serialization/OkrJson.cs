@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime.Serialization.SystemTextJson;
+
+namespace Okr.Core.Serialization;
+
+/// <summary>
+/// Reads and writes <see cref="OkrDocument"/>s in the versioned <c>okr/1</c> JSON format:
+/// camelCase members, identifiers as GUID strings, instants and dates in ISO-8601, decimals
+/// exactly as written, enums by name. Reading is strict: unknown members, unknown enum names,
+/// missing required members and values that break the model's rules all fail with an
+/// <see cref="OkrFormatException"/> that names the JSON path.
+/// </summary>
+/// <remarks>Uses System.Text.Json source generation only, so it is trim- and AOT-safe.</remarks>
+public static class OkrJson
+{
+    private static readonly ConcurrentDictionary<(bool Indented, int MaxDepth), OkrJsonContext> Contexts = new();
+
+    /// <summary>Writes a document as a JSON string.</summary>
+    /// <param name="document">The document.</param>
+    /// <param name="options">Layout; <see cref="OkrJsonOptions.Default"/> when null.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(OkrDocument document, OkrJsonOptions? options = null) =>
+        Encoding.UTF8.GetString(SerializeToUtf8Bytes(document, options));
+
+    /// <summary>Writes a document as UTF-8 JSON bytes.</summary>
+    /// <param name="document">The document.</param>
+    /// <param name="options">Layout; <see cref="OkrJsonOptions.Default"/> when null.</param>
+    /// <returns>The UTF-8 bytes.</returns>
+    public static byte[] SerializeToUtf8Bytes(OkrDocument document, OkrJsonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return JsonSerializer.SerializeToUtf8Bytes(OkrJsonMapper.ToDto(document), Context(options).DocumentDto);
+    }
+
+    /// <summary>Writes a document as UTF-8 JSON to a stream.</summary>
+    /// <param name="document">The document.</param>
+    /// <param name="utf8Json">The stream to write to; left open.</param>
+    /// <param name="options">Layout; <see cref="OkrJsonOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the document is written.</returns>
+    public static Task SerializeAsync(OkrDocument document, Stream utf8Json, OkrJsonOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return JsonSerializer.SerializeAsync(utf8Json, OkrJsonMapper.ToDto(document), Context(options).DocumentDto, cancellationToken);
+    }
+
+    /// <summary>Reads a document from a JSON string with the default limits.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The document, every part validated.</returns>
+    /// <exception cref="OkrFormatException">The input is malformed, of an unknown version, over the limits, or breaks the model's rules.</exception>
+    public static OkrDocument Deserialize(string json) => Deserialize(json, null);
+
+    /// <summary>Reads a document from UTF-8 JSON bytes with the default limits.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes.</param>
+    /// <returns>The document, every part validated.</returns>
+    /// <exception cref="OkrFormatException">The input is malformed, of an unknown version, over the limits, or breaks the model's rules.</exception>
+    public static OkrDocument Deserialize(ReadOnlySpan<byte> utf8Json) => Deserialize(utf8Json, null);
+
+    /// <summary>Reads a document from a JSON string.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="options">Limits; <see cref="OkrJsonOptions.Default"/> when null.</param>
+    /// <returns>The document, every part validated.</returns>
+    /// <exception cref="OkrFormatException">The input is malformed, of an unknown version, over the limits, or breaks the model's rules.</exception>
+    public static OkrDocument Deserialize(string json, OkrJsonOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var limit = (options ?? OkrJsonOptions.Default).MaxDocumentBytes;
+        if (json.Length > limit || Encoding.UTF8.GetByteCount(json) > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        return Deserialize(Encoding.UTF8.GetBytes(json), options);
+    }
+
+    /// <summary>Reads a document from a stream of UTF-8 JSON, reading at most the configured number of bytes.</summary>
+    /// <param name="utf8Json">The stream; left open.</param>
+    /// <param name="options">Limits; <see cref="OkrJsonOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The document, every part validated.</returns>
+    /// <exception cref="OkrFormatException">The input is malformed, of an unknown version, over the limits, or breaks the model's rules.</exception>
+    public static async Task<OkrDocument> DeserializeAsync(Stream utf8Json, OkrJsonOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        options ??= OkrJsonOptions.Default;
+        options.Validate();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await utf8Json.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > options.MaxDocumentBytes)
+            {
+                throw TooLarge(options.MaxDocumentBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Deserialize(new ReadOnlySpan<byte>(buffer.GetBuffer(), 0, (int)buffer.Length), options);
+    }
+
+    /// <summary>Reads a document from UTF-8 JSON bytes.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes.</param>
+    /// <param name="options">Limits; <see cref="OkrJsonOptions.Default"/> when null.</param>
+    /// <returns>The document, every part validated.</returns>
+    /// <exception cref="OkrFormatException">The input is malformed, of an unknown version, over the limits, or breaks the model's rules.</exception>
+    public static OkrDocument Deserialize(ReadOnlySpan<byte> utf8Json, OkrJsonOptions? options)
+    {
+        options ??= OkrJsonOptions.Default;
+        options.Validate();
+        if (utf8Json.Length > options.MaxDocumentBytes)
+        {
+            throw TooLarge(options.MaxDocumentBytes);
+        }
+
+        CheckFormat(utf8Json, options.MaxDepth);
+        DocumentDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize(utf8Json, Context(options).DocumentDto);
+        }
+        catch (JsonException ex)
+        {
+            throw new OkrFormatException(FirstSentence(ex.Message), ex.Path ?? "$", ex);
+        }
+
+        return OkrJsonMapper.FromDto(dto ?? throw new OkrFormatException("The document is null.", "$"));
+    }
+
+    private static OkrJsonContext Context(OkrJsonOptions? options)
+    {
+        options ??= OkrJsonOptions.Default;
+        return Contexts.GetOrAdd((options.Indented, options.MaxDepth), static key =>
+        {
+            var json = new JsonSerializerOptions(OkrJsonContext.Default.Options)
+            {
+                WriteIndented = key.Indented,
+                MaxDepth = key.MaxDepth,
+            };
+            json.Converters.Add(NodaConverters.InstantConverter);
+            json.Converters.Add(NodaConverters.LocalDateConverter);
+            json.Converters.Add(new IdentifierConverter<TenantId>());
+            json.Converters.Add(new IdentifierConverter<PeriodId>());
+            json.Converters.Add(new IdentifierConverter<ObjectiveId>());
+            json.Converters.Add(new IdentifierConverter<KeyResultId>());
+            json.Converters.Add(new IdentifierConverter<CheckInId>());
+            json.Converters.Add(new MeasureUnitConverter());
+            json.Converters.Add(new JsonStringEnumConverter<OwnerKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<ObjectiveKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<ObjectiveState>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<Visibility>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<AlignmentKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<PeriodState>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<ProgressSource>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<MeasureKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            return new OkrJsonContext(json);
+        });
+    }
+
+    /// <summary>Finds the top-level <c>format</c> member before anything else is read, so an unknown version is named as such.</summary>
+    private static void CheckFormat(ReadOnlySpan<byte> utf8Json, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new OkrFormatException("An OKR document must be a JSON object.", "$");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isFormat = reader.ValueTextEquals("format"u8);
+                reader.Read();
+                if (!isFormat)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var format = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (format == OkrDocument.CurrentFormat)
+                {
+                    return;
+                }
+
+                throw new OkrFormatException(
+                    format is null
+                        ? "The format member must be a string such as \"okr/1\"."
+                        : $"Unsupported format '{format}': this version of Okr.Core reads '{OkrDocument.CurrentFormat}' only.",
+                    "$.format");
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new OkrFormatException($"Malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {FirstSentence(ex.Message)}", "$", ex);
+        }
+
+        throw new OkrFormatException($"The format member is missing; expected \"format\": \"{OkrDocument.CurrentFormat}\".", "$.format");
+    }
+
+    private static OkrFormatException TooLarge(long limit) =>
+        new($"The document is larger than the limit of {limit} bytes (OkrJsonOptions.MaxDocumentBytes).", "$");
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

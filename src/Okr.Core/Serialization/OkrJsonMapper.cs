@@ -1,0 +1,282 @@
+using NodaTime;
+
+namespace Okr.Core.Serialization;
+
+/// <summary>Maps between the domain and the okr/1 wire shapes. Reading collects every violation with its JSON path.</summary>
+internal static class OkrJsonMapper
+{
+    public static DocumentDto ToDto(OkrDocument document) => new()
+    {
+        Format = OkrDocument.CurrentFormat,
+        Tenant = document.TenantId,
+        ExportedAt = document.ExportedAt,
+        Periods = [.. document.Periods.Select(ToDto)],
+        Objectives = [.. document.Objectives.Select(ToDto)],
+        CheckIns = [.. document.CheckIns.Select(ToDto)],
+    };
+
+    public static OkrDocument FromDto(DocumentDto dto)
+    {
+        var reader = new Reader();
+        var periods = Reader.Many(dto.Periods, "$.periods", reader.Period);
+        var objectives = Reader.Many(dto.Objectives, "$.objectives", reader.Objective);
+        var checkIns = Reader.Many(dto.CheckIns, "$.checkIns", reader.CheckIn);
+        reader.ThrowIfAny();
+        return new OkrDocument(dto.Tenant, periods, objectives, checkIns, dto.ExportedAt);
+    }
+
+    private static PeriodDto ToDto(OkrPeriod p) => new()
+    {
+        Id = p.Id,
+        Name = p.Name,
+        Start = p.Dates.Start,
+        End = p.Dates.End,
+        State = p.State,
+        ReopenReason = p.ReopenReason,
+    };
+
+    private static OwnerDto ToDto(OwnerRef o) => new() { Kind = o.Kind, Id = o.ExternalId };
+
+    private static ObjectiveDto ToDto(Objective o) => new()
+    {
+        Id = o.Id,
+        PeriodId = o.PeriodId,
+        Title = o.Title,
+        Description = o.Description,
+        Owner = ToDto(o.Owner),
+        Kind = o.Kind,
+        State = o.State,
+        Visibility = o.Visibility,
+        KeyResults = [.. o.KeyResults.Select(ToDto)],
+        Alignments = [.. o.Alignments.Select(a => new AlignmentDto { Objective = a.ParentObjectiveId, KeyResult = a.ParentKeyResultId, Weight = a.Weight, Kind = a.Kind })],
+        Version = o.Version,
+        CreatedAt = o.CreatedAt,
+        UpdatedAt = o.UpdatedAt,
+        Grade = o.Grade is { } g
+            ? new GradeDto { Computed = g.Computed, Value = g.Value, OverriddenBy = g.OverriddenBy is { } by ? ToDto(by) : null, OverrideReason = g.OverrideReason }
+            : null,
+    };
+
+    private static KeyResultDto ToDto(KeyResult k) => new()
+    {
+        Id = k.Id,
+        Title = k.Title,
+        Measure = ToDto(k.Measure),
+        Weight = k.Weight,
+        Owner = k.Owner is { } owner ? ToDto(owner) : null,
+        ProgressSource = k.ProgressSource,
+        Cancelled = k.IsCancelled,
+    };
+
+    private static MeasureDto ToDto(Measure m)
+    {
+        var unit = m.Unit == MeasureUnit.Number ? (MeasureUnit?)null : m.Unit;
+        return m switch
+        {
+            IncreaseMeasure i => new() { Type = m.Kind, Unit = unit, Baseline = i.Baseline, Target = i.Target, Stretch = i.Stretch },
+            DecreaseMeasure d => new() { Type = m.Kind, Unit = unit, Baseline = d.Baseline, Target = d.Target, Stretch = d.Stretch },
+            StayAboveMeasure a => new() { Type = m.Kind, Unit = unit, Threshold = a.Threshold },
+            StayBelowMeasure b => new() { Type = m.Kind, Unit = unit, Threshold = b.Threshold },
+            WithinRangeMeasure r => new() { Type = m.Kind, Unit = unit, Low = r.Low, High = r.High },
+            StagedMeasure s => new() { Type = m.Kind, Unit = unit, Baseline = s.Baseline, Commit = s.Commit, Target = s.Target, Stretch = s.Stretch },
+            _ => new() { Type = m.Kind, Unit = unit },
+        };
+    }
+
+    private static CheckInDto ToDto(CheckIn c) => new()
+    {
+        Id = c.Id,
+        KeyResult = c.KeyResultId,
+        Value = c.Value,
+        Author = ToDto(c.Author),
+        EffectiveAt = c.EffectiveAt,
+        RecordedAt = c.RecordedAt,
+        Confidence = c.Confidence?.Value,
+        Note = c.Note,
+        Corrects = c.Corrects,
+    };
+
+    /// <summary>Builds domain objects, turning each construction failure into violations at JSON paths.</summary>
+    private sealed class Reader
+    {
+        private readonly ViolationList _violations = new();
+        private string? _firstPath;
+
+        public void ThrowIfAny()
+        {
+            if (!_violations.IsEmpty)
+            {
+                var inner = Capture(_violations.ThrowIfAny);
+                throw new OkrFormatException($"The document breaks the model's rules: {inner!.Message}", _firstPath!, inner);
+            }
+        }
+
+        public static List<T> Many<TDto, T>(List<TDto> items, string path, Func<TDto, string, T?> read)
+            where T : class
+        {
+            var result = new List<T>(items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (read(items[i], $"{path}[{i}]") is { } item)
+                {
+                    result.Add(item);
+                }
+            }
+
+            return result;
+        }
+
+        public OkrPeriod? Period(PeriodDto p, string path)
+        {
+            if (p.End < p.Start)
+            {
+                Report(path + ".end", OkrErrorCodes.LevelsOutOfOrder, $"The end ({p.End:uuuu-MM-dd}) lies before the start ({p.Start:uuuu-MM-dd}).");
+                return null;
+            }
+
+            return Build(path, () => new OkrPeriod(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason));
+        }
+
+        public Objective? Objective(ObjectiveDto o, string path)
+        {
+            var owner = Owner(o.Owner, path + ".owner");
+            var keyResults = Many(o.KeyResults, path + ".keyResults", KeyResult);
+            var alignments = Many(o.Alignments, path + ".alignments", (a, p) => Build(p, () => new AlignmentLink(a.Objective, a.KeyResult, a.Weight, a.Kind)));
+            FinalGrade? grade = null;
+            if (o.Grade is { } g)
+            {
+                var by = g.OverriddenBy is { } b ? Owner(b, path + ".grade.overriddenBy") : null;
+                grade = Build(path + ".grade", () => FinalGrade.Create(g.Computed, g.Value, by, g.OverrideReason));
+            }
+
+            if (owner is null || keyResults.Count != o.KeyResults.Count || alignments.Count != o.Alignments.Count || (o.Grade is not null && grade is null))
+            {
+                return null;
+            }
+
+            return Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner.Value, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, grade));
+        }
+
+        public CheckIn? CheckIn(CheckInDto c, string path)
+        {
+            var author = Owner(c.Author, path + ".author");
+            Confidence? confidence = null;
+            if (c.Confidence is { } value)
+            {
+                confidence = BuildValue(path, () => new Confidence(value));
+                if (confidence is null)
+                {
+                    return null;
+                }
+            }
+
+            return author is null ? null : Build(path, () => new CheckIn(c.Id, c.KeyResult, c.Value, author.Value, c.EffectiveAt, c.RecordedAt, confidence, c.Note, c.Corrects));
+        }
+
+        private KeyResult? KeyResult(KeyResultDto k, string path)
+        {
+            var measure = Measure(k.Measure, path + ".measure");
+            var owner = k.Owner is { } o ? Owner(o, path + ".owner") : null;
+
+            // Still build with a stand-in measure when the real one failed, so the key result's own problems are reported too.
+            var keyResult = Build(path, () => new KeyResult(k.Id, k.Title, measure ?? new MilestoneMeasure(), k.Weight, owner, k.ProgressSource, k.Cancelled));
+            return measure is null || (k.Owner is not null && owner is null) ? null : keyResult;
+        }
+
+        private Measure? Measure(MeasureDto m, string path)
+        {
+            var unit = m.Unit ?? MeasureUnit.Number;
+            return m.Type switch
+            {
+                MeasureKind.Increase => Need(m.Baseline, "baseline") && Need(m.Target, "target") ? Build(path, () => new IncreaseMeasure(m.Baseline!.Value, m.Target!.Value, m.Stretch, unit)) : null,
+                MeasureKind.Decrease => Need(m.Baseline, "baseline") && Need(m.Target, "target") ? Build(path, () => new DecreaseMeasure(m.Baseline!.Value, m.Target!.Value, m.Stretch, unit)) : null,
+                MeasureKind.StayAbove => Need(m.Threshold, "threshold") ? Build(path, () => new StayAboveMeasure(m.Threshold!.Value, unit)) : null,
+                MeasureKind.StayBelow => Need(m.Threshold, "threshold") ? Build(path, () => new StayBelowMeasure(m.Threshold!.Value, unit)) : null,
+                MeasureKind.WithinRange => Need(m.Low, "low") && Need(m.High, "high") ? Build(path, () => new WithinRangeMeasure(m.Low!.Value, m.High!.Value, unit)) : null,
+                MeasureKind.Milestone => new MilestoneMeasure(),
+                MeasureKind.Staged => Need(m.Baseline, "baseline") && Need(m.Commit, "commit") && Need(m.Target, "target") && Need(m.Stretch, "stretch")
+                    ? Build(path, () => new StagedMeasure(m.Baseline!.Value, m.Commit!.Value, m.Target!.Value, m.Stretch!.Value, unit))
+                    : null,
+                _ => Report<Measure>(path + ".type", OkrErrorCodes.OutOfRange, $"Unknown measure type {m.Type}."),
+            };
+
+            bool Need(decimal? value, string member)
+            {
+                if (value is null)
+                {
+                    Report<Measure>($"{path}.{member}", OkrErrorCodes.Required, $"A {m.Type} measure needs '{member}'.");
+                }
+
+                return value is not null;
+            }
+        }
+
+        private OwnerRef? Owner(OwnerDto o, string path) => BuildValue(path, () => new OwnerRef(o.Kind, o.Id));
+
+        private T? Build<T>(string path, Func<T> make)
+            where T : class
+        {
+            try
+            {
+                return make();
+            }
+            catch (OkrValidationException ex)
+            {
+                Add(path, ex);
+                return null;
+            }
+        }
+
+        private T? BuildValue<T>(string path, Func<T> make)
+            where T : struct
+        {
+            try
+            {
+                return make();
+            }
+            catch (OkrValidationException ex)
+            {
+                Add(path, ex);
+                return null;
+            }
+        }
+
+        private void Add(string path, OkrValidationException ex)
+        {
+            foreach (var v in ex.Violations)
+            {
+                Report(string.IsNullOrEmpty(v.Member) ? path : $"{path}.{CamelCase(v.Member)}", v.Code, v.Message);
+            }
+        }
+
+        private T? Report<T>(string path, string code, string message)
+            where T : class
+        {
+            Report(path, code, message);
+            return null;
+        }
+
+        private void Report(string path, string code, string message)
+        {
+            _firstPath ??= path;
+            _violations.Add(code, path, message);
+        }
+
+        private static OkrValidationException? Capture(Action action)
+        {
+            try
+            {
+                action();
+                return null;
+            }
+            catch (OkrValidationException ex)
+            {
+                return ex;
+            }
+        }
+
+        /// <summary>Turns a domain member path such as <c>KeyResults[2].Title</c> into the JSON one, <c>keyResults[2].title</c>.</summary>
+        private static string CamelCase(string member) =>
+            string.Join('.', member.Split('.').Select(s => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..]));
+    }
+}
