@@ -173,22 +173,30 @@ public static class OkrJson
                 throw new OkrFormatException("An OKR document must be a JSON object.", "$");
             }
 
+            // One pass over the whole input: it finds the format member wherever it stands and
+            // enforces the depth limit before any converter sees a value.
+            string? format = null;
+            var seen = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isFormat = reader.ValueTextEquals("format"u8);
                 reader.Read();
-                if (!isFormat)
+                if (isFormat)
                 {
-                    reader.Skip();
-                    continue;
+                    seen = true;
+                    format = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
 
-                var format = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                if (format == OkrDocument.CurrentFormat)
-                {
-                    return;
-                }
+                reader.Skip();
+            }
 
+            if (!seen)
+            {
+                throw new OkrFormatException($"The format member is missing; expected \"format\": \"{OkrDocument.CurrentFormat}\".", "$.format");
+            }
+
+            if (format != OkrDocument.CurrentFormat)
+            {
                 throw new OkrFormatException(
                     format is null
                         ? "The format member must be a string such as \"okr/1\"."
@@ -200,8 +208,6 @@ public static class OkrJson
         {
             throw new OkrFormatException($"Malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {FirstSentence(ex.Message)}", "$", ex);
         }
-
-        throw new OkrFormatException($"The format member is missing; expected \"format\": \"{OkrDocument.CurrentFormat}\".", "$.format");
     }
 
     private static OkrFormatException TooLarge(long limit) =>

@@ -99,6 +99,9 @@ internal static class OkrJsonMapper
     /// <summary>Builds domain objects, turning each construction failure into violations at JSON paths.</summary>
     private sealed class Reader
     {
+        /// <summary>Takes the place of an owner that failed to read, so the rest of its object is still checked.</summary>
+        private static readonly OwnerRef StandIn = OwnerRef.Person("?");
+
         private readonly ViolationList _violations = new();
         private string? _firstPath;
 
@@ -149,28 +152,18 @@ internal static class OkrJsonMapper
                 grade = Build(path + ".grade", () => FinalGrade.Create(g.Computed, g.Value, by, g.OverrideReason));
             }
 
-            if (owner is null || keyResults.Count != o.KeyResults.Count || alignments.Count != o.Alignments.Count || (o.Grade is not null && grade is null))
-            {
-                return null;
-            }
-
-            return Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner.Value, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, grade));
+            // Build even when a part failed (with stand-ins), so the objective's own problems are reported too.
+            var objective = Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner ?? StandIn, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade is null ? null : grade ?? FinalGrade.FromComputed(0)));
+            var partsValid = owner is not null && keyResults.Count == o.KeyResults.Count && alignments.Count == o.Alignments.Count && (o.Grade is null || grade is not null);
+            return partsValid ? objective : null;
         }
 
         public CheckIn? CheckIn(CheckInDto c, string path)
         {
             var author = Owner(c.Author, path + ".author");
-            Confidence? confidence = null;
-            if (c.Confidence is { } value)
-            {
-                confidence = BuildValue(path, () => new Confidence(value));
-                if (confidence is null)
-                {
-                    return null;
-                }
-            }
-
-            return author is null ? null : Build(path, () => new CheckIn(c.Id, c.KeyResult, c.Value, author.Value, c.EffectiveAt, c.RecordedAt, confidence, c.Note, c.Corrects));
+            var confidence = c.Confidence is { } value ? BuildValue(path + ".confidence", () => new Confidence(value)) : null;
+            var checkIn = Build(path, () => new CheckIn(c.Id, c.KeyResult, c.Value, author ?? StandIn, c.EffectiveAt, c.RecordedAt, confidence, c.Note, c.Corrects));
+            return author is null || (c.Confidence is not null && confidence is null) ? null : checkIn;
         }
 
         private KeyResult? KeyResult(KeyResultDto k, string path)
