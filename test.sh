@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and prints one line: "N passed, N failed" (", N skipped" when any).
+# Exits non-zero when anything fails, when a test assembly does not report, or when the build fails.
+#
+# What it starts: when the PostgreSQL provider's tests exist, a throwaway PostgreSQL cluster on
+# 127.0.0.1 from the machine's binaries (installed with apt-get when missing and run as root),
+# handed to the tests in OKR_TEST_POSTGRES and stopped at the end, on failure too.
+# Also runs the samples, each counted as one test.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log_dir=$(mktemp -d "${TMPDIR:-/tmp}/okr-test.XXXXXX")
+pg_data=""
+cleanup() {
+  if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
+    pg_as "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$pg_data" ] && rm -rf "$pg_data"
+  rm -rf "$log_dir"
+}
+trap cleanup EXIT
+
+pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$pg_bin" ] && [ "$(id -u)" = 0 ]; then
+    echo "Installing PostgreSQL (apt-get install postgresql)..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >"$log_dir/apt.log" 2>&1 \
+      || { cat "$log_dir/apt.log" >&2; echo "Could not install PostgreSQL." >&2; exit 1; }
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  fi
+  [ -n "$pg_bin" ] || { echo "PostgreSQL binaries not found and cannot be installed (not root)." >&2; exit 1; }
+  pg_data=$(mktemp -d "${TMPDIR:-/tmp}/okr-pg.XXXXXX")
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
+  local port=$(( 20000 + RANDOM % 20000 ))
+  pg_as "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust >"$log_dir/initdb.log" 2>&1 \
+    || { cat "$log_dir/initdb.log" >&2; exit 1; }
+  pg_as "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_data -c max_connections=200 -c fsync=off" start >/dev/null \
+    || { cat "$pg_data/server.log" >&2; exit 1; }
+  export OKR_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
+}
+
+if [ -d tests/Okr.Storage.PostgreSql.Tests ]; then
+  start_postgres
+fi
+
+passed=0; failed=0; skipped=0; broken=0
+
+dotnet build Okr.Core.sln -c Release --nologo -v q >"$log_dir/build.log" 2>&1
+if [ $? -ne 0 ]; then
+  grep -E 'error' "$log_dir/build.log" | sort -u | head -20 >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Okr.Core.sln -c Release --no-build --nologo 2>&1 | tee "$log_dir/test.log" >&2
+test_rc=${PIPESTATUS[0]}
+
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+), +Skipped: +([0-9]+).*/\2 \3 \4/p' "$log_dir/test.log")
+
+assemblies=$(find tests -name '*.Tests.csproj' | wc -l)
+reported=$(grep -cE '(Passed|Failed)! +- +Failed:' "$log_dir/test.log" || true)
+if [ "$reported" -ne "$assemblies" ]; then
+  echo "Only $reported of $assemblies test assemblies reported results." >&2
+  broken=1
+fi
+
+# Samples: each must run to exit 0 (they write into a scratch folder).
+for sample in samples/*/; do
+  name=$(basename "$sample")
+  work=$(mktemp -d "$log_dir/$name.XXXX")
+  if (cd "$work" && dotnet run --project "$OLDPWD/$sample" -c Release --no-build >"$work/out.log" 2>&1); then
+    passed=$((passed + 1)); echo "Sample $name: passed" >&2
+  else
+    failed=$((failed + 1)); echo "Sample $name: FAILED" >&2; tail -20 "$work/out.log" >&2
+  fi
+done
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ] && [ "$test_rc" -eq 0 ] && [ "$broken" -eq 0 ]
