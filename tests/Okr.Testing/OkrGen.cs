@@ -42,13 +42,13 @@ public static class OkrGen
     /// <summary>Check-in ids.</summary>
     public static Gen<CheckInId> CheckInId { get; } = NonEmptyGuid.Select(g => new CheckInId(g));
 
-    /// <summary>Decimals of many shapes: integers, fractions with up to 6 places, negatives, large magnitudes.</summary>
+    /// <summary>Decimals of many shapes: integers, fractions with up to 6 places, negatives, magnitudes up to 10^15 (so levels built from them stay within ±10^18).</summary>
     public static Gen<decimal> Amount { get; } = Gen.OneOf(
         Gen.Choose(-1000, 1000).Select(i => (decimal)i),
         from mantissa in Gen.Choose(-100_000_000, 100_000_000)
         from scale in Gen.Choose(0, 6)
         select new decimal(Math.Abs(mantissa), 0, 0, mantissa < 0, (byte)scale),
-        from high in Gen.Choose(-999_999_999, 999_999_999)
+        from high in Gen.Choose(-999_999, 999_999)
         select high * 1_000_000_000m);
 
     /// <summary>A positive decimal span, never zero, of many magnitudes.</summary>
@@ -60,7 +60,7 @@ public static class OkrGen
     /// <summary>A single-line title: words, accents, punctuation and characters JSON must escape.</summary>
     public static Gen<string> Title { get; } =
         from words in Gen.Elements("Grow", "revenue", "Delight", "customers", "Ship", "v2", "Réduire", "churn", "\"quoted\"", "a\\b", "<tag>", "naïve", "日本", "🚀", "50%", "—")
-            .ListOf().Select(l => l.ToList())
+            .ListOf().Select(l => l.Take(12).ToList())
         from first in Gen.Elements("Launch", "Improve", "Cut", "Win")
         select string.Join(' ', words.Prepend(first));
 
