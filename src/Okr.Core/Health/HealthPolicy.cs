@@ -1,0 +1,133 @@
+using NodaTime;
+
+namespace Okr.Core.Health;
+
+/// <summary>Everything a health verdict depends on. Health is a pure function of it.</summary>
+/// <param name="Progress">The progress shown (null for no data).</param>
+/// <param name="LastCheckInAt">When the last check-in was recorded, or null when there is none.</param>
+/// <param name="Confidence">The latest confidence given, if any.</param>
+/// <param name="Period">The period.</param>
+/// <param name="Zone">The organisation's time zone: it decides when the period's days begin.</param>
+/// <param name="Now">The instant of the verdict, from the injected clock.</param>
+/// <param name="Override">A person's override, if any.</param>
+public sealed record HealthContext(double? Progress, Instant? LastCheckInAt, Confidence? Confidence, OkrPeriod Period, DateTimeZone Zone, Instant Now, HealthOverride? Override = null);
+
+/// <summary>A health verdict with what it was based on.</summary>
+/// <param name="Status">The status that stands: the override's when there is one, else <paramref name="Computed"/>.</param>
+/// <param name="Computed">The status computed from the inputs.</param>
+/// <param name="ElapsedShare">The elapsed share of the period, 0..1.</param>
+/// <param name="ExpectedProgress">The progress expected by now, 0..1.</param>
+/// <param name="Progress">The progress judged (null for no data).</param>
+/// <param name="Override">The override, if any.</param>
+public sealed record HealthAssessment(HealthStatus Status, HealthStatus Computed, double ElapsedShare, double ExpectedProgress, double? Progress, HealthOverride? Override);
+
+/// <summary>Judges health. Implementations must be pure functions of the context.</summary>
+public interface IHealthPolicy
+{
+    /// <summary>Judges the health described by the context.</summary>
+    /// <param name="context">The inputs.</param>
+    /// <returns>The verdict.</returns>
+    HealthAssessment Assess(HealthContext context);
+}
+
+/// <summary>Settings of <see cref="PaceHealthPolicy"/>.</summary>
+public sealed record HealthOptions
+{
+    /// <summary>The pace thresholds; <see cref="DifferenceThresholds"/> with 0.2 / 0.4 by default.</summary>
+    public PaceThresholds Thresholds { get; init; } = new DifferenceThresholds();
+
+    /// <summary>The expected progress over the period; even pace by default.</summary>
+    public IExpectedProgressCurve Curve { get; init; } = LinearCurve.Instance;
+
+    /// <summary>How long without a check-in makes a key result stale; 14 days by default.</summary>
+    public Duration StaleAfter { get; init; } = Duration.FromDays(14);
+
+    /// <summary>Confidence below this lowers an on-track verdict to at risk; 0.5 by default (0 turns it off).</summary>
+    public double LowConfidenceBelow { get; init; } = 0.5;
+}
+
+/// <summary>
+/// Health from pace: the expected progress is the curve at the elapsed share of the period (in the
+/// organisation's zone); the thresholds judge progress against it; stale outranks every pace
+/// verdict; low confidence lowers on track to at risk; a person's override stands over all.
+/// </summary>
+public sealed class PaceHealthPolicy : IHealthPolicy
+{
+    /// <summary>Creates the policy.</summary>
+    /// <param name="options">The settings; defaults when null.</param>
+    /// <exception cref="OkrValidationException">A setting is invalid.</exception>
+    public PaceHealthPolicy(HealthOptions? options = null)
+    {
+        Options = options ?? new HealthOptions();
+        var violations = new ViolationList();
+        if (Options.Thresholds is null || Options.Curve is null)
+        {
+            violations.Add(OkrErrorCodes.Required, Options.Thresholds is null ? nameof(HealthOptions.Thresholds) : nameof(HealthOptions.Curve), "Thresholds and Curve are required.");
+        }
+
+        if (Options.StaleAfter <= Duration.Zero)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(HealthOptions.StaleAfter), $"StaleAfter must be positive; it is {Options.StaleAfter}.");
+        }
+
+        violations.Finite(Options.LowConfidenceBelow, nameof(HealthOptions.LowConfidenceBelow), 0, 1);
+        violations.ThrowIfAny();
+    }
+
+    /// <summary>The policy with the default settings.</summary>
+    public static PaceHealthPolicy Default { get; } = new();
+
+    /// <summary>The settings.</summary>
+    public HealthOptions Options { get; }
+
+    /// <summary>
+    /// The elapsed share of a period at an instant: (now − first instant) / (end instant − first instant),
+    /// where the first instant is the start of the first day and the end instant the start of the day
+    /// after the last, both in <paramref name="zone"/>; clamped to 0..1.
+    /// </summary>
+    /// <param name="period">The period.</param>
+    /// <param name="zone">The organisation's time zone.</param>
+    /// <param name="now">The instant.</param>
+    /// <returns>The share, 0..1.</returns>
+    public static double ElapsedShare(OkrPeriod period, DateTimeZone zone, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(zone);
+        var (start, end) = Bounds(period, zone);
+        return Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
+    }
+
+    /// <inheritdoc/>
+    public HealthAssessment Assess(HealthContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var elapsed = ElapsedShare(context.Period, context.Zone, context.Now);
+        var expected = Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1);
+        var computed = Compute(context, expected);
+        return new HealthAssessment(context.Override?.Status ?? computed, computed, elapsed, expected, context.Progress, context.Override);
+    }
+
+    private HealthStatus Compute(HealthContext context, double expected)
+    {
+        var (start, end) = Bounds(context.Period, context.Zone);
+        var judgedAt = context.Now < end ? context.Now : end;
+        var quietSince = context.LastCheckInAt ?? start;
+        if (judgedAt - quietSince >= Options.StaleAfter)
+        {
+            return HealthStatus.Stale;
+        }
+
+        if (context.Progress is not { } progress)
+        {
+            return HealthStatus.NoData;
+        }
+
+        var pace = Options.Thresholds.Judge(progress, expected);
+        return pace == HealthStatus.OnTrack && context.Confidence is { } c && c.Value < Options.LowConfidenceBelow
+            ? HealthStatus.AtRisk
+            : pace;
+    }
+
+    private static (Instant Start, Instant End) Bounds(OkrPeriod period, DateTimeZone zone) =>
+        (period.Dates.Start.AtStartOfDayInZone(zone).ToInstant(), period.Dates.End.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
+}

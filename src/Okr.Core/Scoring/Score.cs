@@ -1,0 +1,88 @@
+namespace Okr.Core.Scoring;
+
+/// <summary>The colour band of a grade, as in Google-style OKR grading.</summary>
+public enum GradeBand
+{
+    /// <summary>0.0–0.3: little progress.</summary>
+    Red = 0,
+
+    /// <summary>0.4–0.6: progress, short of the target.</summary>
+    Yellow = 1,
+
+    /// <summary>0.7–1.0: delivered.</summary>
+    Green = 2,
+}
+
+/// <summary>
+/// The score of a key result for one value: the raw ratio, the progress shown, and the band.
+/// </summary>
+/// <remarks>
+/// <see cref="Raw"/> is unclamped: negative when the value moved the wrong way, above 1 when it
+/// went past the target. <see cref="Progress"/> is what people see: the raw ratio clamped by the
+/// policy (to 0..1, or 0..cap when overachievement is shown). <see cref="Band"/> always comes from
+/// <see cref="GradeBands.Of"/>, so every policy and every screen agree on the zones.
+/// </remarks>
+public readonly record struct Score
+{
+    /// <summary>Creates a score.</summary>
+    /// <param name="raw">The unclamped ratio; finite.</param>
+    /// <param name="progress">The progress shown; finite and ≥ 0.</param>
+    /// <exception cref="OkrValidationException">A value is NaN, infinite or (for progress) negative.</exception>
+    public Score(double raw, double progress)
+    {
+        var violations = new ViolationList();
+        violations.Finite(raw, nameof(Raw), double.MinValue, double.MaxValue);
+        violations.Finite(progress, nameof(Progress), 0, double.MaxValue);
+        violations.ThrowIfAny();
+        Raw = raw;
+        Progress = progress;
+    }
+
+    /// <summary>The unclamped ratio: 0 at the baseline, 1 at the target.</summary>
+    public double Raw { get; }
+
+    /// <summary>The progress shown, ≥ 0 (at most 1 unless the policy shows overachievement).</summary>
+    public double Progress { get; }
+
+    /// <summary>The colour band of <see cref="Progress"/>.</summary>
+    public GradeBand Band => GradeBands.Of(Progress);
+
+    /// <summary>A score whose progress is the raw ratio clamped to 0..<paramref name="cap"/>.</summary>
+    /// <param name="raw">The unclamped ratio; finite.</param>
+    /// <param name="cap">The highest progress shown; finite and ≥ 1 (1 means no overachievement).</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="OkrValidationException">The raw ratio is not finite, or the cap is below 1.</exception>
+    public static Score FromRaw(double raw, double cap = 1.0)
+    {
+        var violations = new ViolationList();
+        violations.Finite(raw, nameof(Raw), double.MinValue, double.MaxValue);
+        violations.Finite(cap, "Cap", 1, double.MaxValue);
+        violations.ThrowIfAny();
+        return new Score(raw, Math.Clamp(raw, 0, cap));
+    }
+}
+
+/// <summary>The one definition of the grade bands, used by every policy and report.</summary>
+public static class GradeBands
+{
+    /// <summary>
+    /// The band of a progress or grade: rounded to tenths (halves away from zero), 0.0–0.3 is red,
+    /// 0.4–0.6 yellow, 0.7 and above green.
+    /// </summary>
+    /// <param name="progress">A progress or grade, normally 0..1.</param>
+    /// <returns>The band; NaN counts as red.</returns>
+    public static GradeBand Of(double progress)
+    {
+        var tenths = RoundToTenths(progress);
+        return !(tenths >= 0.4) ? GradeBand.Red : tenths < 0.7 ? GradeBand.Yellow : GradeBand.Green;
+    }
+
+    /// <summary>Rounds to tenths, halves away from zero: 0.65 → 0.7, 0.349 → 0.3.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The value rounded to one decimal place.</returns>
+    public static double RoundToTenths(double value) =>
+        // Through decimal where possible, so 0.35 (stored as 0.34999…) still rounds as people expect.
+        double.IsFinite(value) && Math.Abs(value) < 1e15
+            ? (double)Math.Round((decimal)value, 1, MidpointRounding.AwayFromZero)
+            : value;
+}
