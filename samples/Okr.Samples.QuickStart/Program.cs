@@ -4,7 +4,9 @@ using System.Globalization;
 using NodaTime;
 using NodaTime.Testing;
 using Okr.Core;
+using Okr.Core.Health;
 using Okr.Core.Rules;
+using Okr.Core.Scoring;
 
 // Time always comes from an IClock. The quarter is replayed, so the clock is simulated.
 var zone = DateTimeZoneProviders.Tzdb["Europe/Berlin"];
@@ -88,26 +90,58 @@ for (var week = 0; week < 4; week++)
 var typo = checkIns.First(c => c.KeyResultId == objectives[0].KeyResults[1].Id && c.Value == 4m);
 checkIns.Add(typo.Correct(CheckInId.New(clock), 5m, author, clock, "Survey export was incomplete"));
 
-var today = clock.GetCurrentInstant().InZone(zone).Date;
-Console.WriteLine($"{quarter.Name}  {quarter.Dates.Start:uuuu-MM-dd} → {quarter.Dates.End:uuuu-MM-dd}   (today {today:uuuu-MM-dd}, {zone.Id})");
+var now = clock.GetCurrentInstant();
+var today = now.InZone(zone).Date;
+var scoring = OkrScoring.Default;
+var health = PaceHealthPolicy.Default;
+decimal? ValueOf(KeyResultId id) => CheckInHistory.AsOf(checkIns.Where(c => c.KeyResultId == id), now)?.Value;
+
+// Children first, so the company objective can see its teams' progress.
+var progress = new Dictionary<ObjectiveId, ObjectiveProgress>();
+foreach (var objective in objectives.OrderByDescending(o => o.Alignments.Count))
+{
+    var children = objectives
+        .SelectMany(child => child.Alignments.Where(a => a.ParentObjectiveId == objective.Id).Select(link => new ChildProgress(child, link, progress[child.Id].Progress)));
+    progress[objective.Id] = scoring.Evaluate(objective, ValueOf, children);
+}
+
+Console.WriteLine($"{quarter.Name}  {quarter.Dates.Start:uuuu-MM-dd} → {quarter.Dates.End:uuuu-MM-dd}   today {today:uuuu-MM-dd} ({zone.Id}), {PaceHealthPolicy.ElapsedShare(quarter, zone, now):P0} of the quarter gone");
 Console.WriteLine();
 foreach (var objective in objectives)
 {
     var parent = objective.Alignments.Count > 0 && objective.Alignments[0] is { } link
-        ? $"  ↑ aligned to '{objectives.Single(o => o.Id == link.ParentObjectiveId).Title}'"
+        ? $"  ↑ '{objectives.Single(o => o.Id == link.ParentObjectiveId).Title}'"
         : string.Empty;
-    Console.WriteLine($"■ {objective.Title}  [{objective.Owner}, {objective.Kind}, {objective.State}]{parent}");
-    foreach (var kr in objective.KeyResults)
+    Console.WriteLine($"■ {objective.Title}  [{objective.Owner}, {objective.Kind}]{parent}");
+    Console.WriteLine($"  {Bar(progress[objective.Id].Progress)}");
+    foreach (var kr in progress[objective.Id].KeyResults)
     {
-        var latest = CheckInHistory.AsOf(checkIns.Where(c => c.KeyResultId == kr.Id), clock.GetCurrentInstant());
-        var value = latest is null ? "no data yet" : Format(latest.Value, kr.Measure.Unit);
-        Console.WriteLine($"    • {kr.Title,-34} {Describe(kr.Measure),-36} now {value}");
+        var history = checkIns.Where(c => c.KeyResultId == kr.KeyResult.Id).ToList();
+        var latest = CheckInHistory.AsOf(history, now);
+        var verdict = health.Assess(new HealthContext(kr.Progress, latest?.RecordedAt, latest?.Confidence, quarter, zone, now));
+        var forecast = Forecaster.Project(kr.KeyResult, history, quarter, zone, scoring.Scoring);
+        var value = latest is null ? "no data yet" : Format(latest.Value, kr.KeyResult.Measure.Unit);
+        var outlook = forecast.IsSufficient ? $"→ {forecast.ProjectedScore!.Value.Progress:P0} by {quarter.Dates.End:MMM d}" : string.Empty;
+        Console.WriteLine($"    • {kr.KeyResult.Title,-32} {Bar(kr.Progress)} {verdict.Status,-8} {value,-16} {outlook}");
+        Console.WriteLine($"      {Describe(kr.KeyResult.Measure)}");
     }
 
     Console.WriteLine();
 }
 
-Console.WriteLine($"{checkIns.Count} check-ins recorded, {checkIns.Count(c => c.IsCorrection)} correction.");
+var periodScore = scoring.PeriodScore(progress.Values);
+Console.WriteLine($"Quarter so far: {periodScore:P0}. {checkIns.Count} check-ins recorded, {checkIns.Count(c => c.IsCorrection)} correction.");
+
+static string Bar(double? progress)
+{
+    if (progress is not { } p)
+    {
+        return "[" + new string('·', 20) + "]   –  ";
+    }
+
+    var filled = (int)Math.Round(Math.Clamp(p, 0, 1) * 20);
+    return $"[{new string('█', filled)}{new string('░', 20 - filled)}] {p,4:P0} {GradeBands.Of(p)}";
+}
 
 static string Describe(Measure measure) => measure switch
 {

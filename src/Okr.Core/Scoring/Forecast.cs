@@ -3,7 +3,7 @@ using NodaTime;
 namespace Okr.Core.Scoring;
 
 /// <summary>Where a key result is heading by the end of its period.</summary>
-/// <param name="IsSufficient">False with fewer than two check-ins in force, or when they all share one effective instant; then nothing is projected.</param>
+/// <param name="IsSufficient">False with fewer than two check-ins in force, when they all share one effective instant, or for a milestone (done or not has no trend); then nothing is projected.</param>
 /// <param name="Points">How many check-ins in force the fit used.</param>
 /// <param name="At">The instant projected to: the end of the period's last day in the organisation's zone.</param>
 /// <param name="SlopePerDay">The fitted change of value per day (null when insufficient).</param>
@@ -33,7 +33,8 @@ public static class Forecaster
         ArgumentNullException.ThrowIfNull(scoring);
         var end = period.Dates.End.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
         var points = CheckInHistory.InForce(checkIns.Where(c => c.KeyResultId == keyResult.Id));
-        if (points.Count < 2 || points[0].EffectiveAt == points[^1].EffectiveAt)
+        // A milestone is done or not: it has no trend to extrapolate.
+        if (points.Count < 2 || points[0].EffectiveAt == points[^1].EffectiveAt || keyResult.Measure is MilestoneMeasure)
         {
             return new Forecast(false, points.Count, end, null, null, null);
         }

@@ -54,6 +54,8 @@ public class ForecastAndAssessmentTests
         var noSpread = Forecaster.Project(Kr, [At(3, 50), At(3, 60)], Quarter, Utc, LinearScoringPolicy.Default);
         Assert.False(noSpread.IsSufficient);
         Assert.Equal(2, noSpread.Points);
+        var milestone = new KeyResult(Kr.Id, "Ship", new MilestoneMeasure());
+        Assert.False(Forecaster.Project(milestone, [At(1, 0), At(2, 0), At(3, 1)], Quarter, Utc, LinearScoringPolicy.Default).IsSufficient);
     }
 
     [Fact]
