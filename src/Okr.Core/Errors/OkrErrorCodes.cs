@@ -57,6 +57,15 @@ public static class OkrErrorCodes
     /// <summary>A check-in value that the key result's measure cannot take (for example 2 for a milestone).</summary>
     public const string InvalidValue = "okr.check_in.invalid_value";
 
+    /// <summary>Alignment links would form a cycle; the message gives its path.</summary>
+    public const string AlignmentCycle = "okr.alignment.cycle";
+
+    /// <summary>An alignment link names a parent objective or key result that does not exist.</summary>
+    public const string AlignmentTargetMissing = "okr.alignment.target_missing";
+
+    /// <summary>A child objective's period does not lie inside its parent's period.</summary>
+    public const string AlignmentPeriod = "okr.alignment.period";
+
     /// <summary>An objective aligns to itself, or names the same parent twice.</summary>
     public const string InvalidAlignment = "okr.alignment.invalid";
 }

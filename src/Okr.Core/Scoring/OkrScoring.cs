@@ -106,15 +106,15 @@ public sealed class OkrScoring
         var fromKeyResults = Rollup.Combine(krItems);
         var direct = counted.Where(c => c.Link.ParentKeyResultId is null).ToList();
         var fromChildren = Combine(direct);
-        var total = Source.KeyResultShare switch
+        var total = (direct.Count, krItems.Count, Source.KeyResultShare) switch
         {
-            1.0 => fromKeyResults,
-            0.0 => fromChildren,
-
-            // A side with nothing on it at all (no key results, no aligned objectives) is not "no data": the other side stands alone.
-            _ when direct.Count == 0 => fromKeyResults,
-            _ when krItems.Count == 0 => fromChildren,
-            var share => Rollup.Combine([new RollupItem(fromKeyResults, share), new RollupItem(fromChildren, 1 - share)]),
+            // A side with nothing on it at all (no key results, nobody aligned to it) is not "no data":
+            // the other side stands alone, whatever the source.
+            (0, _, _) => fromKeyResults,
+            (_, 0, _) => fromChildren,
+            (_, _, 1.0) => fromKeyResults,
+            (_, _, 0.0) => fromChildren,
+            (_, _, var share) => Rollup.Combine([new RollupItem(fromKeyResults, share), new RollupItem(fromChildren, 1 - share)]),
         };
         return new ObjectiveProgress(objective, total, fromKeyResults, fromChildren, krs);
     }

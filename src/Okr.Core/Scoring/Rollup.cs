@@ -42,9 +42,13 @@ public sealed class WeightedMeanRollup(NoDataRule noData = NoDataRule.CountAsZer
     public NoDataRule NoData { get; } = noData;
 
     /// <inheritdoc/>
-    public double? Combine(IReadOnlyList<RollupItem> items)
+    public double? Combine(IReadOnlyList<RollupItem> items) => Combine(RollupSpan.Of(items));
+
+    /// <summary>The same roll-up over a span, without allocation (the alignment graph's hot path).</summary>
+    /// <param name="items">The items.</param>
+    /// <returns>The combined progress, or null when no item counts.</returns>
+    public double? Combine(ReadOnlySpan<RollupItem> items)
     {
-        ArgumentNullException.ThrowIfNull(items);
         var maxWeight = 0.0;
         foreach (var item in items)
         {
@@ -89,9 +93,13 @@ public sealed class WeakestRollup(NoDataRule noData = NoDataRule.CountAsZero) : 
     public NoDataRule NoData { get; } = noData;
 
     /// <inheritdoc/>
-    public double? Combine(IReadOnlyList<RollupItem> items)
+    public double? Combine(IReadOnlyList<RollupItem> items) => Combine(RollupSpan.Of(items));
+
+    /// <summary>The same roll-up over a span, without allocation.</summary>
+    /// <param name="items">The items.</param>
+    /// <returns>The lowest progress that counts, or null when none counts.</returns>
+    public double? Combine(ReadOnlySpan<RollupItem> items)
     {
-        ArgumentNullException.ThrowIfNull(items);
         double? min = null;
         foreach (var item in items)
         {
@@ -106,15 +114,36 @@ public sealed class WeakestRollup(NoDataRule noData = NoDataRule.CountAsZero) : 
     }
 }
 
+/// <summary>Views a list of items as a span without copying when it is an array or a <see cref="List{T}"/>.</summary>
+internal static class RollupSpan
+{
+    public static ReadOnlySpan<RollupItem> Of(IReadOnlyList<RollupItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return items switch
+        {
+            RollupItem[] array => array,
+            List<RollupItem> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+            _ => items.ToArray(),
+        };
+    }
+}
+
 /// <summary>Where an objective's progress comes from.</summary>
 public sealed record RollupSource
 {
     private RollupSource(double keyResultShare) => KeyResultShare = keyResultShare;
 
-    /// <summary>From its own key results only (the default).</summary>
+    /// <summary>
+    /// From its own key results only (the default). Like every source, when one side has nothing on it
+    /// at all (an objective with no key results), the other side (its aligned objectives) stands alone.
+    /// </summary>
     public static RollupSource KeyResults { get; } = new(1.0);
 
-    /// <summary>From the objectives aligned to it (contributing links only).</summary>
+    /// <summary>
+    /// From the objectives aligned to it (contributing links only); an objective nobody aligned to
+    /// (a leaf of the tree) takes its progress from its own key results.
+    /// </summary>
     public static RollupSource AlignedObjectives { get; } = new(0.0);
 
     /// <summary>The share of the key results in a blend; 1 for key results only, 0 for aligned objectives only.</summary>

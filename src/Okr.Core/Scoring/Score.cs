@@ -30,6 +30,14 @@ public readonly record struct Score
     /// <exception cref="OkrValidationException">A value is NaN, infinite or (for progress) negative.</exception>
     public Score(double raw, double progress)
     {
+        if (double.IsFinite(raw) && double.IsFinite(progress) && progress >= 0)
+        {
+            // The hot path of every roll-up: no allocation when the values are fine.
+            Raw = raw;
+            Progress = progress;
+            return;
+        }
+
         var violations = new ViolationList();
         violations.Finite(raw, nameof(Raw), double.MinValue, double.MaxValue);
         violations.Finite(progress, nameof(Progress), 0, double.MaxValue);
@@ -54,6 +62,11 @@ public readonly record struct Score
     /// <exception cref="OkrValidationException">The raw ratio is not finite, or the cap is below 1.</exception>
     public static Score FromRaw(double raw, double cap = 1.0)
     {
+        if (double.IsFinite(raw) && double.IsFinite(cap) && cap >= 1)
+        {
+            return new Score(raw, Math.Clamp(raw, 0, cap));
+        }
+
         var violations = new ViolationList();
         violations.Finite(raw, nameof(Raw), double.MinValue, double.MaxValue);
         violations.Finite(cap, "Cap", 1, double.MaxValue);

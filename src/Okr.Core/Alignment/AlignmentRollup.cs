@@ -1,0 +1,74 @@
+using Okr.Core.Scoring;
+
+namespace Okr.Core.Alignment;
+
+/// <summary>
+/// The progress of every key result and objective of an <see cref="AlignmentGraph"/>, as computed by
+/// <see cref="AlignmentGraph.Rollup(OkrScoring, ReadOnlySpan{decimal?})"/>. Immutable:
+/// <see cref="Update"/> returns a new roll-up and leaves this one unchanged.
+/// </summary>
+public sealed class AlignmentRollup
+{
+    private readonly double[] _objectives;
+    private readonly double[] _keyResults;
+    private readonly AlignmentGraph.Overlay _overlay;
+
+    internal AlignmentRollup(AlignmentGraph graph, OkrScoring scoring, double[] objectives, double[] keyResults, AlignmentGraph.Overlay? overlay = null)
+    {
+        Graph = graph;
+        Scoring = scoring;
+        _objectives = objectives;
+        _keyResults = keyResults;
+        _overlay = overlay ?? AlignmentGraph.Overlay.Empty;
+    }
+
+    /// <summary>The graph this roll-up belongs to.</summary>
+    public AlignmentGraph Graph { get; }
+
+    /// <summary>The policies it was computed with.</summary>
+    public OkrScoring Scoring { get; }
+
+    /// <summary>How many objectives and key results were changed by updates since the full roll-up.</summary>
+    public int UpdatedCount => _overlay.Objectives.Count + _overlay.KeyResults.Count;
+
+    /// <summary>An objective's progress, or null for no data.</summary>
+    /// <param name="id">The objective.</param>
+    /// <returns>The progress.</returns>
+    /// <exception cref="OkrNotFoundException">The graph has no such objective.</exception>
+    public double? Progress(ObjectiveId id)
+    {
+        var i = Graph.NodeOf(id);
+        var p = _overlay.Objective(i) ?? _objectives[i];
+        return double.IsNaN(p) ? null : p;
+    }
+
+    /// <summary>A key result's progress (from its score, or from the objectives aligned to it), or null for no data.</summary>
+    /// <param name="id">The key result.</param>
+    /// <returns>The progress.</returns>
+    /// <exception cref="OkrNotFoundException">The graph has no such key result.</exception>
+    public double? Progress(KeyResultId id)
+    {
+        var k = Graph.KeyResultNode(id, out _);
+        var p = _overlay.KeyResult(k) ?? _keyResults[k];
+        return double.IsNaN(p) ? null : p;
+    }
+
+    /// <summary>
+    /// Returns the roll-up after one key result's value changed (a check-in, or a correction),
+    /// recomputing only that key result's objective and its ancestors, and stopping early where a
+    /// progress does not change. Allocates in proportion to the objectives recomputed, not to the graph.
+    /// </summary>
+    /// <param name="keyResult">The key result whose value changed.</param>
+    /// <param name="value">Its new value in force, or null for no data.</param>
+    /// <returns>The new roll-up; this one is unchanged.</returns>
+    /// <exception cref="OkrNotFoundException">The graph has no such key result.</exception>
+    public AlignmentRollup Update(KeyResultId keyResult, decimal? value)
+    {
+        var graph = Graph;
+        var k = graph.KeyResultNode(keyResult, out var owner);
+        var work = new AlignmentGraph.Overlay(_overlay.Objectives, _overlay.KeyResults);
+        work.SetKeyResult(k, AlignmentGraph.Measured(Scoring, graph.KeyResults[k], value));
+        graph.Propagate(owner, Scoring, _objectives, _keyResults, work);
+        return new AlignmentRollup(graph, Scoring, _objectives, _keyResults, work.Commit());
+    }
+}
