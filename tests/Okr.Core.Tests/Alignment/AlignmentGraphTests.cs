@@ -37,7 +37,7 @@ public class AlignmentGraphTests
         Assert.Equal(4, g.EdgeCount);
         Assert.Equal([o.Product.Id, o.Sales.Id], g.Parents(o.Mobile.Id));
         Assert.Equal(new[] { o.Product.Id, o.Sales.Id }.Order(), g.Children(o.Company.Id).Order());
-        Assert.Equal([o.Company.Id, o.Ops.Id], g.Roots().Order());
+        Assert.Equal(new[] { o.Company.Id, o.Ops.Id }.Order(), g.Roots().Order());
         Assert.Equal([o.Ops.Id], g.Unaligned());
     }
 
