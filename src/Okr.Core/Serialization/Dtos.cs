@@ -165,6 +165,7 @@ internal sealed class CheckInDto
     RespectNullableAnnotations = true,
     WriteIndented = true)]
 [JsonSerializable(typeof(DocumentDto))]
+[JsonSerializable(typeof(ObjectiveDto))]
 internal sealed partial class OkrJsonContext : JsonSerializerContext
 {
 }

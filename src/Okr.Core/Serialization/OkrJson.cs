@@ -132,6 +132,40 @@ public static class OkrJson
         return OkrJsonMapper.FromDto(dto ?? throw new OkrFormatException("The document is null.", "$"));
     }
 
+    /// <summary>
+    /// Writes one objective (with its key results, alignments and grade) as compact JSON in the
+    /// <c>okr/1</c> shape of an element of <c>objectives</c>. For stores that keep an aggregate as a document.
+    /// </summary>
+    /// <param name="objective">The objective.</param>
+    /// <returns>The JSON text.</returns>
+    public static string SerializeObjective(Objective objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return JsonSerializer.Serialize(OkrJsonMapper.ToDto(objective), Context(Compact).ObjectiveDto);
+    }
+
+    /// <summary>Reads one objective written by <see cref="SerializeObjective"/>, validating every part.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The objective.</returns>
+    /// <exception cref="OkrFormatException">The text is malformed or breaks the model's rules.</exception>
+    public static Objective DeserializeObjective(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ObjectiveDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize(json, Context(Compact).ObjectiveDto);
+        }
+        catch (JsonException ex)
+        {
+            throw new OkrFormatException(FirstSentence(ex.Message), ex.Path ?? "$", ex);
+        }
+
+        return OkrJsonMapper.FromDto(dto ?? throw new OkrFormatException("The objective is null.", "$"));
+    }
+
+    private static readonly OkrJsonOptions Compact = new() { Indented = false };
+
     private static OkrJsonContext Context(OkrJsonOptions? options)
     {
         options ??= OkrJsonOptions.Default;

@@ -25,6 +25,14 @@ internal static class OkrJsonMapper
         return new OkrDocument(dto.Tenant, periods, objectives, checkIns, dto.ExportedAt);
     }
 
+    public static Objective FromDto(ObjectiveDto dto)
+    {
+        var reader = new Reader();
+        var objective = reader.Objective(dto, "$");
+        reader.ThrowIfAny();
+        return objective!;
+    }
+
     private static PeriodDto ToDto(OkrPeriod p) => new()
     {
         Id = p.Id,
@@ -37,7 +45,7 @@ internal static class OkrJsonMapper
 
     private static OwnerDto ToDto(OwnerRef o) => new() { Kind = o.Kind, Id = o.ExternalId };
 
-    private static ObjectiveDto ToDto(Objective o) => new()
+    public static ObjectiveDto ToDto(Objective o) => new()
     {
         Id = o.Id,
         PeriodId = o.PeriodId,

@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Running;
+using Okr.Benchmarks;
+
+// `--graph-memory N` prints the retained size of an AlignmentGraph of N objectives; anything else goes to BenchmarkDotNet.
+if (args is ["--graph-memory", var n])
+{
+    GraphMemory.Report(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(EnterpriseData).Assembly).Run(args);

@@ -1,0 +1,124 @@
+using NodaTime;
+using Okr.Core.Rules;
+
+namespace Okr.Core.Service;
+
+/// <summary>The check-in part of <see cref="OkrService"/>.</summary>
+public sealed class OkrCheckIns
+{
+    private readonly OkrService _service;
+
+    internal OkrCheckIns(OkrService service) => _service = service;
+
+    /// <summary>
+    /// Records a value of a key result, now (or as of <paramref name="effectiveAt"/>). Pass your own
+    /// <paramref name="id"/> to make retries safe: the same id is appended once.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="author">Who records it.</param>
+    /// <param name="effectiveAt">When the value was true; now when null.</param>
+    /// <param name="confidence">The author's confidence, if given.</param>
+    /// <param name="note">A note.</param>
+    /// <param name="id">The check-in's id; a new one when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The check-in.</returns>
+    /// <exception cref="OkrNotFoundException">No objective holds the key result.</exception>
+    /// <exception cref="OkrValidationException">A rule fails (closed period, inactive objective, value the measure cannot take, ...); nothing was written.</exception>
+    public async ValueTask<CheckIn> RecordAsync(
+        TenantId tenant,
+        KeyResultId keyResult,
+        decimal value,
+        OwnerRef author,
+        Instant? effectiveAt = null,
+        Confidence? confidence = null,
+        string note = "",
+        CheckInId? id = null,
+        CancellationToken cancellationToken = default)
+    {
+        var checkIn = CheckIn.Record(id ?? CheckInId.New(_service.Clock), keyResult, value, author, _service.Clock, effectiveAt, confidence, note);
+        await RecordManyAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false);
+        return checkIn;
+    }
+
+    /// <summary>
+    /// Corrects a check-in: a new check-in that replaces it in every view from now on, while the
+    /// original stays in the history.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="original">The check-in to correct.</param>
+    /// <param name="value">The corrected value.</param>
+    /// <param name="author">Who corrects it.</param>
+    /// <param name="note">Why.</param>
+    /// <param name="id">The correction's id; a new one when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The correction.</returns>
+    /// <exception cref="OkrNotFoundException">The original does not exist.</exception>
+    public async ValueTask<CheckIn> CorrectAsync(TenantId tenant, CheckInId original, decimal value, OwnerRef author, string note = "", CheckInId? id = null, CancellationToken cancellationToken = default)
+    {
+        var stored = await _service.Store.GetCheckInAsync(tenant, original, cancellationToken).ConfigureAwait(false)
+            ?? throw new OkrNotFoundException($"Check-in {original} does not exist.");
+        var correction = stored.Correct(id ?? CheckInId.New(_service.Clock), value, author, _service.Clock, note);
+        await RecordManyAsync(tenant, [correction], cancellationToken).ConfigureAwait(false);
+        return correction;
+    }
+
+    /// <summary>Appends several check-ins (and corrections) atomically after checking each against the rules.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="checkIns">The check-ins.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were new (retried ones are skipped).</returns>
+    /// <exception cref="OkrValidationException">Any check-in breaks a rule (all violations listed, members prefixed with the index); nothing was written.</exception>
+    /// <exception cref="OkrNotFoundException">A key result or corrected check-in does not exist; nothing was written.</exception>
+    public async ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIns);
+        var objectives = new Dictionary<KeyResultId, Objective>();
+        var periods = new Dictionary<PeriodId, OkrPeriod>();
+        var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
+        var violations = new ViolationList();
+        for (var i = 0; i < checkIns.Count; i++)
+        {
+            var c = checkIns[i] ?? throw new ArgumentException("Check-ins must not be null.", nameof(checkIns));
+            if (!objectives.TryGetValue(c.KeyResultId, out var objective))
+            {
+                objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, c.KeyResultId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
+                objectives[c.KeyResultId] = objective;
+            }
+
+            if (!periods.TryGetValue(objective.PeriodId, out var period))
+            {
+                periods[objective.PeriodId] = period = await _service.RequirePeriodAsync(tenant, objective.PeriodId, cancellationToken).ConfigureAwait(false);
+            }
+
+            CheckIn? corrected = null;
+            if (c.Corrects is { } target)
+            {
+                corrected = inBatch.GetValueOrDefault(target) ?? await _service.Store.GetCheckInAsync(tenant, target, cancellationToken).ConfigureAwait(false);
+            }
+
+            violations.AddRange(_service.Options.Rules.Check(new CheckInChange(c, objective, period, corrected)), $"[{i}]");
+        }
+
+        violations.ThrowIfAny();
+        return await _service.Store.AppendCheckInsAsync(tenant, checkIns, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The whole history of a key result, corrections and corrected check-ins included.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The check-ins, by effective instant.</returns>
+    public async ValueTask<IReadOnlyList<CheckIn>> HistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
+    {
+        var list = new List<CheckIn>();
+        await foreach (var c in _service.Store.GetHistoryAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(c);
+        }
+
+        return list;
+    }
+}

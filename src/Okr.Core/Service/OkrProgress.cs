@@ -1,0 +1,125 @@
+using NodaTime;
+using Okr.Core.Alignment;
+using Okr.Core.Health;
+using Okr.Core.Scoring;
+using Okr.Core.Storage;
+
+namespace Okr.Core.Service;
+
+/// <summary>A key result's standing: its progress, latest check-in, health and (for a single objective) forecast.</summary>
+/// <param name="Progress">Its score and progress.</param>
+/// <param name="Latest">The check-in in force now, if any.</param>
+/// <param name="Health">Its health now.</param>
+/// <param name="Forecast">Where it is heading by the end of the period; only filled by <see cref="OkrProgress.GetObjectiveStatusAsync"/>.</param>
+public sealed record KeyResultStatus(KeyResultProgress Progress, CheckIn? Latest, HealthAssessment Health, Forecast? Forecast);
+
+/// <summary>An objective's standing.</summary>
+/// <param name="Progress">Its progress and how it was made up.</param>
+/// <param name="Health">Its health: its progress against the pace, stale when none of its key results had a check-in for too long, the lowest confidence given.</param>
+/// <param name="KeyResults">Each key result's standing.</param>
+public sealed record ObjectiveStatus(ObjectiveProgress Progress, HealthAssessment Health, IReadOnlyList<KeyResultStatus> KeyResults);
+
+/// <summary>A period at a glance.</summary>
+/// <param name="Period">The period.</param>
+/// <param name="At">The instant the summary describes.</param>
+/// <param name="Score">The period's score so far (its top-level objectives), or null with no data.</param>
+/// <param name="Objectives">Every objective's standing, in the order of the alignment tree (parents before children).</param>
+/// <param name="Coverage">How many of each owner's objectives are aligned to a parent.</param>
+public sealed record PeriodSummary(OkrPeriod Period, Instant At, double? Score, IReadOnlyList<ObjectiveStatus> Objectives, IReadOnlyList<AlignmentCoverage> Coverage)
+{
+    /// <summary>Key results that are at risk or off track.</summary>
+    public IEnumerable<KeyResultStatus> AtRisk => Objectives.SelectMany(o => o.KeyResults).Where(k => k.Health.Status is HealthStatus.AtRisk or HealthStatus.OffTrack);
+
+    /// <summary>Key results with no check-in for too long.</summary>
+    public IEnumerable<KeyResultStatus> Stale => Objectives.SelectMany(o => o.KeyResults).Where(k => k.Health.Status == HealthStatus.Stale);
+}
+
+/// <summary>The progress part of <see cref="OkrService"/>: read-only views computed from the store.</summary>
+public sealed class OkrProgress
+{
+    private readonly OkrService _service;
+
+    internal OkrProgress(OkrService service) => _service = service;
+
+    /// <summary>
+    /// Summarises a period now: the alignment graph of its objectives rolled up with the configured
+    /// policies from the values in force (one read for all key results), health of every objective
+    /// and key result, the period score and alignment coverage.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
+    public async ValueTask<PeriodSummary> SummarizeAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    {
+        var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var now = _service.Clock.GetCurrentInstant();
+        var objectives = new List<Objective>();
+        await foreach (var o in _service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            objectives.Add(o);
+        }
+
+        var krIds = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
+        var latest = await _service.Store.GetValuesAsOfAsync(tenant, krIds, now, null, cancellationToken).ConfigureAwait(false);
+        var graph = AlignmentGraph.Build(objectives);
+        var rollup = graph.Rollup(_service.Options.Scoring, latest.ToDictionary(kv => kv.Key, kv => kv.Value.Value));
+        var children = objectives
+            .SelectMany(child => child.Alignments.Select(link => (child, link)))
+            .Where(x => graph.Contains(x.link.ParentObjectiveId))
+            .ToLookup(x => x.link.ParentObjectiveId, x => new ChildProgress(x.child, x.link, rollup.Progress(x.child.Id)));
+
+        var statuses = new List<ObjectiveStatus>(objectives.Count);
+        foreach (var o in objectives.OrderBy(o => graph.Ancestors(o.Id).Count).ThenBy(o => o.Id))
+        {
+            var progress = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children[o.Id]);
+            statuses.Add(Status(progress, p, now, latest, forecasts: null));
+        }
+
+        return new PeriodSummary(p, now, _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]), statuses, graph.CoverageByOwner());
+    }
+
+    /// <summary>One objective now, with a forecast for each key result.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="objective">The objective.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Its standing.</returns>
+    /// <exception cref="OkrNotFoundException">The objective does not exist.</exception>
+    public async ValueTask<ObjectiveStatus> GetObjectiveStatusAsync(TenantId tenant, ObjectiveId objective, CancellationToken cancellationToken = default)
+    {
+        var o = await _service.RequireObjectiveAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
+        var summary = await SummarizeAsync(tenant, o.PeriodId, cancellationToken).ConfigureAwait(false);
+        var status = summary.Objectives.Single(s => s.Progress.Objective.Id == objective);
+        var forecasts = new Dictionary<KeyResultId, Forecast>();
+        foreach (var kr in o.KeyResults)
+        {
+            var history = new List<CheckIn>();
+            await foreach (var c in _service.Store.GetHistoryAsync(tenant, kr.Id, cancellationToken).ConfigureAwait(false))
+            {
+                history.Add(c);
+            }
+
+            forecasts[kr.Id] = Forecaster.Project(kr, history, summary.Period, _service.Options.TimeZone, _service.Options.Scoring.Scoring);
+        }
+
+        return status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = forecasts[k.Progress.KeyResult.Id] })] };
+    }
+
+    private ObjectiveStatus Status(ObjectiveProgress progress, OkrPeriod period, Instant now, IReadOnlyDictionary<KeyResultId, CheckIn> latest, IReadOnlyDictionary<KeyResultId, Forecast>? forecasts)
+    {
+        var health = _service.Options.Health;
+        var zone = _service.Options.TimeZone;
+        var krs = progress.KeyResults.Select(k =>
+        {
+            var last = latest.GetValueOrDefault(k.KeyResult.Id);
+            var h = health.Assess(new HealthContext(k.Progress, last?.RecordedAt, last?.Confidence, period, zone, now));
+            return new KeyResultStatus(k, last, h, forecasts?.GetValueOrDefault(k.KeyResult.Id));
+        }).ToList();
+        var counted = krs.Where(k => !k.Progress.KeyResult.IsCancelled).ToList();
+        var lastCheckIn = counted.Select(k => k.Latest?.RecordedAt).Where(i => i is not null).DefaultIfEmpty(null).Max();
+        var lowest = counted.Select(k => k.Latest?.Confidence).Where(c => c is not null).DefaultIfEmpty(null).Min();
+        var objectiveHealth = health.Assess(new HealthContext(progress.Progress, lastCheckIn, lowest, period, zone, now));
+        return new ObjectiveStatus(progress, objectiveHealth, krs);
+    }
+}

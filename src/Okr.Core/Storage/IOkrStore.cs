@@ -1,0 +1,187 @@
+using NodaTime;
+using Okr.Core.Serialization;
+
+namespace Okr.Core.Storage;
+
+/// <summary>
+/// Where OKRs are kept. Every call names its tenant and never reads, writes or counts another
+/// tenant's data. Implementations: the in-memory default, SQLite and PostgreSQL providers, or your
+/// own (prove it with the conformance kit in Okr.Storage.Specification).
+/// </summary>
+/// <remarks>
+/// <para>Writes are atomic: a failed call writes nothing. Failures are typed:
+/// <see cref="OkrConcurrencyException"/> for a stale version, <see cref="OkrNotFoundException"/> for a
+/// missing item, <see cref="OkrValidationException"/> for data the store cannot accept (a key result id
+/// already used by another objective, a check-in id reused for different content, an instant outside
+/// the store's range), and <see cref="OperationCanceledException"/> when the token is cancelled.</para>
+/// <para>Instants keep full nanosecond precision; decimal values keep their exact value and scale.</para>
+/// </remarks>
+public interface IOkrStore
+{
+    /// <summary>Inserts or replaces a period.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the period is stored.</returns>
+    ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a period.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The period's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The period, or null when the tenant has none with that id.</returns>
+    ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the tenant's periods, ordered by first day, then id.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The periods.</returns>
+    IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes an objective whole, with optimistic concurrency: <paramref name="expectedVersion"/> 0
+    /// inserts a new objective; any other value replaces the stored one only if its version is still
+    /// <paramref name="expectedVersion"/>. The stored objective gets version <c>expectedVersion + 1</c>.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="objective">The objective.</param>
+    /// <param name="expectedVersion">The version read before the change (0 for a new objective).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objective as stored, with its new version.</returns>
+    /// <exception cref="OkrConcurrencyException">The stored version differs (or the objective already exists, for 0); nothing was written.</exception>
+    /// <exception cref="OkrNotFoundException">There is no objective to replace; nothing was written.</exception>
+    /// <exception cref="OkrValidationException">A key result id is already used by another objective of the tenant; nothing was written.</exception>
+    ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads an objective.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The objective's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objective, or null when the tenant has none with that id.</returns>
+    ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the objective that holds a key result.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResult">The key result's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objective, or null when no objective of the tenant holds that key result.</returns>
+    ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists objectives matching a query, ordered by id, one page at a time.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="query">Filters and paging; everything of the tenant when empty.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The objectives.</returns>
+    IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends one check-in. Idempotent by id: appending the same check-in again changes nothing and
+    /// returns false.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="checkIn">The check-in.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when it was added; false when an identical check-in was already there.</returns>
+    /// <exception cref="OkrValidationException">The id is already used by a different check-in; nothing was written.</exception>
+    ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends several check-ins atomically: all or none. Already present identical check-ins are skipped.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="checkIns">The check-ins.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were added.</returns>
+    /// <exception cref="OkrValidationException">An id is used by a different check-in (in the store or twice in the batch); nothing was written.</exception>
+    ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a check-in.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The check-in's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The check-in, or null when the tenant has none with that id.</returns>
+    ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The whole history of a key result, corrections and corrected check-ins included, ordered by effective instant, recorded instant, then id.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The check-ins.</returns>
+    IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The check-in in force of many key results at once, in one round trip, by the rule of
+    /// <see cref="CheckInHistory.AsOf"/>.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResults">The key results.</param>
+    /// <param name="effectiveAt">The instant whose values are wanted.</param>
+    /// <param name="knownAt">Only check-ins recorded by then count; all when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The check-in in force per key result; key results without one are absent.</returns>
+    ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a whole document in one transaction, replacing items with the same ids: all or nothing.</summary>
+    /// <param name="tenant">The tenant; must equal the document's.</param>
+    /// <param name="document">The document.</param>
+    /// <param name="progress">Receives a report after each stage and every few hundred items; may be null.</param>
+    /// <param name="cancellationToken">Cancels the import; nothing is written then.</param>
+    /// <returns>A task that completes when the document is committed.</returns>
+    /// <exception cref="OkrValidationException">The document's tenant differs, or an item cannot be stored; nothing was written.</exception>
+    ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a tenant's data as a document: everything, or one period with its objectives and their check-ins.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">One period, or null for every period.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The document, items ordered as the list methods order them, check-ins by id.</returns>
+    ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Filters and keyset paging for <see cref="IOkrStore.ListObjectivesAsync"/>. Results are ordered by id.</summary>
+public sealed record ObjectiveQuery
+{
+    /// <summary>Every objective of the tenant.</summary>
+    public static ObjectiveQuery All { get; } = new();
+
+    /// <summary>Only objectives of this period.</summary>
+    public PeriodId? Period { get; init; }
+
+    /// <summary>Only objectives of this owner.</summary>
+    public OwnerRef? Owner { get; init; }
+
+    /// <summary>Only objectives in this state.</summary>
+    public ObjectiveState? State { get; init; }
+
+    /// <summary>Only objectives whose id sorts after this one: pass the last id of the previous page.</summary>
+    public ObjectiveId? After { get; init; }
+
+    /// <summary>At most this many objectives (≥ 1); all when null.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Whether an objective passes the filters (not the paging).</summary>
+    /// <param name="objective">The objective.</param>
+    /// <returns>True when it matches.</returns>
+    public bool Matches(Objective objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return (Period is null || objective.PeriodId == Period)
+            && (Owner is null || objective.Owner == Owner)
+            && (State is null || objective.State == State)
+            && (After is null || objective.Id > After.Value);
+    }
+
+    /// <summary>Checks the query.</summary>
+    /// <exception cref="OkrValidationException">The limit is below 1.</exception>
+    public void Validate()
+    {
+        if (Limit is < 1)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, nameof(Limit), $"Limit must be at least 1; it is {Limit}.")]);
+        }
+    }
+}
+
+/// <summary>What an import has done so far.</summary>
+/// <param name="Stage">The stage: "periods", "objectives", "check-ins" or "committed".</param>
+/// <param name="Done">Items of the stage written so far.</param>
+/// <param name="Total">Items of the stage in all.</param>
+public readonly record struct ImportProgress(string Stage, int Done, int Total);

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using NodaTime;
+using Okr.Core.Serialization;
+
+namespace Okr.Core.Storage;
+
+/// <summary>
+/// The default store: everything in memory, nothing persisted. Thread-safe; each tenant's data is an
+/// immutable snapshot replaced atomically under a per-tenant lock, so readers never see half a write
+/// and a failed write changes nothing.
+/// </summary>
+public sealed class InMemoryOkrStore : IOkrStore
+{
+    private readonly ConcurrentDictionary<TenantId, TenantSlot> _tenants = new();
+
+    /// <inheritdoc/>
+    public ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        Write(tenant, s => s with { Periods = s.Periods.SetItem(period.Id, period) }, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
+        Read(tenant, s => s.Periods.GetValueOrDefault(id), cancellationToken);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
+        foreach (var p in state.Periods.Values.OrderBy(p => p.Dates.Start).ThenBy(p => p.Id))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return p;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        var stored = objective.WithVersion(expectedVersion + 1);
+        Write(tenant, s =>
+        {
+            StoreRules.CheckVersion(objective.Id, expectedVersion, s.Objectives.GetValueOrDefault(objective.Id)?.Version);
+            return PutObjective(s, stored);
+        }, cancellationToken);
+        return ValueTask.FromResult(stored);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
+        Read(tenant, s => s.Objectives.GetValueOrDefault(id), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
+        Read(tenant, s => s.KeyResultOwners.TryGetValue(keyResult, out var o) ? s.Objectives[o] : null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        foreach (var o in state.Objectives.Values)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (query.Matches(o))
+            {
+                if (count++ == query.Limit)
+                {
+                    yield break;
+                }
+
+                yield return o;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIn);
+        var added = false;
+        Write(tenant, s =>
+        {
+            var (next, n) = Append(s, [checkIn]);
+            added = n == 1;
+            return next;
+        }, cancellationToken);
+        return ValueTask.FromResult(added);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIns);
+        var added = 0;
+        Write(tenant, s =>
+        {
+            var (next, n) = Append(s, checkIns);
+            added = n;
+            return next;
+        }, cancellationToken);
+        return ValueTask.FromResult(added);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default) =>
+        Read(tenant, s => s.CheckIns.GetValueOrDefault(id), cancellationToken);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var history = await Read(tenant, s => s.History.GetValueOrDefault(keyResult, ImmutableList<CheckIn>.Empty), cancellationToken).ConfigureAwait(false);
+        foreach (var c in history.OrderBy(c => c.EffectiveAt).ThenBy(c => c.RecordedAt).ThenBy(c => c.Id))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return c;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        return Read<IReadOnlyDictionary<KeyResultId, CheckIn>>(tenant, s =>
+        {
+            var result = new Dictionary<KeyResultId, CheckIn>();
+            foreach (var kr in keyResults)
+            {
+                if (s.History.TryGetValue(kr, out var history) && CheckInHistory.AsOf(history, effectiveAt, knownAt) is { } c)
+                {
+                    result[kr] = c;
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        StoreRules.CheckTenant(tenant, document);
+        Write(tenant, s =>
+        {
+            var next = s with { Periods = s.Periods.SetItems(document.Periods.Select(p => KeyValuePair.Create(p.Id, p))) };
+            progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
+            for (var i = 0; i < document.Objectives.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                next = PutObjective(next, document.Objectives[i]);
+                if ((i + 1) % StoreRules.ProgressEvery == 0 || i + 1 == document.Objectives.Count)
+                {
+                    progress?.Report(new ImportProgress("objectives", i + 1, document.Objectives.Count));
+                }
+            }
+
+            (next, _) = Append(next, document.CheckIns);
+            progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
+            return next;
+        }, cancellationToken);
+        progress?.Report(new ImportProgress("committed", 1, 1));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) =>
+        Read(tenant, s =>
+        {
+            var periods = s.Periods.Values.Where(p => period is null || p.Id == period).OrderBy(p => p.Dates.Start).ThenBy(p => p.Id).ToList();
+            var objectives = s.Objectives.Values.Where(o => period is null || o.PeriodId == period).ToList();
+            var krs = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToHashSet();
+            var checkIns = s.CheckIns.Values.Where(c => period is null || krs.Contains(c.KeyResultId)).OrderBy(c => c.Id).ToList();
+            return new OkrDocument(tenant, periods, objectives, checkIns);
+        }, cancellationToken);
+
+    private static TenantData PutObjective(TenantData s, Objective objective)
+    {
+        var owners = s.KeyResultOwners;
+        if (s.Objectives.TryGetValue(objective.Id, out var previous))
+        {
+            owners = owners.RemoveRange(previous.KeyResults.Select(k => k.Id));
+        }
+
+        foreach (var kr in objective.KeyResults)
+        {
+            if (owners.TryGetValue(kr.Id, out var other) && other != objective.Id)
+            {
+                throw StoreRules.KeyResultTaken(kr.Id, other);
+            }
+
+            owners = owners.SetItem(kr.Id, objective.Id);
+        }
+
+        return s with { Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners };
+    }
+
+    private static (TenantData State, int Added) Append(TenantData s, IReadOnlyList<CheckIn> checkIns)
+    {
+        var all = s.CheckIns.ToBuilder();
+        var history = s.History.ToBuilder();
+        var added = 0;
+        foreach (var c in checkIns)
+        {
+            ArgumentNullException.ThrowIfNull(c, nameof(checkIns));
+            StoreRules.CheckInstants(c);
+            if (all.TryGetValue(c.Id, out var existing))
+            {
+                StoreRules.CheckSameCheckIn(existing, c);
+                continue;
+            }
+
+            all[c.Id] = c;
+            history[c.KeyResultId] = history.GetValueOrDefault(c.KeyResultId, ImmutableList<CheckIn>.Empty).Add(c);
+            added++;
+        }
+
+        return (s with { CheckIns = all.ToImmutable(), History = history.ToImmutable() }, added);
+    }
+
+    private ValueTask<T> Read<T>(TenantId tenant, Func<TenantData, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(read(_tenants.TryGetValue(tenant, out var data) ? data.Current : TenantData.Empty));
+    }
+
+    private void Write(TenantId tenant, Func<TenantData, TenantData> change, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = _tenants.GetOrAdd(tenant, static _ => new TenantSlot());
+        lock (data)
+        {
+            // Compute the whole new snapshot first: an exception leaves the current one in place.
+            var next = change(data.Current);
+            cancellationToken.ThrowIfCancellationRequested();
+            data.Current = next;
+        }
+    }
+
+    /// <summary>Holds a tenant's current snapshot; its lock serialises the tenant's writers.</summary>
+    private sealed class TenantSlot
+    {
+        private TenantData _current = TenantData.Empty;
+
+        public TenantData Current
+        {
+            get => Volatile.Read(ref _current);
+            set => Volatile.Write(ref _current, value);
+        }
+    }
+
+    /// <summary>One immutable snapshot of a tenant's data.</summary>
+    private sealed record TenantData
+    {
+        public static readonly TenantData Empty = new();
+
+        public ImmutableDictionary<PeriodId, OkrPeriod> Periods { get; init; } = ImmutableDictionary<PeriodId, OkrPeriod>.Empty;
+
+        public ImmutableSortedDictionary<ObjectiveId, Objective> Objectives { get; init; } = ImmutableSortedDictionary<ObjectiveId, Objective>.Empty;
+
+        public ImmutableDictionary<KeyResultId, ObjectiveId> KeyResultOwners { get; init; } = ImmutableDictionary<KeyResultId, ObjectiveId>.Empty;
+
+        public ImmutableDictionary<CheckInId, CheckIn> CheckIns { get; init; } = ImmutableDictionary<CheckInId, CheckIn>.Empty;
+
+        public ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>> History { get; init; } = ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>>.Empty;
+    }
+}

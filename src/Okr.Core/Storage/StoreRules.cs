@@ -1,0 +1,83 @@
+using Okr.Core.Serialization;
+
+namespace Okr.Core.Storage;
+
+/// <summary>The checks and errors every store applies the same way. Public so that other stores can too.</summary>
+public static class StoreRules
+{
+    /// <summary>How often an import reports progress, in items.</summary>
+    public const int ProgressEvery = 500;
+
+    /// <summary>Throws the right error when <paramref name="expectedVersion"/> does not match the stored version.</summary>
+    /// <param name="id">The objective.</param>
+    /// <param name="expectedVersion">The version the caller expects (0: the objective must not exist).</param>
+    /// <param name="storedVersion">The stored version, or null when there is none.</param>
+    /// <exception cref="OkrConcurrencyException">The versions differ.</exception>
+    /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
+    public static void CheckVersion(ObjectiveId id, long expectedVersion, long? storedVersion)
+    {
+        if (expectedVersion < 0)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, "ExpectedVersion", $"The expected version must be ≥ 0; it is {expectedVersion}.")]);
+        }
+
+        if (storedVersion is null && expectedVersion > 0)
+        {
+            throw new OkrNotFoundException($"Objective {id} does not exist, so version {expectedVersion} cannot be replaced.");
+        }
+
+        if (storedVersion is { } stored && stored != expectedVersion)
+        {
+            throw new OkrConcurrencyException(
+                expectedVersion == 0
+                    ? $"Objective {id} already exists (version {stored})."
+                    : $"Objective {id} is at version {stored}, not {expectedVersion}: someone else changed it. Read it again and retry.",
+                expectedVersion,
+                stored);
+        }
+    }
+
+    /// <summary>The error for a key result id that another objective of the tenant already uses.</summary>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="owner">The objective that holds it.</param>
+    /// <returns>The exception to throw.</returns>
+    public static OkrValidationException KeyResultTaken(KeyResultId keyResult, ObjectiveId owner) =>
+        new([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(Objective.KeyResults), $"Key result {keyResult} already belongs to objective {owner}.")]);
+
+    /// <summary>Throws when a check-in id is reused for a different check-in.</summary>
+    /// <param name="stored">The stored check-in.</param>
+    /// <param name="incoming">The one being appended with the same id.</param>
+    /// <exception cref="OkrValidationException">They differ.</exception>
+    public static void CheckSameCheckIn(CheckIn stored, CheckIn incoming)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(incoming);
+        if (!stored.Equals(incoming) || stored.Value.Scale != incoming.Value.Scale)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in {incoming.Id} already exists with different content; check-ins are append-only.")]);
+        }
+    }
+
+    /// <summary>Throws when a check-in's instants lie outside what SQL stores keep.</summary>
+    /// <param name="checkIn">The check-in.</param>
+    /// <exception cref="OkrValidationException">An instant is out of range.</exception>
+    public static void CheckInstants(CheckIn checkIn)
+    {
+        ArgumentNullException.ThrowIfNull(checkIn);
+        OkrStoreFormat.ToUnixNanoseconds(checkIn.EffectiveAt);
+        OkrStoreFormat.ToUnixNanoseconds(checkIn.RecordedAt);
+    }
+
+    /// <summary>Throws when a document belongs to another tenant than the one it is imported into.</summary>
+    /// <param name="tenant">The tenant imported into.</param>
+    /// <param name="document">The document.</param>
+    /// <exception cref="OkrValidationException">The tenants differ.</exception>
+    public static void CheckTenant(TenantId tenant, OkrDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (document.TenantId != tenant)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Mismatch, nameof(OkrDocument.TenantId), $"The document belongs to tenant {document.TenantId}, not {tenant}.")]);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Text;
+using Okr.Core;
+using Okr.Core.Serialization;
+using Okr.Core.Storage;
+
+namespace Okr.Storage.Sqlite;
+
+/// <summary>
+/// An <see cref="IOkrStore"/> in one SQLite file: WAL mode, the schema created or migrated when the
+/// store is first used, every statement parameterised, every write one transaction.
+/// </summary>
+/// <remarks>
+/// Objectives are kept whole as <c>okr/1</c> JSON beside the columns queries need; check-ins as
+/// columns (instants as nanoseconds, values as exact decimal text). Safe for concurrent use from many
+/// threads and processes on one machine: SQLite serialises writers, readers never block.
+/// </remarks>
+public sealed class SqliteOkrStore : IOkrStore
+{
+    private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
+
+    private readonly string _connectionString;
+    private readonly Lazy<Task> _migrated;
+
+    /// <summary>Creates the store; the database is opened and migrated on first use.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="OkrValidationException">The settings are invalid.</exception>
+    public SqliteOkrStore(SqliteOkrStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true }.ToString();
+        _migrated = new Lazy<Task>(() => Task.Run(() =>
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            SqliteSchema.Migrate(connection);
+        }));
+    }
+
+    /// <summary>Creates the store for a connection string such as <c>Data Source=okr.db</c>.</summary>
+    /// <param name="connectionString">The connection string.</param>
+    /// <exception cref="OkrValidationException">The connection string is invalid.</exception>
+    public SqliteOkrStore(string connectionString)
+        : this(new SqliteOkrStoreOptions { ConnectionString = connectionString })
+    {
+    }
+
+    /// <summary>Opens the database and applies any pending schema migration now rather than on first use.</summary>
+    /// <param name="cancellationToken">Cancels the wait (not the migration).</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        await WriteAsync((connection, transaction) => UpsertPeriod(connection, transaction, tenant, period), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
+    {
+        await foreach (var p in QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM periods WHERE tenant = $t AND id = $id", ReadPeriod, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        {
+            return p;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM periods WHERE tenant = $t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("$t", Text(tenant)));
+
+    /// <inheritdoc/>
+    public async ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        var stored = objective.WithVersion(expectedVersion + 1);
+        await WriteAsync((connection, transaction) =>
+        {
+            long? current = null;
+            using (var read = Command(connection, transaction, "SELECT version FROM objectives WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", objective.Id.ToString())))
+            {
+                if (read.ExecuteScalar() is long v)
+                {
+                    current = v;
+                }
+            }
+
+            StoreRules.CheckVersion(objective.Id, expectedVersion, current);
+            PutObjective(connection, transaction, tenant, stored, exists: current is not null);
+        }, cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    {
+        await foreach (var o in QueryAsync("SELECT body FROM objectives WHERE tenant = $t AND id = $id", ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        {
+            return o;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
+    {
+        const string sql = "SELECT o.body FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = $t AND k.id = $kr";
+        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString())).ConfigureAwait(false))
+        {
+            return o;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var sql = "SELECT body FROM objectives WHERE tenant = $t"
+            + (query.Period is null ? string.Empty : " AND period_id = $period")
+            + (query.Owner is null ? string.Empty : " AND owner_kind = $ok AND owner_id = $oid")
+            + (query.State is null ? string.Empty : " AND state = $state")
+            + (query.After is null ? string.Empty : " AND id > $after")
+            + " ORDER BY id"
+            + (query.Limit is null ? string.Empty : " LIMIT $limit");
+        return QueryAsync(
+            sql,
+            ReadObjective,
+            cancellationToken,
+            ("$t", Text(tenant)),
+            ("$period", query.Period?.ToString()),
+            ("$ok", (long?)query.Owner?.Kind),
+            ("$oid", query.Owner?.ExternalId),
+            ("$state", (long?)query.State),
+            ("$after", query.After?.ToString()),
+            ("$limit", (long?)query.Limit));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIn);
+        return await AppendCheckInsAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIns);
+        var added = 0;
+        await WriteAsync((connection, transaction) => added = Append(connection, transaction, tenant, checkIns, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
+    {
+        await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND id = $id", ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        {
+            return c;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND kr_id = $kr ORDER BY effective_at, recorded_at, id", ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString()));
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, CheckIn>();
+        if (keyResults.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return result;
+        }
+
+        // One statement: the latest unsuperseded check-in per key result, by the rule of CheckInHistory.AsOf.
+        var sql = $"""
+            SELECT {CheckInColumns} FROM (
+                SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.kr_id ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC) AS rn
+                FROM check_ins c
+                WHERE c.tenant = $t AND c.kr_id IN (SELECT value FROM json_each($krs))
+                  AND c.effective_at <= $at AND ($known IS NULL OR c.recorded_at <= $known)
+                  AND NOT EXISTS (SELECT 1 FROM check_ins d
+                                  WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id
+                                    AND ($known IS NULL OR d.recorded_at <= $known)))
+            WHERE rn = 1
+            """;
+        var ids = JsonSerializer.Serialize(keyResults.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", ids), ("$at", Nanos(effectiveAt)), ("$known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
+        {
+            result[c.KeyResultId] = c;
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        StoreRules.CheckTenant(tenant, document);
+        await WriteAsync((connection, transaction) =>
+        {
+            foreach (var period in document.Periods)
+            {
+                UpsertPeriod(connection, transaction, tenant, period);
+            }
+
+            progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
+            for (var i = 0; i < document.Objectives.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var objective = document.Objectives[i];
+                using (var exists = Command(connection, transaction, "SELECT 1 FROM objectives WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", objective.Id.ToString())))
+                {
+                    PutObjective(connection, transaction, tenant, objective, exists: exists.ExecuteScalar() is not null);
+                }
+
+                if ((i + 1) % StoreRules.ProgressEvery == 0 || i + 1 == document.Objectives.Count)
+                {
+                    progress?.Report(new ImportProgress("objectives", i + 1, document.Objectives.Count));
+                }
+            }
+
+            Append(connection, transaction, tenant, document.CheckIns, cancellationToken);
+            progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
+        }, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new ImportProgress("committed", 1, 1));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
+    {
+        var periods = new List<OkrPeriod>();
+        await foreach (var p in ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (period is null || p.Id == period)
+            {
+                periods.Add(p);
+            }
+        }
+
+        var objectives = new List<Objective>();
+        await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            objectives.Add(o);
+        }
+
+        var sql = period is null
+            ? $"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t ORDER BY id"
+            : $"SELECT {CheckInColumns} FROM check_ins c WHERE tenant = $t AND kr_id IN (SELECT k.id FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = $t AND o.period_id = $p) ORDER BY id";
+        var checkIns = new List<CheckIn>();
+        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())).ConfigureAwait(false))
+        {
+            checkIns.Add(c);
+        }
+
+        return new OkrDocument(tenant, periods, objectives, checkIns);
+    }
+
+    private static void UpsertPeriod(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, OkrPeriod period)
+    {
+        using var command = Command(
+            connection,
+            transaction,
+            """
+            INSERT INTO periods (tenant, id, name, start_date, end_date, state, reopen_reason) VALUES ($t, $id, $name, $start, $end, $state, $reason)
+            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state, reopen_reason = excluded.reopen_reason
+            """,
+            ("$t", Text(tenant)),
+            ("$id", period.Id.ToString()),
+            ("$name", period.Name),
+            ("$start", LocalDatePattern.Iso.Format(period.Dates.Start)),
+            ("$end", LocalDatePattern.Iso.Format(period.Dates.End)),
+            ("$state", (long)period.State),
+            ("$reason", period.ReopenReason));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Writes an objective row and its key result index; the caller has checked the version.</summary>
+    private static void PutObjective(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, Objective objective, bool exists)
+    {
+        var t = Text(tenant);
+        var id = objective.Id.ToString();
+        if (objective.KeyResults.Count > 0)
+        {
+            var ids = JsonSerializer.Serialize(objective.KeyResults.Select(k => k.Id.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+            using var taken = Command(connection, transaction, "SELECT id, objective_id FROM key_results WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids)) AND objective_id <> $id LIMIT 1", ("$t", t), ("$ids", ids), ("$id", id));
+            using var reader = taken.ExecuteReader();
+            if (reader.Read())
+            {
+                throw StoreRules.KeyResultTaken(KeyResultId.Parse(reader.GetString(0)), ObjectiveId.Parse(reader.GetString(1)));
+            }
+        }
+
+        var parameters = new (string, object?)[]
+        {
+            ("$t", t), ("$id", id), ("$period", objective.PeriodId.ToString()), ("$ok", (long)objective.Owner.Kind), ("$oid", objective.Owner.ExternalId),
+            ("$state", (long)objective.State), ("$version", objective.Version), ("$body", OkrJson.SerializeObjective(objective)),
+        };
+        using (var write = Command(
+            connection,
+            transaction,
+            exists
+                ? "UPDATE objectives SET period_id = $period, owner_kind = $ok, owner_id = $oid, state = $state, version = $version, body = $body WHERE tenant = $t AND id = $id"
+                : "INSERT INTO objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES ($t, $id, $period, $ok, $oid, $state, $version, $body)",
+            parameters))
+        {
+            write.ExecuteNonQuery();
+        }
+
+        using (var clear = Command(connection, transaction, "DELETE FROM key_results WHERE tenant = $t AND objective_id = $id", ("$t", t), ("$id", id)))
+        {
+            clear.ExecuteNonQuery();
+        }
+
+        using var insert = Command(connection, transaction, "INSERT INTO key_results (tenant, id, objective_id) VALUES ($t, $kr, $id)", ("$t", t), ("$kr", null), ("$id", id));
+        foreach (var kr in objective.KeyResults)
+        {
+            insert.Parameters["$kr"].Value = kr.Id.ToString();
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Appends check-ins inside the caller's transaction: identical ones are skipped, clashing ones throw.</summary>
+    private static int Append(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+    {
+        using var insert = Command(
+            connection,
+            transaction,
+            $"INSERT INTO check_ins (tenant, {CheckInColumns}) VALUES ($t, $id, $kr, $value, $ak, $aid, $eff, $rec, $conf, $note, $corr) ON CONFLICT (tenant, id) DO NOTHING",
+            ("$t", Text(tenant)), ("$id", null), ("$kr", null), ("$value", null), ("$ak", null), ("$aid", null), ("$eff", null), ("$rec", null), ("$conf", null), ("$note", null), ("$corr", null));
+        insert.Prepare();
+        var p = insert.Parameters;
+        var added = 0;
+        for (var i = 0; i < checkIns.Count; i++)
+        {
+            if ((i & 255) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var c = checkIns[i];
+            ArgumentNullException.ThrowIfNull(c, nameof(checkIns));
+            p["$id"].Value = c.Id.ToString();
+            p["$kr"].Value = c.KeyResultId.ToString();
+            p["$value"].Value = OkrStoreFormat.FormatDecimal(c.Value);
+            p["$ak"].Value = (long)c.Author.Kind;
+            p["$aid"].Value = c.Author.ExternalId;
+            p["$eff"].Value = Nanos(c.EffectiveAt);
+            p["$rec"].Value = Nanos(c.RecordedAt);
+            p["$conf"].Value = c.Confidence is { } confidence ? confidence.Value : DBNull.Value;
+            p["$note"].Value = c.Note;
+            p["$corr"].Value = c.Corrects is { } corrects ? corrects.ToString() : DBNull.Value;
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                added++;
+                continue;
+            }
+
+            using var existing = Command(connection, transaction, $"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", c.Id.ToString()));
+            using var reader = existing.ExecuteReader();
+            reader.Read();
+            StoreRules.CheckSameCheckIn(ReadCheckIn(reader), c);
+        }
+
+        return added;
+    }
+
+    private async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _migrated.Value.ConfigureAwait(false);
+        using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // IMMEDIATE takes the write lock up front, so concurrent writers queue instead of deadlocking on upgrade.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        write(connection, transaction);
+        cancellationToken.ThrowIfCancellationRequested();
+        transaction.Commit();
+    }
+
+    private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _migrated.Value.ConfigureAwait(false);
+        using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, sql, parameters);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return read(reader);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+        }
+
+        return command;
+    }
+
+    private static OkrPeriod ReadPeriod(SqliteDataReader r) => new(
+        PeriodId.Parse(r.GetString(0)),
+        r.GetString(1),
+        new DateInterval(LocalDatePattern.Iso.Parse(r.GetString(2)).Value, LocalDatePattern.Iso.Parse(r.GetString(3)).Value),
+        (PeriodState)r.GetInt64(4),
+        r.IsDBNull(5) ? null : r.GetString(5));
+
+    private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
+
+    private static CheckIn ReadCheckIn(SqliteDataReader r) => new(
+        CheckInId.Parse(r.GetString(0)),
+        KeyResultId.Parse(r.GetString(1)),
+        OkrStoreFormat.ParseDecimal(r.GetString(2)),
+        new OwnerRef((OwnerKind)r.GetInt64(3), r.GetString(4)),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(5)),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(6)),
+        r.IsDBNull(7) ? null : new Confidence(r.GetDouble(7)),
+        r.GetString(8),
+        r.IsDBNull(9) ? null : CheckInId.Parse(r.GetString(9)));
+
+    private static string Text(TenantId tenant) => tenant.ToString();
+
+    private static long Nanos(Instant instant) => OkrStoreFormat.ToUnixNanoseconds(instant);
+}

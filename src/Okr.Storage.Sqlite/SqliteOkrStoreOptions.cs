@@ -1,0 +1,42 @@
+namespace Okr.Storage.Sqlite;
+
+/// <summary>Settings of <see cref="SqliteOkrStore"/>.</summary>
+public sealed class SqliteOkrStoreOptions
+{
+    /// <summary>
+    /// The Microsoft.Data.Sqlite connection string, for example <c>Data Source=okr.db</c>. The file is
+    /// created when missing. In-memory databases are not supported: use <c>InMemoryOkrStore</c> instead.
+    /// </summary>
+    public string ConnectionString { get; set; } = "Data Source=okr.db";
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="Okr.Core.OkrValidationException">The connection string is missing, malformed, or names an in-memory database.</exception>
+    public void Validate()
+    {
+        string? problem = null;
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            problem = "ConnectionString is required, for example \"Data Source=okr.db\".";
+        }
+        else
+        {
+            try
+            {
+                var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString);
+                if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+                {
+                    problem = "ConnectionString must name a database file (Data Source=path); for an in-memory store use InMemoryOkrStore.";
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                problem = $"ConnectionString is malformed: {ex.Message}";
+            }
+        }
+
+        if (problem is not null)
+        {
+            throw new Okr.Core.OkrValidationException([new Okr.Core.OkrViolation(Okr.Core.OkrErrorCodes.Required, nameof(ConnectionString), problem)]);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using Okr.Core;
+
+namespace Okr.Storage.Sqlite.Tests;
+
+public class SqliteSchemaTests
+{
+    [Fact]
+    public async Task Opening_creates_the_schema_in_wal_mode_and_records_its_version()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        await new SqliteOkrStore(cs).InitializeAsync();
+        await using var connection = new SqliteConnection(cs);
+        await connection.OpenAsync();
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
+        Assert.Equal(1L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
+    }
+
+    [Fact]
+    public async Task Opening_twice_migrates_once()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        await new SqliteOkrStore(cs).InitializeAsync();
+        await new SqliteOkrStore(cs).InitializeAsync();
+        await using var connection = new SqliteConnection(cs);
+        await connection.OpenAsync();
+        Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM okr_schema;"));
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_version_is_refused()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        await new SqliteOkrStore(cs).InitializeAsync();
+        await using (var connection = new SqliteConnection(cs))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "UPDATE okr_schema SET version = 99;");
+        }
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new SqliteOkrStore(cs).InitializeAsync());
+        Assert.Contains("99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_query_has_an_index()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        await new SqliteOkrStore(cs).InitializeAsync();
+        using var connection = new SqliteConnection(cs);
+        connection.Open();
+        foreach (var sql in new[]
+        {
+            "SELECT body FROM objectives WHERE tenant = 'x' AND period_id = 'p' ORDER BY id",
+            "SELECT body FROM objectives WHERE tenant = 'x' AND owner_kind = 1 AND owner_id = 'o' ORDER BY id",
+            "SELECT * FROM check_ins WHERE tenant = 'x' AND kr_id = 'k' ORDER BY effective_at, recorded_at, id",
+            "SELECT 1 FROM check_ins d WHERE d.tenant = 'x' AND d.corrects = 'c'",
+            "SELECT objective_id FROM key_results WHERE tenant = 'x' AND id = 'k'",
+        })
+        {
+            var plan = string.Join(" | ", Rows(connection, "EXPLAIN QUERY PLAN " + sql));
+            Assert.DoesNotContain("SCAN", plan.Replace("SCAN CONSTANT ROW", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Mode=Memory;Data Source=x")]
+    [InlineData("Nonsense Key=1")]
+    public void Bad_connection_strings_are_rejected_with_the_member_named(string connectionString)
+    {
+        var ex = Assert.Throws<OkrValidationException>(() => new SqliteOkrStore(connectionString));
+        Assert.Equal("ConnectionString", Assert.Single(ex.Violations).Member);
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static List<string> Rows(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(3));
+        }
+
+        return rows;
+    }
+}
