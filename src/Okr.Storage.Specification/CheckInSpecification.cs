@@ -10,7 +10,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>An appended check-in reads back equal.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Check_in_round_trips() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -23,7 +23,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Appending the same check-in twice adds it once.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Appending_is_idempotent_by_id() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -36,7 +36,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Reusing a check-in id for different content is rejected and changes nothing.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Reusing_an_id_for_different_content_is_rejected() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -50,7 +50,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A batch is appended whole and reports how many were new.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_batch_is_appended_whole() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -63,7 +63,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>One bad check-in in a batch rolls the whole batch back.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task One_bad_check_in_rolls_back_the_batch() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -78,7 +78,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Two different check-ins with one id inside a single batch are rejected; two identical ones count once.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Duplicates_inside_a_batch() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -92,7 +92,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>History is ordered by effective instant, recorded instant, then id, and keeps corrected check-ins.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task History_is_ordered_and_complete() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -110,7 +110,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>The values as of an instant, for many key results at once, follow CheckInHistory.AsOf exactly.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Values_as_of_follow_the_one_definition() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -153,7 +153,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A correction replaces what it corrects from the moment it is recorded.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_correction_replaces_what_it_corrects() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -166,7 +166,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Key results with no check-in in force are absent from the values, not zero.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task No_check_in_means_absent_not_zero() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -178,7 +178,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Many key results are answered by one call.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Values_of_a_thousand_key_results_in_one_call() => WithStore(async store =>
     {
         var tenant = NewTenant();

@@ -8,7 +8,7 @@ public abstract partial class OkrStoreSpecification
 {
     /// <summary>A saved period reads back equal.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Period_round_trips() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -19,13 +19,13 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>An unknown period reads as null.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Missing_period_is_null() => WithStore(async store =>
         Assert.Null(await store.GetPeriodAsync(NewTenant(), new PeriodId(Guid.NewGuid()))));
 
     /// <summary>Saving a period again replaces it.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Saving_a_period_again_replaces_it() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -38,7 +38,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Periods are listed by first day, then id.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Periods_are_listed_by_first_day_then_id() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -57,7 +57,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A new objective is stored at version 1 and reads back equal.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task New_objective_is_stored_at_version_one() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -70,7 +70,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>An objective with alignments, a grade and every measure type reads back equal.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Objective_with_every_part_round_trips() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -91,13 +91,13 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>An unknown objective reads as null.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Missing_objective_is_null() => WithStore(async store =>
         Assert.Null(await store.GetObjectiveAsync(NewTenant(), new ObjectiveId(Guid.NewGuid()))));
 
     /// <summary>Writing with the stored version replaces the objective and moves the version on.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Update_with_the_current_version_succeeds() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -110,7 +110,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A stale version fails with a concurrency error and writes nothing.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Stale_version_fails_and_writes_nothing() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -123,7 +123,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Inserting an objective that already exists is a concurrency error.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Inserting_an_existing_objective_fails() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -135,7 +135,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Replacing an objective that does not exist is a not-found error.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Replacing_a_missing_objective_fails() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -146,13 +146,13 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A negative expected version is rejected.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Negative_expected_version_is_rejected() => WithStore(async store =>
         await Assert.ThrowsAsync<OkrValidationException>(async () => await store.SaveObjectiveAsync(NewTenant(), NewObjective(new PeriodId(Guid.NewGuid())), -1)));
 
     /// <summary>Of several writers of the same version, exactly one wins; the others get concurrency errors.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Of_concurrent_writers_of_one_version_exactly_one_wins() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -177,7 +177,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A key result id belongs to one objective of a tenant; a clash writes nothing.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_key_result_id_belongs_to_one_objective() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -192,7 +192,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>The objective holding a key result is found by the key result's id, also after the objective changes.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Objective_is_found_by_its_key_result() => WithStore(async store =>
     {
         var tenant = NewTenant();

@@ -10,7 +10,7 @@ public abstract partial class OkrStoreSpecification
 {
     /// <summary>Instants keep every nanosecond, in check-ins and objectives.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Instants_keep_nanosecond_precision() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -33,7 +33,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Instants outside the store's range are rejected with a clear error, not truncated.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Instants_outside_the_range_are_rejected() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -45,7 +45,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Decimal values keep their exact value and scale, at the limits too.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Decimals_are_exact() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -62,7 +62,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Text with line breaks, quotes and characters outside the basic plane survives.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Text_survives_unchanged() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -85,7 +85,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>An imported document exports back equal.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Import_then_export_gives_the_document_back() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -100,7 +100,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Exporting one period gives its objectives and their check-ins only.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Export_of_one_period() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -116,7 +116,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A document of another tenant is refused.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Import_into_another_tenant_is_refused() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -126,7 +126,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>One bad item anywhere in an import rolls back everything, periods included.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task One_bad_item_rolls_back_the_whole_import() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -147,7 +147,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A check-in that clashes with a stored one rolls back the whole import.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_clashing_check_in_rolls_back_the_whole_import() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -163,7 +163,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>An import reports its progress and ends with "committed".</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Import_reports_progress() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -176,7 +176,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Importing the same document twice leaves one copy of everything.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Import_replaces_items_with_the_same_ids() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -190,7 +190,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A cancelled token stops writes before anything is written, and reads.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_cancelled_token_writes_nothing() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -210,7 +210,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A cancelled token stops reads and enumerations.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_cancelled_token_stops_reads() => WithStore(async store =>
     {
         var tenant = NewTenant();
@@ -224,7 +224,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Cancelling a long import part-way writes nothing.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Cancelling_an_import_part_way_writes_nothing() => WithStore(async store =>
     {
         var tenant = NewTenant();

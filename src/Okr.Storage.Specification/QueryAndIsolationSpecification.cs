@@ -29,7 +29,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Listing with no filter gives every objective of the tenant, ordered by id.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Objectives_are_listed_in_id_order() => WithStore(async store =>
     {
         var (tenant, all, _, _) = await SeedAsync(store);
@@ -38,7 +38,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Filters by period, owner and state, alone and together.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Objectives_are_filtered_by_period_owner_and_state() => WithStore(async store =>
     {
         var (tenant, all, q1, q2) = await SeedAsync(store);
@@ -56,7 +56,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>Keyset paging visits every objective exactly once, in id order.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Paging_visits_every_objective_once_in_order() => WithStore(async store =>
     {
         var (tenant, all, _, _) = await SeedAsync(store);
@@ -80,13 +80,13 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A limit below one is rejected.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task A_limit_below_one_is_rejected() => WithStore(async store =>
         await Assert.ThrowsAsync<OkrValidationException>(async () => await ToListAsync(store.ListObjectivesAsync(NewTenant(), new ObjectiveQuery { Limit = 0 }))));
 
     /// <summary>One tenant never sees another's periods, objectives or check-ins, by any call.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Tenants_never_see_each_others_data() => WithStore(async store =>
     {
         var (mine, theirs) = (NewTenant(), NewTenant());
@@ -112,7 +112,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>The same ids in two tenants are two independent items.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task The_same_ids_in_two_tenants_are_independent() => WithStore(async store =>
     {
         var (a, b) = (NewTenant(), NewTenant());
@@ -131,7 +131,7 @@ public abstract partial class OkrStoreSpecification
 
     /// <summary>A stale write in one tenant does not depend on another tenant's versions.</summary>
     /// <returns>The test.</returns>
-    [Fact]
+    [StoreFact]
     public Task Versions_are_per_tenant() => WithStore(async store =>
     {
         var (a, b) = (NewTenant(), NewTenant());

@@ -1,0 +1,619 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Serialization;
+using Okr.Core.Storage;
+
+namespace Okr.Storage.PostgreSql;
+
+/// <summary>
+/// An <see cref="IOkrStore"/> on PostgreSQL for many application instances sharing one database.
+/// The schema is created or migrated on first use under an advisory lock; every key and index starts
+/// with the tenant; every statement is parameterised; optimistic concurrency is a conditional
+/// <c>UPDATE … WHERE version = @expected</c>; large check-in batches and imports go through binary COPY.
+/// </summary>
+public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable
+{
+    private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
+
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly int _copyThreshold;
+    private readonly Lazy<Task> _migrated;
+
+    /// <summary>Creates the store; the schema is created or migrated on first use.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="OkrValidationException">The settings are invalid.</exception>
+    public PostgreSqlOkrStore(PostgreSqlOkrStoreOptions options)
+        : this(Validated(options), NpgsqlDataSource.Create(options.ConnectionString), ownsDataSource: true)
+    {
+    }
+
+    /// <summary>Creates the store for a connection string.</summary>
+    /// <param name="connectionString">The Npgsql connection string.</param>
+    /// <exception cref="OkrValidationException">The connection string is invalid.</exception>
+    public PostgreSqlOkrStore(string connectionString)
+        : this(new PostgreSqlOkrStoreOptions { ConnectionString = connectionString })
+    {
+    }
+
+    /// <summary>Creates the store on a data source the host owns (and disposes).</summary>
+    /// <param name="dataSource">The Npgsql data source.</param>
+    /// <param name="copyThreshold">Batches of at least this many check-ins use binary COPY.</param>
+    public PostgreSqlOkrStore(NpgsqlDataSource dataSource, int copyThreshold = 32)
+        : this(new PostgreSqlOkrStoreOptions { ConnectionString = "Host=unused", CopyThreshold = copyThreshold }, dataSource, ownsDataSource: false)
+    {
+    }
+
+    private PostgreSqlOkrStore(PostgreSqlOkrStoreOptions options, NpgsqlDataSource dataSource, bool ownsDataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        options.Validate();
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _copyThreshold = options.CopyThreshold;
+        _migrated = new Lazy<Task>(() => PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None));
+    }
+
+    /// <summary>Creates or migrates the schema now rather than on first use. Safe when many instances start at once.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        await WriteAsync((c, t) => UpsertPeriod(c, t, tenant, period, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
+    {
+        await foreach (var p in QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM okr_periods WHERE tenant = @t AND id = @id", ReadPeriod, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        {
+            return p;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM okr_periods WHERE tenant = @t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("t", tenant.Value));
+
+    /// <inheritdoc/>
+    public async ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        StoreRules.CheckVersion(objective.Id, expectedVersion, expectedVersion == 0 ? null : expectedVersion);
+        var stored = objective.WithVersion(expectedVersion + 1);
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                var sql = expectedVersion == 0
+                    ? "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body) ON CONFLICT (tenant, id) DO NOTHING"
+                    : "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id AND version = @expected";
+                var written = await Execute(connection, transaction, sql, cancellationToken, ObjectiveParameters(tenant, stored).Append(("expected", expectedVersion)).ToArray()).ConfigureAwait(false);
+                if (written == 0)
+                {
+                    // Lost the race, or nothing to replace: say which, with the stored version.
+                    long? current = null;
+                    var read = Command(connection, transaction, "SELECT version FROM okr_objectives WHERE tenant = @t AND id = @id", ("t", tenant.Value), ("id", objective.Id.Value));
+                    await using (read.ConfigureAwait(false))
+                    {
+                        current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+                    }
+
+                    StoreRules.CheckVersion(objective.Id, expectedVersion, current);
+                    throw new OkrConcurrencyException($"Objective {objective.Id} changed while it was written.", expectedVersion, current);
+                }
+
+                await PutKeyResults(connection, transaction, tenant, stored, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    {
+        await foreach (var o in QueryAsync("SELECT body FROM okr_objectives WHERE tenant = @t AND id = @id", ReadObjective, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        {
+            return o;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
+    {
+        const string sql = "SELECT o.body FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND k.id = @kr";
+        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", tenant.Value), ("kr", keyResult.Value)).ConfigureAwait(false))
+        {
+            return o;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var sql = "SELECT body FROM okr_objectives WHERE tenant = @t"
+            + (query.Period is null ? string.Empty : " AND period_id = @period")
+            + (query.Owner is null ? string.Empty : " AND owner_kind = @ok AND owner_id = @oid")
+            + (query.State is null ? string.Empty : " AND state = @state")
+            + (query.After is null ? string.Empty : " AND id > @after")
+            + " ORDER BY id"
+            + (query.Limit is null ? string.Empty : " LIMIT @limit");
+        return QueryAsync(
+            sql,
+            ReadObjective,
+            cancellationToken,
+            ("t", tenant.Value),
+            ("period", query.Period?.Value),
+            ("ok", (short?)query.Owner?.Kind),
+            ("oid", query.Owner?.ExternalId),
+            ("state", (short?)query.State),
+            ("after", query.After?.Value),
+            ("limit", query.Limit));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIn);
+        return await AppendCheckInsAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkIns);
+        var added = 0;
+        await WriteAsync(async (c, t) => added = await Append(c, t, tenant, checkIns, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
+    {
+        await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ReadCheckIn, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        {
+            return c;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id = @kr ORDER BY effective_at, recorded_at, id", ReadCheckIn, cancellationToken, ("t", tenant.Value), ("kr", keyResult.Value));
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, CheckIn>();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keyResults.Count == 0)
+        {
+            return result;
+        }
+
+        // One statement: per key result the latest check-in not superseded by a known correction (CheckInHistory.AsOf).
+        var sql = $"""
+            SELECT DISTINCT ON (c.kr_id) {Prefixed("c")}
+            FROM okr_check_ins c
+            WHERE c.tenant = @t AND c.kr_id = ANY(@krs)
+              AND c.effective_at <= @at AND (@known::bigint IS NULL OR c.recorded_at <= @known::bigint)
+              AND NOT EXISTS (SELECT 1 FROM okr_check_ins d
+                              WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id
+                                AND (@known::bigint IS NULL OR d.recorded_at <= @known::bigint))
+            ORDER BY c.kr_id, c.effective_at DESC, c.recorded_at DESC, c.id DESC
+            """;
+        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", tenant.Value), ("krs", keyResults.Select(k => k.Value).ToArray()), ("at", Nanos(effectiveAt)), ("known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
+        {
+            result[c.KeyResultId] = c;
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        StoreRules.CheckTenant(tenant, document);
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                foreach (var period in document.Periods)
+                {
+                    await UpsertPeriod(connection, transaction, tenant, period, cancellationToken).ConfigureAwait(false);
+                }
+
+                progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
+                await ImportObjectives(connection, transaction, tenant, document.Objectives, progress, cancellationToken).ConfigureAwait(false);
+                await Append(connection, transaction, tenant, document.CheckIns, cancellationToken, forceCopy: true).ConfigureAwait(false);
+                progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
+            },
+            cancellationToken).ConfigureAwait(false);
+        progress?.Report(new ImportProgress("committed", 1, 1));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
+    {
+        var periods = new List<OkrPeriod>();
+        await foreach (var p in ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (period is null || p.Id == period)
+            {
+                periods.Add(p);
+            }
+        }
+
+        var objectives = new List<Objective>();
+        await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            objectives.Add(o);
+        }
+
+        var sql = period is null
+            ? $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t ORDER BY id"
+            : $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id IN (SELECT k.id FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND o.period_id = @p) ORDER BY id";
+        var checkIns = new List<CheckIn>();
+        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", tenant.Value), ("p", period?.Value)).ConfigureAwait(false))
+        {
+            checkIns.Add(c);
+        }
+
+        return new OkrDocument(tenant, periods, objectives, checkIns);
+    }
+
+    private static PostgreSqlOkrStoreOptions Validated(PostgreSqlOkrStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    private static async Task UpsertPeriod(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, OkrPeriod period, CancellationToken cancellationToken) =>
+        await Execute(
+            connection,
+            transaction,
+            """
+            INSERT INTO okr_periods (tenant, id, name, start_date, end_date, state, reopen_reason) VALUES (@t, @id, @name, @start, @end, @state, @reason)
+            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state, reopen_reason = excluded.reopen_reason
+            """,
+            cancellationToken,
+            ("t", tenant.Value),
+            ("id", period.Id.Value),
+            ("name", period.Name),
+            ("start", period.Dates.Start.ToDateOnly()),
+            ("end", period.Dates.End.ToDateOnly()),
+            ("state", (short)period.State),
+            ("reason", period.ReopenReason)).ConfigureAwait(false);
+
+    private static IEnumerable<(string, object?)> ObjectiveParameters(TenantId tenant, Objective o) =>
+    [
+        ("t", tenant.Value), ("id", o.Id.Value), ("period", o.PeriodId.Value), ("ok", (short)o.Owner.Kind), ("oid", o.Owner.ExternalId),
+        ("state", (short)o.State), ("version", o.Version), ("body", OkrJson.SerializeObjective(o)),
+    ];
+
+    /// <summary>Replaces an objective's key result index; a key result id held by another objective fails the write.</summary>
+    private static async Task PutKeyResults(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Objective objective, CancellationToken cancellationToken)
+    {
+        await Execute(connection, transaction, "DELETE FROM okr_key_results WHERE tenant = @t AND objective_id = @id", cancellationToken, ("t", tenant.Value), ("id", objective.Id.Value)).ConfigureAwait(false);
+        if (objective.KeyResults.Count == 0)
+        {
+            return;
+        }
+
+        var ids = objective.KeyResults.Select(k => k.Id.Value).ToArray();
+        var inserted = await Execute(connection, transaction, "INSERT INTO okr_key_results (tenant, id, objective_id) SELECT @t, kr, @id FROM unnest(@krs) AS kr ON CONFLICT (tenant, id) DO NOTHING", cancellationToken, ("t", tenant.Value), ("id", objective.Id.Value), ("krs", ids)).ConfigureAwait(false);
+        if (inserted < ids.Length)
+        {
+            await ThrowKeyResultTaken(connection, transaction, tenant, "SELECT k.id, k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs) AND k.objective_id <> @id LIMIT 1", cancellationToken, ("t", tenant.Value), ("krs", ids), ("id", objective.Id.Value)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ThrowKeyResultTaken(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        _ = tenant;
+        var find = Command(connection, transaction, sql, parameters);
+        await using var findScope = find.ConfigureAwait(false);
+        var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw StoreRules.KeyResultTaken(new KeyResultId(reader.GetGuid(0)), new ObjectiveId(reader.GetGuid(1)));
+        }
+
+        throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(Objective.KeyResults), "A key result id appears twice in the write.")]);
+    }
+
+    /// <summary>Imports objectives with binary COPY into staging tables, then upserts them and their key result index.</summary>
+    private static async Task ImportObjectives(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        await Execute(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS okr_objectives_staging (LIKE okr_objectives) ON COMMIT DELETE ROWS; CREATE TEMP TABLE IF NOT EXISTS okr_key_results_staging (LIKE okr_key_results) ON COMMIT DELETE ROWS; TRUNCATE okr_objectives_staging, okr_key_results_staging;", cancellationToken).ConfigureAwait(false);
+        var copy = await connection.BeginBinaryImportAsync("COPY okr_objectives_staging (tenant, id, period_id, owner_kind, owner_id, state, version, body) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
+        {
+            for (var i = 0; i < objectives.Count; i++)
+            {
+                var o = objectives[i];
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(tenant.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(o.Id.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(o.PeriodId.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((short)o.Owner.Kind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(o.Owner.ExternalId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((short)o.State, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(o.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(OkrJson.SerializeObjective(o), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                if ((i + 1) % StoreRules.ProgressEvery == 0 || i + 1 == objectives.Count)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Report(new ImportProgress("objectives", i + 1, objectives.Count));
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var keyResultCopy = await connection.BeginBinaryImportAsync("COPY okr_key_results_staging (tenant, id, objective_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (keyResultCopy.ConfigureAwait(false))
+        {
+            foreach (var o in objectives)
+            {
+                foreach (var kr in o.KeyResults)
+                {
+                    await keyResultCopy.WriteRowAsync(cancellationToken, tenant.Value, kr.Id.Value, o.Id.Value).ConfigureAwait(false);
+                }
+            }
+
+            await keyResultCopy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await Execute(
+            connection,
+            transaction,
+            """
+            DELETE FROM okr_key_results k USING okr_objectives_staging s WHERE k.tenant = s.tenant AND k.objective_id = s.id;
+            INSERT INTO okr_objectives SELECT DISTINCT ON (id) * FROM okr_objectives_staging ORDER BY id
+            ON CONFLICT (tenant, id) DO UPDATE SET period_id = excluded.period_id, owner_kind = excluded.owner_kind, owner_id = excluded.owner_id,
+                state = excluded.state, version = excluded.version, body = excluded.body;
+            """,
+            cancellationToken).ConfigureAwait(false);
+        await ThrowIfAnyKeyResultTaken(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+        await Execute(connection, transaction, "INSERT INTO okr_key_results SELECT * FROM okr_key_results_staging ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ThrowIfAnyKeyResultTaken(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT s.id, k.objective_id FROM okr_key_results_staging s JOIN okr_key_results k ON k.tenant = s.tenant AND k.id = s.id WHERE k.objective_id <> s.objective_id
+            UNION ALL
+            SELECT s.id, min(s.objective_id::text)::uuid FROM okr_key_results_staging s GROUP BY s.id HAVING count(DISTINCT s.objective_id) > 1
+            LIMIT 1
+            """;
+        var find = Command(connection, transaction, sql);
+        await using var findScope = find.ConfigureAwait(false);
+        var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw StoreRules.KeyResultTaken(new KeyResultId(reader.GetGuid(0)), new ObjectiveId(reader.GetGuid(1)));
+        }
+
+        _ = tenant;
+    }
+
+    /// <summary>Appends check-ins in the caller's transaction: identical ones are skipped, clashing ones throw.</summary>
+    private async Task<int> Append(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken, bool forceCopy = false)
+    {
+        foreach (var c in checkIns)
+        {
+            ArgumentNullException.ThrowIfNull(c, nameof(checkIns));
+            StoreRules.CheckInstants(c);
+        }
+
+        if (checkIns.Count == 0)
+        {
+            return 0;
+        }
+
+        return forceCopy || checkIns.Count >= _copyThreshold
+            ? await AppendByCopy(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false)
+            : await AppendByInsert(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> AppendByInsert(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        foreach (var c in checkIns)
+        {
+            var inserted = await Execute(
+                connection,
+                transaction,
+                $"INSERT INTO okr_check_ins (tenant, {CheckInColumns}) VALUES (@t, @id, @kr, @value, @ak, @aid, @eff, @rec, @conf, @note, @corr) ON CONFLICT (tenant, id) DO NOTHING",
+                cancellationToken,
+                ("t", tenant.Value), ("id", c.Id.Value), ("kr", c.KeyResultId.Value), ("value", c.Value), ("ak", (short)c.Author.Kind), ("aid", c.Author.ExternalId),
+                ("eff", Nanos(c.EffectiveAt)), ("rec", Nanos(c.RecordedAt)), ("conf", c.Confidence?.Value), ("note", c.Note), ("corr", c.Corrects?.Value)).ConfigureAwait(false);
+            if (inserted == 1)
+            {
+                added++;
+                continue;
+            }
+
+            var existing = Command(connection, transaction, $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ("t", tenant.Value), ("id", c.Id.Value));
+            await using var existingScope = existing.ConfigureAwait(false);
+            var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            StoreRules.CheckSameCheckIn(ReadCheckIn(reader), c);
+        }
+
+        return added;
+    }
+
+    /// <summary>Binary COPY into a staging table, insert what is new, then verify every id now stored holds the same content.</summary>
+    private static async Task<int> AppendByCopy(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+    {
+        await Execute(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS okr_check_ins_staging (LIKE okr_check_ins) ON COMMIT DELETE ROWS; TRUNCATE okr_check_ins_staging;", cancellationToken).ConfigureAwait(false);
+        var copy = await connection.BeginBinaryImportAsync($"COPY okr_check_ins_staging (tenant, {CheckInColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
+        {
+            for (var i = 0; i < checkIns.Count; i++)
+            {
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var c = checkIns[i];
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(tenant.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(c.Id.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(c.KeyResultId.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(c.Value, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((short)c.Author.Kind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(c.Author.ExternalId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(Nanos(c.EffectiveAt), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(Nanos(c.RecordedAt), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                if (c.Confidence is { } confidence)
+                {
+                    await copy.WriteAsync(confidence.Value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await copy.WriteAsync(c.Note, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                if (c.Corrects is { } corrects)
+                {
+                    await copy.WriteAsync(corrects.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var added = await Execute(connection, transaction, "INSERT INTO okr_check_ins SELECT DISTINCT ON (tenant, id) * FROM okr_check_ins_staging ORDER BY tenant, id ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+
+        // After the insert every staged id is stored (ours, or a concurrent writer's that we waited for): any difference is a clash.
+        var clash = $"SELECT s.id FROM okr_check_ins_staging s JOIN okr_check_ins c ON c.tenant = s.tenant AND c.id = s.id WHERE {Fingerprint("s")} <> {Fingerprint("c")} LIMIT 1";
+        var check = Command(connection, transaction, clash);
+        await using (check.ConfigureAwait(false))
+        {
+            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id)
+            {
+                throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in {new CheckInId(id)} already exists with different content; check-ins are append-only.")]);
+            }
+        }
+
+        return added;
+    }
+
+    private async Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _migrated.Value.ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        await write(connection, transaction).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _migrated.Value.ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var command = Command(connection, null, sql, parameters);
+        await using var commandScope = command.ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return read(reader);
+        }
+    }
+
+    private static async Task<int> Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var command = Command(connection, transaction, sql, parameters);
+        await using var commandScope = command.ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            if (sql.Contains("@" + name, StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+        }
+
+        return command;
+    }
+
+    /// <summary>The fingerprint of a check-in's content, compared when an id is appended twice (the value as text keeps its scale).</summary>
+    private static string Fingerprint(string alias) =>
+        $"md5(row({alias}.kr_id, {alias}.value::text, {alias}.author_kind, {alias}.author_id, {alias}.effective_at, {alias}.recorded_at, {alias}.confidence, {alias}.note, {alias}.corrects)::text)";
+
+    private static string Prefixed(string alias) => string.Join(", ", CheckInColumns.Split(", ").Select(c => $"{alias}.{c}"));
+
+    private static OkrPeriod ReadPeriod(NpgsqlDataReader r) => new(
+        new PeriodId(r.GetGuid(0)),
+        r.GetString(1),
+        new DateInterval(LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(2)), LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(3))),
+        (PeriodState)r.GetInt16(4),
+        r.IsDBNull(5) ? null : r.GetString(5));
+
+    private static Objective ReadObjective(NpgsqlDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
+
+    private static CheckIn ReadCheckIn(NpgsqlDataReader r) => new(
+        new CheckInId(r.GetGuid(0)),
+        new KeyResultId(r.GetGuid(1)),
+        r.GetDecimal(2),
+        new OwnerRef((OwnerKind)r.GetInt16(3), r.GetString(4)),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(5)),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(6)),
+        r.IsDBNull(7) ? null : new Confidence(r.GetDouble(7)),
+        r.GetString(8),
+        r.IsDBNull(9) ? null : new CheckInId(r.GetGuid(9)));
+
+    private static long Nanos(Instant instant) => OkrStoreFormat.ToUnixNanoseconds(instant);
+}
