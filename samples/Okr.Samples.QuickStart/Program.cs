@@ -1,46 +1,52 @@
-// Okr.Core quick start: one quarter of a small company, built in memory and printed.
-// Run it with: dotnet run --project samples/Okr.Samples.QuickStart
+// Okr.Core quick start: one quarter of a small company on SQLite, through OkrService.
+// Run it with: dotnet run --project samples/Okr.Samples.QuickStart   (writes okr-quickstart.db here)
 using System.Globalization;
 using NodaTime;
 using NodaTime.Testing;
 using Okr.Core;
 using Okr.Core.Health;
-using Okr.Core.Rules;
 using Okr.Core.Scoring;
+using Okr.Core.Service;
+using Okr.Storage.Sqlite;
+
+const string database = "okr-quickstart.db";
+foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+{
+    File.Delete(file);   // a fresh quarter on every run
+}
 
 // Time always comes from an IClock. The quarter is replayed, so the clock is simulated.
 var zone = DateTimeZoneProviders.Tzdb["Europe/Berlin"];
-var clock = new FakeClock(new LocalDateTime(2026, 1, 5, 9, 0).InZoneLeniently(zone).ToInstant());
-var rules = OkrRules.Default;
+var clock = new FakeClock(new LocalDateTime(2026, 1, 2, 9, 0).InZoneLeniently(zone).ToInstant());
+var okr = new OkrService(new SqliteOkrStore($"Data Source={database}"), clock, new OkrServiceOptions { TimeZone = zone });
+var tenant = new TenantId(Guid.Parse("0192f0a1-0000-7000-8000-0000000000ac"));
 
-var quarter = OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1).Activate();
+var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+await okr.Periods.ActivateAsync(tenant, quarter.Id);
 
 KeyResult Kr(string title, Measure measure, double weight = 1) => new(KeyResultId.New(clock), title, measure, weight);
 
-var company = Objective.Create(
+var company = await okr.Objectives.CreateAsync(tenant, Objective.Create(
     ObjectiveId.New(clock), quarter.Id, "Become the easiest invoicing tool for small firms", OwnerRef.OrganizationUnit("acme"), clock,
-    ObjectiveKind.Aspirational,
     keyResults:
     [
         Kr("Grow monthly recurring revenue", new IncreaseMeasure(120_000m, 180_000m, unit: MeasureUnit.Currency("EUR")), weight: 2),
         Kr("Raise net promoter score", new IncreaseMeasure(-5m, 25m, unit: MeasureUnit.Custom("NPS"))),
-        Kr("Cut time to first invoice", new DecreaseMeasure(30m, 5m, unit: MeasureUnit.Custom("minutes"))),
-    ]);
+        Kr("Cut time to first invoice", new DecreaseMeasure(30m, 5m, unit: MeasureUnit.Custom("min"))),
+    ]));
 
-var product = Objective.Create(
-    ObjectiveId.New(clock), quarter.Id, "Make onboarding effortless", OwnerRef.Team("product"), clock,
-    ObjectiveKind.Committed,
+var product = await okr.Objectives.CreateAsync(tenant, Objective.Create(
+    ObjectiveId.New(clock), quarter.Id, "Make onboarding effortless", OwnerRef.Team("product"), clock, ObjectiveKind.Committed,
     keyResults:
     [
         Kr("Ship the guided setup", new MilestoneMeasure()),
         Kr("Onboarding completion rate", new IncreaseMeasure(42.5m, 75m, unit: MeasureUnit.Percent)),
         Kr("Keep crash-free sessions", new StayAboveMeasure(99.5m, MeasureUnit.Percent)),
     ],
-    alignments: [new AlignmentLink(company.Id, company.KeyResults[2].Id)]);
+    alignments: [new AlignmentLink(company.Id, company.KeyResults[2].Id)]));
 
-var sales = Objective.Create(
+var sales = await okr.Objectives.CreateAsync(tenant, Objective.Create(
     ObjectiveId.New(clock), quarter.Id, "Win accountants as a channel", OwnerRef.Team("sales"), clock,
-    ObjectiveKind.Aspirational,
     keyResults:
     [
         Kr("Signed partner firms", StagedMeasure.FromStretch(0m, 40m)),
@@ -48,111 +54,94 @@ var sales = Objective.Create(
         Kr("Average deal cycle", new WithinRangeMeasure(10m, 21m, MeasureUnit.Custom("days"))),
         Kr("Churned partners", new StayBelowMeasure(2m)),
     ],
-    alignments: [new AlignmentLink(company.Id, weight: 1)]);
+    alignments: [new AlignmentLink(company.Id)]));
 
-// Activation applies the rules (3–5 key results, open period, ...): every violation at once.
-var objectives = new List<Objective>();
-foreach (var draft in new[] { company, product, sales })
+foreach (var o in new[] { company, product, sales })
 {
-    var active = draft.Activate(clock);
-    rules.Validate(new ObjectiveChange(draft, active, quarter, new HashSet<KeyResultId>()));
-    objectives.Add(active);
+    await okr.Objectives.ActivateAsync(tenant, o.Id);   // the rules check 3–5 key results and an open period
 }
 
-// Weekly check-ins: (objective, key result index, value per week).
-var plan = new (Objective Objective, int Kr, decimal[] Values)[]
+// Thirteen weekly check-ins: each key result moves along its own curve (value at week w of 13).
+var plan = new (KeyResult Kr, Func<int, decimal?> ValueAt)[]
 {
-    (objectives[0], 0, [124_000m, 131_500m, 139_900m, 146_250.50m]),
-    (objectives[0], 1, [-2m, 4m, 9m, 12m]),
-    (objectives[0], 2, [28m, 22m, 17m, 15m]),
-    (objectives[1], 0, [0m, 0m, 0m, 1m]),
-    (objectives[1], 1, [44m, 51.5m, 58m, 63.25m]),
-    (objectives[1], 2, [99.7m, 99.6m, 99.4m, 99.8m]),
-    (objectives[2], 0, [2m, 6m, 11m, 15m]),
-    (objectives[2], 1, [1_200m, 4_800m, 7_500m, 9_900m]),
-    (objectives[2], 3, [0m, 1m, 1m, 3m]),
+    (company.KeyResults[0], w => 120_000m + (w * 4_650.25m)),
+    (company.KeyResults[1], w => -5m + (w * 2.5m)),
+    (company.KeyResults[2], w => Math.Max(6m, 30m - (w * 2m))),
+    (product.KeyResults[0], w => w >= 9 ? 1m : 0m),
+    (product.KeyResults[1], w => 42.5m + (w * 2.25m)),
+    (product.KeyResults[2], w => w == 6 ? 99.3m : 99.7m),
+    (sales.KeyResults[0], w => w * 3m),
+    (sales.KeyResults[1], w => w * 1_150m),
+    (sales.KeyResults[2], w => w < 4 ? null : 25m - w),          // nobody measured it for the first month
+    (sales.KeyResults[3], w => w / 4),
 };
 
-var checkIns = new List<CheckIn>();
 var author = OwnerRef.Person("E1042");
-for (var week = 0; week < 4; week++)
+for (var week = 1; week <= 13; week++)
 {
     clock.Advance(Duration.FromDays(7));
-    foreach (var (objective, kr, values) in plan)
+    var checkIns = plan
+        .Where(p => p.ValueAt(week) is not null)
+        .Select(p => CheckIn.Record(CheckInId.New(clock), p.Kr.Id, p.ValueAt(week)!.Value, author, clock, confidence: Confidence.FromTenPointScale(8 - (week % 4))))
+        .ToList();
+    await okr.CheckIns.RecordManyAsync(tenant, checkIns);   // one atomic batch per week
+
+    if (week == 6)
     {
-        var checkIn = CheckIn.Record(CheckInId.New(clock), objective.KeyResults[kr].Id, values[week], author, clock, confidence: Confidence.FromTenPointScale(7 - week % 3));
-        rules.Validate(new CheckInChange(checkIn, objective, quarter));
-        checkIns.Add(checkIn);
+        Print(await okr.Progress.SummarizeAsync(tenant, quarter.Id));
     }
 }
 
-// A typo in week 2 is corrected; the original stays in the history.
-var typo = checkIns.First(c => c.KeyResultId == objectives[0].KeyResults[1].Id && c.Value == 4m);
-checkIns.Add(typo.Correct(CheckInId.New(clock), 5m, author, clock, "Survey export was incomplete"));
+// A typo from week 3 is corrected; the original stays in the history.
+var history = await okr.CheckIns.HistoryAsync(tenant, company.KeyResults[1].Id);
+await okr.CheckIns.CorrectAsync(tenant, history[2].Id, 3m, author, "Survey export was incomplete");
 
-var now = clock.GetCurrentInstant();
-var today = now.InZone(zone).Date;
-var scoring = OkrScoring.Default;
-var health = PaceHealthPolicy.Default;
-decimal? ValueOf(KeyResultId id) => CheckInHistory.AsOf(checkIns.Where(c => c.KeyResultId == id), now)?.Value;
+Print(await okr.Progress.SummarizeAsync(tenant, quarter.Id));
 
-// Children first, so the company objective can see its teams' progress.
-var progress = new Dictionary<ObjectiveId, ObjectiveProgress>();
-foreach (var objective in objectives.OrderByDescending(o => o.Alignments.Count))
+clock.Advance(Duration.FromDays(2));
+var grades = await okr.Periods.CloseAsync(
+    tenant,
+    quarter.Id,
+    new Dictionary<ObjectiveId, GradeOverride> { [sales.Id] = new(0.7, OwnerRef.Person("cfo"), "Partner program started three weeks late") });
+
+Console.WriteLine($"Quarter closed. Period grade {grades.Score:0.00}.");
+foreach (var a in grades.Objectives)
 {
-    var children = objectives
-        .SelectMany(child => child.Alignments.Where(a => a.ParentObjectiveId == objective.Id).Select(link => new ChildProgress(child, link, progress[child.Id].Progress)));
-    progress[objective.Id] = scoring.Evaluate(objective, ValueOf, children);
+    var over = a.Grade.IsOverridden ? $" (computed {a.Grade.Computed:0.00}, set by {a.Grade.OverriddenBy}: {a.Grade.OverrideReason})" : string.Empty;
+    Console.WriteLine($"  {a.Objective.Title,-52} {a.Grade.Value:0.00} {a.Band,-6} {(a.Met ? "met" : "missed")} (expected {a.Expected:0.0}){over}");
 }
 
-Console.WriteLine($"{quarter.Name}  {quarter.Dates.Start:uuuu-MM-dd} → {quarter.Dates.End:uuuu-MM-dd}   today {today:uuuu-MM-dd} ({zone.Id}), {PaceHealthPolicy.ElapsedShare(quarter, zone, now):P0} of the quarter gone");
-Console.WriteLine();
-foreach (var objective in objectives)
+Console.WriteLine($"Data is in {Path.GetFullPath(database)}.");
+
+void Print(PeriodSummary summary)
 {
-    var parent = objective.Alignments.Count > 0 && objective.Alignments[0] is { } link
-        ? $"  ↑ '{objectives.Single(o => o.Id == link.ParentObjectiveId).Title}'"
-        : string.Empty;
-    Console.WriteLine($"■ {objective.Title}  [{objective.Owner}, {objective.Kind}]{parent}");
-    Console.WriteLine($"  {Bar(progress[objective.Id].Progress)}");
-    foreach (var kr in progress[objective.Id].KeyResults)
+    var today = summary.At.InZone(zone).Date;
+    Console.WriteLine($"{summary.Period.Name}  {summary.Period.Dates.Start:uuuu-MM-dd} → {summary.Period.Dates.End:uuuu-MM-dd}   {today:uuuu-MM-dd}, {PaceHealthPolicy.ElapsedShare(summary.Period, zone, summary.At):P0} gone   quarter score {summary.Score:P0}");
+    foreach (var o in summary.Objectives)
     {
-        var history = checkIns.Where(c => c.KeyResultId == kr.KeyResult.Id).ToList();
-        var latest = CheckInHistory.AsOf(history, now);
-        var verdict = health.Assess(new HealthContext(kr.Progress, latest?.RecordedAt, latest?.Confidence, quarter, zone, now));
-        var forecast = Forecaster.Project(kr.KeyResult, history, quarter, zone, scoring.Scoring);
-        var value = latest is null ? "no data yet" : Format(latest.Value, kr.KeyResult.Measure.Unit);
-        var outlook = forecast.IsSufficient ? $"→ {forecast.ProjectedScore!.Value.Progress:P0} by {quarter.Dates.End:MMM d}" : string.Empty;
-        Console.WriteLine($"    • {kr.KeyResult.Title,-32} {Bar(kr.Progress)} {verdict.Status,-8} {value,-16} {outlook}");
-        Console.WriteLine($"      {Describe(kr.KeyResult.Measure)}");
+        var depth = o.Progress.Objective.Alignments.Count == 0 ? string.Empty : "  ";
+        Console.WriteLine($"{depth}■ {o.Progress.Objective.Title,-52} {Bar(o.Progress.Progress)} {o.Health.Status}");
+        foreach (var kr in o.KeyResults)
+        {
+            var value = kr.Latest is null ? "no data" : Format(kr.Latest.Value, kr.Progress.KeyResult.Measure.Unit);
+            Console.WriteLine($"{depth}    • {kr.Progress.KeyResult.Title,-34} {Bar(kr.Progress.Progress)} {kr.Health.Status,-8} {value}");
+        }
     }
 
+    Console.WriteLine($"At risk: {summary.AtRisk.Count()}, stale: {summary.Stale.Count()}.");
     Console.WriteLine();
 }
-
-var periodScore = scoring.PeriodScore(progress.Values);
-Console.WriteLine($"Quarter so far: {periodScore:P0}. {checkIns.Count} check-ins recorded, {checkIns.Count(c => c.IsCorrection)} correction.");
 
 static string Bar(double? progress)
 {
     if (progress is not { } p)
     {
-        return "[" + new string('·', 20) + "]   –  ";
+        return "[" + new string('·', 20) + "]   –         ";
     }
 
     var filled = (int)Math.Round(Math.Clamp(p, 0, 1) * 20);
-    return $"[{new string('█', filled)}{new string('░', 20 - filled)}] {p,4:P0} {GradeBands.Of(p)}";
+    return $"[{new string('█', filled)}{new string('░', 20 - filled)}] {p,4:P0} {GradeBands.Of(p),-6}";
 }
-
-static string Describe(Measure measure) => measure switch
-{
-    IncreaseMeasure m => $"increase {Format(m.Baseline, m.Unit)} → {Format(m.Target, m.Unit)}",
-    DecreaseMeasure m => $"decrease {Format(m.Baseline, m.Unit)} → {Format(m.Target, m.Unit)}",
-    StayAboveMeasure m => $"stay ≥ {Format(m.Threshold, m.Unit)}",
-    StayBelowMeasure m => $"stay ≤ {Format(m.Threshold, m.Unit)}",
-    WithinRangeMeasure m => $"within {Format(m.Low, m.Unit)}..{Format(m.High, m.Unit)}",
-    StagedMeasure m => $"commit {m.Commit:0.#} / target {m.Target:0.#} / stretch {m.Stretch:0.#}",
-    _ => "milestone",
-};
 
 static string Format(decimal value, MeasureUnit unit) => unit.Kind switch
 {
