@@ -14,7 +14,7 @@ namespace Okr.Storage.PostgreSql;
 /// with the tenant; every statement is parameterised; optimistic concurrency is a conditional
 /// <c>UPDATE … WHERE version = @expected</c>; large check-in batches and imports go through binary COPY.
 /// </summary>
-public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable
+public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposable
 {
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
@@ -62,6 +62,15 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the schema is current.</returns>
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
+
+    /// <summary>Disposes the data source the store created (never one the host passed in).</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -1,0 +1,213 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Serialization;
+using Okr.Core.Storage;
+using Okr.Storage.PostgreSql;
+using Okr.Storage.Sqlite;
+
+namespace Okr.Benchmarks;
+
+/// <summary>Check-ins to append: a new batch (new ids) for every iteration.</summary>
+internal static class CheckInBatches
+{
+    private static readonly Instant Start = Instant.FromUtc(2026, 1, 5, 9, 0);
+
+    public static List<CheckIn> Make(int count, int seed)
+    {
+        var random = new Random(seed);
+        var krs = Enumerable.Range(0, 500).Select(_ => new KeyResultId(Guid.CreateVersion7())).ToArray();
+        return [.. Enumerable.Range(0, count).Select(i => new CheckIn(
+            new CheckInId(Guid.CreateVersion7()), krs[i % krs.Length], random.Next(0, 100_000) / 100m, OwnerRef.Person("E1042"),
+            Start + Duration.FromMinutes(i), Start + Duration.FromMinutes(i), new Confidence(0.7), "weekly"))];
+    }
+
+    public static object?[] Row(TenantId tenant, CheckIn c) =>
+    [
+        tenant.ToString(), c.Id.ToString(), c.KeyResultId.ToString(), OkrStoreFormat.FormatDecimal(c.Value), (long)c.Author.Kind, c.Author.ExternalId,
+        OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt), OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt), c.Confidence?.Value, c.Note, c.Corrects?.ToString(),
+    ];
+}
+
+/// <summary>Append 10 000 check-ins in one atomic batch to a SQLite file, against a raw Microsoft.Data.Sqlite insert loop on the same schema.</summary>
+[MemoryDiagnoser]
+public class SqliteBatchAppend
+{
+    private const int BatchSize = 10_000;
+    private readonly TenantId _tenant = new(Guid.CreateVersion7());
+    private string _connectionString = null!;
+    private SqliteOkrStore _store = null!;
+    private List<CheckIn> _batch = null!;
+    private int _seed;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"okr-bench-{Guid.NewGuid():N}.db");
+        _connectionString = $"Data Source={file}";
+        _store = new SqliteOkrStore(_connectionString);
+        _store.InitializeAsync().GetAwaiter().GetResult();
+    }
+
+    [IterationSetup]
+    public void NewBatch() => _batch = CheckInBatches.Make(BatchSize, ++_seed);
+
+    [Benchmark(Baseline = true, Description = "raw Microsoft.Data.Sqlite: prepared INSERT loop, one transaction")]
+    public int Raw()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        var parameters = Enumerable.Range(1, 11).Select(i => insert.Parameters.Add(new SqliteParameter($"${i}", null))).ToArray();
+        insert.Prepare();
+        foreach (var c in _batch)
+        {
+            var row = CheckInBatches.Row(_tenant, c);
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters[i].Value = row[i] ?? DBNull.Value;
+            }
+
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return _batch.Count;
+    }
+
+    [Benchmark(Description = "SqliteOkrStore.AppendCheckInsAsync (idempotent, validated)")]
+    public int Store() => _store.AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
+}
+
+/// <summary>Load every objective of a period of 100 000 from SQLite, against a raw read of the same rows.</summary>
+[MemoryDiagnoser]
+public class SqliteLoadPeriod
+{
+    private readonly TenantId _tenant = new(Guid.CreateVersion7());
+    private string _connectionString = null!;
+    private SqliteOkrStore _store = null!;
+    private PeriodId _period;
+
+    [Params(100_000)]
+    public int Objectives { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var data = EnterpriseData.Of(Objectives);
+        _period = data.Objectives[0].PeriodId;
+        var file = Path.Combine(Path.GetTempPath(), $"okr-bench-{Guid.NewGuid():N}.db");
+        _connectionString = $"Data Source={file}";
+        _store = new SqliteOkrStore(_connectionString);
+        var period = new OkrPeriod(_period, "2026-Q1", new DateInterval(new LocalDate(2026, 1, 1), new LocalDate(2026, 3, 31)));
+        _store.ImportAsync(_tenant, new OkrDocument(_tenant, [period], data.Objectives, [])).AsTask().GetAwaiter().GetResult();
+    }
+
+    [Benchmark(Baseline = true, Description = "raw Microsoft.Data.Sqlite: read the same rows (ids, columns and JSON text)")]
+    public long Raw()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, owner_kind, owner_id, state, version, body FROM objectives WHERE tenant = $t AND period_id = $p ORDER BY id";
+        command.Parameters.AddWithValue("$t", _tenant.ToString());
+        command.Parameters.AddWithValue("$p", _period.ToString());
+        using var reader = command.ExecuteReader();
+        long chars = 0;
+        while (reader.Read())
+        {
+            chars += reader.GetString(0).Length + reader.GetInt64(1) + reader.GetString(2).Length + reader.GetInt64(3) + reader.GetInt64(4) + reader.GetString(5).Length;
+        }
+
+        return chars;
+    }
+
+    [Benchmark(Description = "SqliteOkrStore.ListObjectivesAsync (validated Objective instances)")]
+    public int Store()
+    {
+        var count = 0;
+        var e = _store.ListObjectivesAsync(_tenant, new ObjectiveQuery { Period = _period }).GetAsyncEnumerator();
+        while (e.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
+
+/// <summary>PostgreSQL: append 10 000 check-ins and import 10 000 objectives through binary COPY, against raw Npgsql COPY on the same schema. Needs OKR_TEST_POSTGRES.</summary>
+[MemoryDiagnoser]
+public class PostgreSqlCopy
+{
+    private const int BatchSize = 10_000;
+    private readonly TenantId _tenant = new(Guid.CreateVersion7());
+    private NpgsqlDataSource _dataSource = null!;
+    private PostgreSqlOkrStore _store = null!;
+    private List<CheckIn> _batch = null!;
+    private int _seed;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var server = Environment.GetEnvironmentVariable("OKR_TEST_POSTGRES") ?? throw new InvalidOperationException("Set OKR_TEST_POSTGRES to a PostgreSQL connection string.");
+        var name = "okr_bench_" + Guid.NewGuid().ToString("N");
+        using (var connection = new NpgsqlConnection(server))
+        {
+            connection.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            create.ExecuteNonQuery();
+        }
+
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
+        _store = new PostgreSqlOkrStore(_dataSource);
+        _store.InitializeAsync().GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _dataSource.Dispose();
+
+    [IterationSetup]
+    public void NewBatch() => _batch = CheckInBatches.Make(BatchSize, ++_seed);
+
+    [Benchmark(Baseline = true, Description = "raw Npgsql binary COPY into okr_check_ins")]
+    public ulong Raw()
+    {
+        using var connection = _dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        ulong rows;
+        using (var copy = connection.BeginBinaryImport("COPY okr_check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var c in _batch)
+            {
+                copy.StartRow();
+                copy.Write(_tenant.Value, NpgsqlDbType.Uuid);
+                copy.Write(c.Id.Value, NpgsqlDbType.Uuid);
+                copy.Write(c.KeyResultId.Value, NpgsqlDbType.Uuid);
+                copy.Write(c.Value, NpgsqlDbType.Numeric);
+                copy.Write((short)c.Author.Kind, NpgsqlDbType.Smallint);
+                copy.Write(c.Author.ExternalId, NpgsqlDbType.Text);
+                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt), NpgsqlDbType.Bigint);
+                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt), NpgsqlDbType.Bigint);
+                copy.Write(c.Confidence!.Value.Value, NpgsqlDbType.Double);
+                copy.Write(c.Note, NpgsqlDbType.Text);
+                copy.WriteNull();
+            }
+
+            rows = copy.Complete();
+        }
+
+        // The importer must be disposed before the transaction commits.
+        transaction.Commit();
+        return rows;
+    }
+
+    [Benchmark(Description = "PostgreSqlOkrStore.AppendCheckInsAsync (COPY + idempotent merge + clash check)")]
+    public int Store() => _store.AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
+}

@@ -1,0 +1,128 @@
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using Okr.Core.Health;
+using Okr.Core.Rules;
+using Okr.Core.Scoring;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Okr.Storage.PostgreSql;
+using Okr.Storage.Sqlite;
+
+namespace Okr.Core.DependencyInjection.Tests;
+
+public class AddOkrTests
+{
+    [Fact]
+    public void Defaults_are_the_in_memory_store_linear_scoring_the_system_clock_and_utc()
+    {
+        using var provider = new ServiceCollection().AddOkr().BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        Assert.IsType<InMemoryOkrStore>(okr.Store);
+        Assert.Same(SystemClock.Instance, okr.Clock);
+        Assert.IsType<LinearScoringPolicy>(okr.Options.Scoring.Scoring);
+        Assert.IsType<WeightedMeanRollup>(okr.Options.Scoring.Rollup);
+        Assert.Equal(DateTimeZone.Utc, okr.Options.TimeZone);
+        Assert.Same(okr, provider.GetRequiredService<OkrService>());
+        Assert.Same(okr.Store, provider.GetRequiredService<IOkrStore>());
+    }
+
+    [Fact]
+    public void Calling_AddOkr_twice_is_harmless_and_configures_the_same_setup()
+    {
+        var services = new ServiceCollection()
+            .AddOkr(okr => okr.UseTimeZone("Europe/Berlin"))
+            .AddOkr(okr => okr.UseScoring(GoogleGradingPolicy.Instance));
+        Assert.Single(services, d => d.ServiceType == typeof(OkrService));
+        Assert.Single(services, d => d.ServiceType == typeof(IOkrStore));
+        Assert.Single(services, d => d.ServiceType == typeof(IClock));
+        using var provider = services.BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        Assert.Equal("Europe/Berlin", okr.Options.TimeZone.Id);
+        Assert.IsType<GoogleGradingPolicy>(okr.Options.Scoring.Scoring);
+    }
+
+    [Fact]
+    public void Registrations_the_host_made_first_are_kept()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        var store = new InMemoryOkrStore();
+        var services = new ServiceCollection().AddSingleton<IClock>(clock).AddSingleton<IOkrStore>(store).AddOkr();
+        using var provider = services.BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        Assert.Same(clock, okr.Clock);
+        Assert.Same(store, okr.Store);
+    }
+
+    [Fact]
+    public void Providers_replace_the_store()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"okr-di-{Guid.NewGuid():N}.db");
+        using var sqlite = new ServiceCollection().AddOkr(okr => okr.UseSqlite($"Data Source={file}")).BuildServiceProvider();
+        Assert.IsType<SqliteOkrStore>(sqlite.GetRequiredService<OkrService>().Store);
+
+        using var sqliteByOptions = new ServiceCollection().AddOkr(okr => okr.UseSqlite(o => o.ConnectionString = $"Data Source={file}")).BuildServiceProvider();
+        Assert.IsType<SqliteOkrStore>(sqliteByOptions.GetRequiredService<IOkrStore>());
+
+        var services = new ServiceCollection().AddOkr(okr => okr.UsePostgreSql("Host=localhost;Database=okr;Username=okr"));
+        Assert.Single(services, d => d.ServiceType == typeof(IOkrStore));
+        using var postgres = services.BuildServiceProvider();
+        Assert.IsType<PostgreSqlOkrStore>(postgres.GetRequiredService<IOkrStore>());
+
+        using var back = new ServiceCollection().AddOkr(okr => okr.UseSqlite($"Data Source={file}").UseInMemoryStore()).BuildServiceProvider();
+        Assert.IsType<InMemoryOkrStore>(back.GetRequiredService<IOkrStore>());
+    }
+
+    [Fact]
+    public void Policies_clock_rules_and_expectations_are_configurable()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        var health = new PaceHealthPolicy(new HealthOptions { Thresholds = new RatioThresholds() });
+        using var provider = new ServiceCollection().AddOkr(okr => okr
+            .UseClock(clock)
+            .UseScoring(SteppedScoringPolicy.Default)
+            .UseRollup(new WeakestRollup(), RollupSource.Blend(0.5))
+            .UseHealth(health)
+            .ConfigureRules(r => r.Without<KeyResultCountRule>())
+            .UseAssessment(new AssessmentOptions { AspirationalExpectation = 0.6 })
+            .RequireChildPeriodInsideParent(false)).BuildServiceProvider();
+        var options = provider.GetRequiredService<OkrService>().Options;
+        Assert.Same(clock, provider.GetRequiredService<OkrService>().Clock);
+        Assert.IsType<SteppedScoringPolicy>(options.Scoring.Scoring);
+        Assert.IsType<WeakestRollup>(options.Scoring.Rollup);
+        Assert.Equal(0.5, options.Scoring.Source.KeyResultShare);
+        Assert.Same(health, options.Health);
+        Assert.DoesNotContain(options.Rules.ObjectiveRules, r => r is KeyResultCountRule);
+        Assert.Equal(0.6, options.Assessment.AspirationalExpectation);
+        Assert.False(options.RequireChildPeriodInsideParent);
+    }
+
+    [Fact]
+    public void Invalid_settings_fail_at_start_up_with_what_to_fix()
+    {
+        var services = new ServiceCollection();
+        Assert.Contains("Europe/Berlin", Assert.Throws<OkrValidationException>(() => services.AddOkr(okr => okr.UseTimeZone("Mars/Olympus"))).Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionString", Assert.Throws<OkrValidationException>(() => services.AddOkr(okr => okr.UseSqlite(""))).Message, StringComparison.Ordinal);
+        Assert.Contains("in-memory", Assert.Throws<OkrValidationException>(() => services.AddOkr(okr => okr.UseSqlite("Data Source=:memory:"))).Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionString", Assert.Throws<OkrValidationException>(() => services.AddOkr(okr => okr.UsePostgreSql(o => o.ConnectionString = "Nonsense=1"))).Message, StringComparison.Ordinal);
+        Assert.Contains("CopyThreshold", Assert.Throws<OkrValidationException>(() => services.AddOkr(okr => okr.UsePostgreSql(o => { o.ConnectionString = "Host=x"; o.CopyThreshold = 0; }))).Message, StringComparison.Ordinal);
+        Assert.Equal(2, Assert.Throws<OkrValidationException>(() => services.AddOkr(okr => okr.UseAssessment(new AssessmentOptions { CommittedExpectation = 1.5, AspirationalExpectation = double.NaN }))).Violations.Count);
+    }
+
+    [Fact]
+    public async Task The_registered_service_works_end_to_end()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        await using var provider = new ServiceCollection().AddOkr(okr => okr.UseClock(clock).UseTimeZone("Europe/Berlin")).BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        await okr.Periods.ActivateAsync(tenant, quarter.Id);
+        var krs = Enumerable.Range(0, 3).Select(i => new KeyResult(KeyResultId.New(clock), $"KR {i}", new IncreaseMeasure(0, 100))).ToList();
+        var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("t"), clock, keyResults: krs));
+        await okr.Objectives.ActivateAsync(tenant, objective.Id);
+        await okr.CheckIns.RecordAsync(tenant, krs[0].Id, 60, OwnerRef.Person("p"));
+        var summary = await okr.Progress.SummarizeAsync(tenant, quarter.Id);
+        Assert.Equal(0.2, summary.Score!.Value, 12);
+    }
+}
