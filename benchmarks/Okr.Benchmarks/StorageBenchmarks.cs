@@ -211,3 +211,76 @@ public class PostgreSqlCopy
     [Benchmark(Description = "PostgreSqlOkrStore.AppendCheckInsAsync (COPY + idempotent merge + clash check)")]
     public int Store() => _store.AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
 }
+
+/// <summary>PostgreSQL: import 10 000 objectives (40 000 key results) in one transaction, against raw Npgsql COPY of the same rows. Needs OKR_TEST_POSTGRES.</summary>
+[MemoryDiagnoser]
+public class PostgreSqlImport
+{
+    private NpgsqlDataSource _dataSource = null!;
+    private PostgreSqlOkrStore _store = null!;
+    private Objective[] _objectives = null!;
+    private TenantId _tenant;
+
+    [Params(10_000)]
+    public int Objectives { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var server = Environment.GetEnvironmentVariable("OKR_TEST_POSTGRES") ?? throw new InvalidOperationException("Set OKR_TEST_POSTGRES to a PostgreSQL connection string.");
+        var name = "okr_bench_" + Guid.NewGuid().ToString("N");
+        using (var connection = new NpgsqlConnection(server))
+        {
+            connection.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            create.ExecuteNonQuery();
+        }
+
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
+        _store = new PostgreSqlOkrStore(_dataSource);
+        _store.InitializeAsync().GetAwaiter().GetResult();
+        _objectives = EnterpriseData.Of(Objectives).Objectives;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _dataSource.Dispose();
+
+    [IterationSetup]
+    public void NewTenant() => _tenant = new TenantId(Guid.CreateVersion7());
+
+    [Benchmark(Baseline = true, Description = "raw Npgsql binary COPY of the same objective and key result rows")]
+    public ulong Raw()
+    {
+        using var connection = _dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        ulong rows;
+        using (var copy = connection.BeginBinaryImport("COPY okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var o in _objectives)
+            {
+                copy.WriteRow(_tenant.Value, o.Id.Value, o.PeriodId.Value, (short)o.Owner.Kind, o.Owner.ExternalId, (short)o.State, o.Version, OkrJson.SerializeObjective(o));
+            }
+
+            rows = copy.Complete();
+        }
+
+        using (var copy = connection.BeginBinaryImport("COPY okr_key_results (tenant, id, objective_id) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var o in _objectives)
+            {
+                foreach (var kr in o.KeyResults)
+                {
+                    copy.WriteRow(_tenant.Value, kr.Id.Value, o.Id.Value);
+                }
+            }
+
+            rows += copy.Complete();
+        }
+
+        transaction.Commit();
+        return rows;
+    }
+
+    [Benchmark(Description = "PostgreSqlOkrStore.ImportAsync (COPY to staging + upsert + key result checks)")]
+    public void Store() => _store.ImportAsync(_tenant, new OkrDocument(_tenant, [], _objectives, [])).AsTask().GetAwaiter().GetResult();
+}

@@ -250,6 +250,21 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(document);
         StoreRules.CheckTenant(tenant, document);
+        try
+        {
+            await ImportCoreAsync(tenant, document, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Only a writer racing this import can get here (fresh ids are checked first); nothing was written.
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(OkrDocument.Objectives), $"Another writer stored one of the document's ids while it was imported ({ex.ConstraintName}); nothing was imported. Retry the import.")]);
+        }
+
+        progress?.Report(new ImportProgress("committed", 1, 1));
+    }
+
+    private async Task ImportCoreAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
         await WriteAsync(
             async (connection, transaction) =>
             {
@@ -264,7 +279,6 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
                 progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
             },
             cancellationToken).ConfigureAwait(false);
-        progress?.Report(new ImportProgress("committed", 1, 1));
     }
 
     /// <inheritdoc/>
@@ -362,8 +376,16 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <summary>Imports objectives with binary COPY into staging tables, then upserts them and their key result index.</summary>
     private static async Task ImportObjectives(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        await Execute(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS okr_objectives_staging (LIKE okr_objectives) ON COMMIT DELETE ROWS; CREATE TEMP TABLE IF NOT EXISTS okr_key_results_staging (LIKE okr_key_results) ON COMMIT DELETE ROWS; TRUNCATE okr_objectives_staging, okr_key_results_staging;", cancellationToken).ConfigureAwait(false);
-        var copy = await connection.BeginBinaryImportAsync("COPY okr_objectives_staging (tenant, id, period_id, owner_kind, owner_id, state, version, body) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        // Fresh data (no id of the document stored yet, none repeated) is copied straight into the tables;
+        // anything else goes through staging tables and an upsert that replaces what is there.
+        var direct = await IsFreshAsync(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
+        var (objectiveTable, keyResultTable) = direct ? ("okr_objectives", "okr_key_results") : ("okr_objectives_staging", "okr_key_results_staging");
+        if (!direct)
+        {
+            await Execute(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS okr_objectives_staging (LIKE okr_objectives) ON COMMIT DELETE ROWS; CREATE TEMP TABLE IF NOT EXISTS okr_key_results_staging (LIKE okr_key_results) ON COMMIT DELETE ROWS; TRUNCATE okr_objectives_staging, okr_key_results_staging;", cancellationToken).ConfigureAwait(false);
+        }
+
+        var copy = await connection.BeginBinaryImportAsync($"COPY {objectiveTable} (tenant, id, period_id, owner_kind, owner_id, state, version, body) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (copy.ConfigureAwait(false))
         {
             for (var i = 0; i < objectives.Count; i++)
@@ -389,7 +411,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var keyResultCopy = await connection.BeginBinaryImportAsync("COPY okr_key_results_staging (tenant, id, objective_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        var keyResultCopy = await connection.BeginBinaryImportAsync($"COPY {keyResultTable} (tenant, id, objective_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         await using (keyResultCopy.ConfigureAwait(false))
         {
             foreach (var o in objectives)
@@ -401,6 +423,11 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             }
 
             await keyResultCopy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (direct)
+        {
+            return;
         }
 
         await Execute(
@@ -415,6 +442,23 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             cancellationToken).ConfigureAwait(false);
         await ThrowIfAnyKeyResultTaken(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
         await Execute(connection, transaction, "INSERT INTO okr_key_results SELECT * FROM okr_key_results_staging ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether no objective or key result id of the import is stored or repeated, so rows can be copied straight in.</summary>
+    private static async Task<bool> IsFreshAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, CancellationToken cancellationToken)
+    {
+        var ids = objectives.Select(o => o.Id.Value).ToArray();
+        var krs = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id.Value).ToArray();
+        if (ids.Distinct().Count() != ids.Length || krs.Distinct().Count() != krs.Length)
+        {
+            return false;
+        }
+
+        var any = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM okr_objectives WHERE tenant = @t AND id = ANY(@ids)) OR EXISTS (SELECT 1 FROM okr_key_results WHERE tenant = @t AND id = ANY(@krs))", ("t", tenant.Value), ("ids", ids), ("krs", krs));
+        await using (any.ConfigureAwait(false))
+        {
+            return !(bool)(await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
     }
 
     private static async Task ThrowIfAnyKeyResultTaken(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, CancellationToken cancellationToken)
@@ -532,9 +576,15 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var added = await Execute(connection, transaction, "INSERT INTO okr_check_ins SELECT DISTINCT ON (tenant, id) * FROM okr_check_ins_staging ORDER BY tenant, id ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+        // DO NOTHING also skips a second row with the same id inside the batch.
+        var added = await Execute(connection, transaction, "INSERT INTO okr_check_ins SELECT * FROM okr_check_ins_staging ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+        if (added == checkIns.Count)
+        {
+            return added;   // every row was new: nothing can clash
+        }
 
-        // After the insert every staged id is stored (ours, or a concurrent writer's that we waited for): any difference is a clash.
+        // Some ids were there already (a retry, a duplicate in the batch, or a concurrent writer we waited for):
+        // every staged id is now stored, and any difference in content is a clash that rolls the batch back.
         var clash = $"SELECT s.id FROM okr_check_ins_staging s JOIN okr_check_ins c ON c.tenant = s.tenant AND c.id = s.id WHERE {Fingerprint("s")} <> {Fingerprint("c")} LIMIT 1";
         var check = Command(connection, transaction, clash);
         await using (check.ConfigureAwait(false))

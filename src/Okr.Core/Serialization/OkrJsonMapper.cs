@@ -17,6 +17,17 @@ internal static class OkrJsonMapper
 
     public static OkrDocument FromDto(DocumentDto dto)
     {
+        // Valid input (by far the common case) takes the direct path; only a failure pays for the
+        // second, path-collecting pass that names every problem.
+        try
+        {
+            return new OkrDocument(dto.Tenant, [.. dto.Periods.Select(Direct.Period)], [.. dto.Objectives.Select(Direct.Objective)], [.. dto.CheckIns.Select(Direct.CheckIn)], dto.ExportedAt);
+        }
+        catch (Exception ex) when (ex is OkrValidationException or ArgumentException)
+        {
+            // Fall through to the detailed reader.
+        }
+
         var reader = new Reader();
         var periods = Reader.Many(dto.Periods, "$.periods", reader.Period);
         var objectives = Reader.Many(dto.Objectives, "$.objectives", reader.Objective);
@@ -27,6 +38,15 @@ internal static class OkrJsonMapper
 
     public static Objective FromDto(ObjectiveDto dto)
     {
+        try
+        {
+            return Direct.Objective(dto);
+        }
+        catch (Exception ex) when (ex is OkrValidationException or ArgumentException)
+        {
+            // Fall through to the detailed reader.
+        }
+
         var reader = new Reader();
         var objective = reader.Objective(dto, "$");
         reader.ThrowIfAny();
@@ -103,6 +123,54 @@ internal static class OkrJsonMapper
         Note = c.Note,
         Corrects = c.Corrects,
     };
+
+    /// <summary>Builds domain objects straight from the wire shapes; any problem throws, and the caller then asks <see cref="Reader"/> for the details.</summary>
+    private static class Direct
+    {
+        public static OkrPeriod Period(PeriodDto p) => new(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason);
+
+        public static Objective Objective(ObjectiveDto o) => new(
+            o.Id,
+            o.PeriodId,
+            o.Title,
+            o.Description,
+            Owner(o.Owner),
+            o.Kind,
+            o.State,
+            o.Visibility,
+            o.KeyResults.Select(KeyResult),
+            o.Alignments.Select(a => new AlignmentLink(a.Objective, a.KeyResult, a.Weight, a.Kind)),
+            o.Version,
+            o.CreatedAt,
+            o.UpdatedAt,
+            o.Grade is { } g ? FinalGrade.Create(g.Computed, g.Value, g.OverriddenBy is { } by ? Owner(by) : null, g.OverrideReason) : null);
+
+        public static CheckIn CheckIn(CheckInDto c) =>
+            new(c.Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
+
+        private static KeyResult KeyResult(KeyResultDto k) =>
+            new(k.Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled);
+
+        private static OwnerRef Owner(OwnerDto o) => new(o.Kind, o.Id);
+
+        private static Measure Measure(MeasureDto m)
+        {
+            var unit = m.Unit ?? MeasureUnit.Number;
+            return m.Type switch
+            {
+                MeasureKind.Increase => new IncreaseMeasure(Need(m.Baseline), Need(m.Target), m.Stretch, unit),
+                MeasureKind.Decrease => new DecreaseMeasure(Need(m.Baseline), Need(m.Target), m.Stretch, unit),
+                MeasureKind.StayAbove => new StayAboveMeasure(Need(m.Threshold), unit),
+                MeasureKind.StayBelow => new StayBelowMeasure(Need(m.Threshold), unit),
+                MeasureKind.WithinRange => new WithinRangeMeasure(Need(m.Low), Need(m.High), unit),
+                MeasureKind.Milestone => new MilestoneMeasure(),
+                MeasureKind.Staged => new StagedMeasure(Need(m.Baseline), Need(m.Commit), Need(m.Target), Need(m.Stretch), unit),
+                _ => throw new ArgumentException("Unknown measure type."),
+            };
+        }
+
+        private static decimal Need(decimal? value) => value ?? throw new ArgumentException("A measure level is missing.");
+    }
 
     /// <summary>Builds domain objects, turning each construction failure into violations at JSON paths.</summary>
     private sealed class Reader
