@@ -170,6 +170,9 @@ public sealed partial class AlignmentGraph
         return new AlignmentGraph(nodes, index, krStart, keyResults, (childCount, childNode, childWeight, childKr, childCounts), (parentCount, parentNode), order);
     }
 
+    /// <summary>The objectives children first: every objective comes after all objectives aligned to it.</summary>
+    internal IEnumerable<Objective> ChildrenFirst() => _order.Select(i => _objectives[i]);
+
     /// <summary>Whether the graph holds an objective.</summary>
     /// <param name="id">The objective's id.</param>
     /// <returns>True when it is in the graph.</returns>

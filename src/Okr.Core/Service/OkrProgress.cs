@@ -64,19 +64,24 @@ public sealed class OkrProgress
         var krIds = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
         var latest = await _service.Store.GetValuesAsOfAsync(tenant, krIds, now, null, cancellationToken).ConfigureAwait(false);
         var graph = AlignmentGraph.Build(objectives);
-        var rollup = graph.Rollup(_service.Options.Scoring, latest.ToDictionary(kv => kv.Key, kv => kv.Value.Value));
-        var children = objectives
+        var childrenOf = objectives
             .SelectMany(child => child.Alignments.Select(link => (child, link)))
             .Where(x => graph.Contains(x.link.ParentObjectiveId))
-            .ToLookup(x => x.link.ParentObjectiveId, x => new ChildProgress(x.child, x.link, rollup.Progress(x.child.Id)));
+            .ToLookup(x => x.link.ParentObjectiveId);
 
-        var statuses = new List<ObjectiveStatus>(objectives.Count);
-        foreach (var o in objectives.OrderBy(o => graph.Ancestors(o.Id).Count).ThenBy(o => o.Id))
+        // Children first, so each objective sees its children's progress: one pass, the same result as graph.Rollup.
+        var progress = new Dictionary<ObjectiveId, ObjectiveProgress>(objectives.Count);
+        foreach (var o in graph.ChildrenFirst())
         {
-            var progress = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children[o.Id]);
-            statuses.Add(Status(progress, p, now, latest, forecasts: null));
+            var children = childrenOf[o.Id].Select(x => new ChildProgress(x.child, x.link, progress[x.child.Id].Progress));
+            progress[o.Id] = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children);
         }
 
+        var statuses = objectives
+            .OrderBy(o => graph.Ancestors(o.Id).Count)
+            .ThenBy(o => o.Id)
+            .Select(o => Status(progress[o.Id], p, now, latest, forecasts: null))
+            .ToList();
         return new PeriodSummary(p, now, _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]), statuses, graph.CoverageByOwner());
     }
 
