@@ -433,7 +433,8 @@ public sealed class SqliteOkrStore : IOkrStore
         (PeriodState)r.GetInt64(4),
         r.IsDBNull(5) ? null : r.GetString(5));
 
-    private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
+    // The body is read as its UTF-8 bytes: no UTF-16 string in between.
+    private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetFieldValue<byte[]>(0));
 
     private static CheckIn ReadCheckIn(SqliteDataReader r) => new(
         CheckInId.Parse(r.GetString(0)),

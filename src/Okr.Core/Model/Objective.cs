@@ -424,20 +424,38 @@ public sealed class Objective : IEquatable<Objective>
         }
 
         var array = keyResults.ToImmutableArray();
-        var seen = new HashSet<KeyResultId>();
+        HashSet<KeyResultId>? seen = array.Length > 16 ? [] : null;
         for (var i = 0; i < array.Length; i++)
         {
             if (array[i] is null)
             {
                 violations.Add(OkrErrorCodes.Required, $"KeyResults[{i}]", "A key result must not be null.");
+                continue;
             }
-            else if (!seen.Add(array[i].Id))
+
+            // Objectives usually hold a handful of key results: a pairwise scan beats allocating a set.
+            var duplicate = seen is not null ? !seen.Add(array[i].Id) : IndexOf(array, array[i].Id, i) >= 0;
+            if (duplicate)
             {
                 violations.Add(OkrErrorCodes.DuplicateId, $"KeyResults[{i}].Id", $"Key result id {array[i].Id} appears more than once.");
             }
         }
 
         return array;
+    }
+
+    /// <summary>The index of the first of the first <paramref name="count"/> key results with an id, or -1.</summary>
+    private static int IndexOf(ImmutableArray<KeyResult> keyResults, KeyResultId id, int count)
+    {
+        for (var j = 0; j < count; j++)
+        {
+            if (keyResults[j] is not null && keyResults[j].Id == id)
+            {
+                return j;
+            }
+        }
+
+        return -1;
     }
 
     private static ImmutableArray<AlignmentLink> CheckAlignments(ViolationList violations, IEnumerable<AlignmentLink>? alignments, ObjectiveId self)

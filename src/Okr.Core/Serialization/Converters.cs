@@ -9,9 +9,20 @@ internal sealed class IdentifierConverter<T> : JsonConverter<T>
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.String && OkrIdentifier.TryParse<T>(reader.GetString(), out T id))
+        if (reader.TokenType == JsonTokenType.String)
         {
-            return id;
+            // The common case, an unescaped 36-byte GUID, parses straight from the UTF-8 bytes without a string.
+            if (!reader.HasValueSequence && !reader.ValueIsEscaped && reader.ValueSpan.Length == 36
+                && System.Buffers.Text.Utf8Parser.TryParse(reader.ValueSpan, out Guid guid, out var consumed, 'D') && consumed == 36 && guid != Guid.Empty
+                && IsLowerCase(reader.ValueSpan))
+            {
+                return T.FromGuid(guid);
+            }
+
+            if (OkrIdentifier.TryParse<T>(reader.GetString(), out T id))
+            {
+                return id;
+            }
         }
 
         throw new JsonException($"Expected a {typeof(T).Name}: a non-empty GUID string in the 36-character form.");
@@ -19,6 +30,19 @@ internal sealed class IdentifierConverter<T> : JsonConverter<T>
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
         writer.WriteStringValue(OkrIdentifier.Format(value.Value));
+
+    private static bool IsLowerCase(ReadOnlySpan<byte> text)
+    {
+        foreach (var b in text)
+        {
+            if (b is >= (byte)'A' and <= (byte)'F')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>Reads and writes a <see cref="MeasureUnit"/> as its text form.</summary>

@@ -151,10 +151,19 @@ public static class OkrJson
     public static Objective DeserializeObjective(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        return DeserializeObjective(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Reads one objective from UTF-8 JSON written by <see cref="SerializeObjective"/>, validating every part.</summary>
+    /// <param name="utf8Json">The UTF-8 bytes, for example straight from a database column.</param>
+    /// <returns>The objective.</returns>
+    /// <exception cref="OkrFormatException">The input is malformed or breaks the model's rules.</exception>
+    public static Objective DeserializeObjective(ReadOnlySpan<byte> utf8Json)
+    {
         ObjectiveDto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize(json, Context(Compact).ObjectiveDto);
+            dto = JsonSerializer.Deserialize(utf8Json, Context(Compact).ObjectiveDto);
         }
         catch (JsonException ex)
         {
