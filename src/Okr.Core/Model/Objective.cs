@@ -211,14 +211,14 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="clock">Supplies the update instant.</param>
     /// <returns>The edited copy.</returns>
     /// <exception cref="OkrValidationException">The title is invalid or the objective is read-only.</exception>
-    public Objective WithTitle(string title, IClock clock) => Edit(clock, title: title);
+    public Objective WithTitle(string title, IClock clock) => Edit(clock, title: title ?? throw Missing(nameof(Title)));
 
     /// <summary>Returns a copy with another description.</summary>
     /// <param name="description">The new description.</param>
     /// <param name="clock">Supplies the update instant.</param>
     /// <returns>The edited copy.</returns>
     /// <exception cref="OkrValidationException">The description is invalid or the objective is read-only.</exception>
-    public Objective WithDescription(string description, IClock clock) => Edit(clock, description: description);
+    public Objective WithDescription(string description, IClock clock) => Edit(clock, description: description ?? throw Missing(nameof(Description)));
 
     /// <summary>Returns a copy with another owner.</summary>
     /// <param name="owner">The new owner.</param>
@@ -246,7 +246,7 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="clock">Supplies the update instant.</param>
     /// <returns>The edited copy.</returns>
     /// <exception cref="OkrValidationException">The key results are invalid or the objective is read-only.</exception>
-    public Objective WithKeyResults(IEnumerable<KeyResult> keyResults, IClock clock) => Edit(clock, keyResults: keyResults);
+    public Objective WithKeyResults(IEnumerable<KeyResult> keyResults, IClock clock) => Edit(clock, keyResults: keyResults ?? throw Missing(nameof(KeyResults)));
 
     /// <summary>Returns a copy with one more key result at the end.</summary>
     /// <param name="keyResult">The key result; its id must be new to this objective.</param>
@@ -283,7 +283,7 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="clock">Supplies the update instant.</param>
     /// <returns>The edited copy.</returns>
     /// <exception cref="OkrValidationException">The links are invalid or the objective is read-only.</exception>
-    public Objective WithAlignments(IEnumerable<AlignmentLink> alignments, IClock clock) => Edit(clock, alignments: alignments);
+    public Objective WithAlignments(IEnumerable<AlignmentLink> alignments, IClock clock) => Edit(clock, alignments: alignments ?? throw Missing(nameof(Alignments)));
 
     /// <summary>Moves Draft → Active. Rules check the number of key results.</summary>
     /// <param name="clock">Supplies the update instant.</param>
@@ -341,6 +341,9 @@ public sealed class Objective : IEquatable<Objective>
     /// <summary>Returns the title with the id, for diagnostics.</summary>
     /// <returns>A short description.</returns>
     public override string ToString() => $"Objective {Id} '{Title}' ({State}, v{Version})";
+
+    private static OkrValidationException Missing(string member) =>
+        new([new OkrViolation(OkrErrorCodes.Required, member, $"{member} is required; null was given.")]);
 
     private int IndexOf(KeyResultId id)
     {

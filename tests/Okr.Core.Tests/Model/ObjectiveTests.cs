@@ -47,6 +47,17 @@ public class ObjectiveTests
     }
 
     [Fact]
+    public void Null_edits_are_rejected_not_ignored()
+    {
+        var clock = TestData.Clock();
+        var o = TestData.Draft(clock);
+        Assert.Equal(nameof(Objective.Title), TestData.Single(() => o.WithTitle(null!, clock)).Member);
+        Assert.Equal(nameof(Objective.Description), TestData.Single(() => o.WithDescription(null!, clock)).Member);
+        Assert.Equal(nameof(Objective.KeyResults), TestData.Single(() => o.WithKeyResults(null!, clock)).Member);
+        Assert.Equal(nameof(Objective.Alignments), TestData.Single(() => o.WithAlignments(null!, clock)).Member);
+    }
+
+    [Fact]
     public void Key_results_can_be_added_replaced_and_removed()
     {
         var clock = TestData.Clock();
