@@ -112,10 +112,16 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         await WriteAsync(
             async (connection, transaction) =>
             {
-                var sql = expectedVersion == 0
-                    ? "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body) ON CONFLICT (tenant, id) DO NOTHING"
-                    : "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id AND version = @expected";
-                var written = await Execute(connection, transaction, sql, cancellationToken, ObjectiveParameters(tenant, stored).Append(("expected", expectedVersion)).ToArray()).ConfigureAwait(false);
+                const string insert = "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body) ON CONFLICT (tenant, id) DO NOTHING";
+                const string update = "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id AND version = @expected";
+                var parameters = ObjectiveParameters(tenant, stored).Append(("expected", expectedVersion)).ToArray();
+                var written = expectedVersion == 0 ? await Execute(connection, transaction, insert, cancellationToken, parameters).ConfigureAwait(false) : 0;
+                if (written == 0)
+                {
+                    // Replace the stored version if it is the expected one (an imported objective may be stored at version 0).
+                    written = await Execute(connection, transaction, update, cancellationToken, parameters).ConfigureAwait(false);
+                }
+
                 if (written == 0)
                 {
                     // Lost the race, or nothing to replace: say which, with the stored version.

@@ -22,7 +22,12 @@ public sealed class SqliteOkrStore : IOkrStore
 {
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
+    // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
+    // never spin in SQLite's busy handler; other processes are still serialised by SQLite's own lock.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate;
     private readonly Lazy<Task> _migrated;
 
     /// <summary>Creates the store; the database is opened and migrated on first use.</summary>
@@ -32,7 +37,9 @@ public sealed class SqliteOkrStore : IOkrStore
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true }.ToString();
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
+        _connectionString = builder.ToString();
+        _writeGate = WriteGates.GetOrAdd(Path.GetFullPath(builder.DataSource), static _ => new SemaphoreSlim(1, 1));
         _migrated = new Lazy<Task>(() => Task.Run(() =>
         {
             using var connection = new SqliteConnection(_connectionString);
@@ -386,14 +393,22 @@ public sealed class SqliteOkrStore : IOkrStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _migrated.Value.ConfigureAwait(false);
-        using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-        // IMMEDIATE takes the write lock up front, so concurrent writers queue instead of deadlocking on upgrade.
-        using var transaction = connection.BeginTransaction(deferred: false);
-        write(connection, transaction);
-        cancellationToken.ThrowIfCancellationRequested();
-        transaction.Commit();
+            // IMMEDIATE takes the write lock up front, so writers from other processes queue instead of deadlocking on upgrade.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            write(connection, transaction);
+            cancellationToken.ThrowIfCancellationRequested();
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -39,9 +39,9 @@ public interface IOkrStore
     IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes an objective whole, with optimistic concurrency: <paramref name="expectedVersion"/> 0
-    /// inserts a new objective; any other value replaces the stored one only if its version is still
-    /// <paramref name="expectedVersion"/>. The stored objective gets version <c>expectedVersion + 1</c>.
+    /// Writes an objective whole, with optimistic concurrency: the stored objective is replaced only if
+    /// its version is still <paramref name="expectedVersion"/>, and 0 inserts a new one (or replaces one
+    /// an import stored at version 0). The stored objective gets version <c>expectedVersion + 1</c>.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="objective">The objective.</param>
