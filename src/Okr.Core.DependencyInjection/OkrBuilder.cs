@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
+using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Rules;
 using Okr.Core.Scoring;
@@ -137,6 +138,36 @@ public sealed class OkrBuilder
         }
 
         Options = Options with { Assessment = options };
+        return this;
+    }
+
+    /// <summary>Registers an event subscriber (singleton); it receives events after their writes commit.</summary>
+    /// <typeparam name="TSubscriber">The subscriber type, resolved from the container.</typeparam>
+    /// <returns>This builder.</returns>
+    public OkrBuilder AddEventSubscriber<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSubscriber>()
+        where TSubscriber : class, IOkrEventSubscriber
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOkrEventSubscriber, TSubscriber>());
+        return this;
+    }
+
+    /// <summary>Registers an event subscriber instance.</summary>
+    /// <param name="subscriber">The subscriber.</param>
+    /// <returns>This builder.</returns>
+    public OkrBuilder AddEventSubscriber(IOkrEventSubscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        Services.AddSingleton(subscriber);
+        return this;
+    }
+
+    /// <summary>Is told when an event subscriber throws; the write stands and the other subscribers still run.</summary>
+    /// <param name="onFailure">Receives the event and the exception, for example to log it.</param>
+    /// <returns>This builder.</returns>
+    public OkrBuilder OnSubscriberFailure(Action<OkrEvent, Exception> onFailure)
+    {
+        ArgumentNullException.ThrowIfNull(onFailure);
+        Options = Options with { OnSubscriberFailure = onFailure };
         return this;
     }
 

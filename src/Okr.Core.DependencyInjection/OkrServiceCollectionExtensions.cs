@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 using Okr.Core;
 using Okr.Core.DependencyInjection;
+using Okr.Core.Events;
 using Okr.Core.Service;
 using Okr.Core.Storage;
 
@@ -31,7 +32,10 @@ public static class OkrServiceCollectionExtensions
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton<IOkrStore, InMemoryOkrStore>();
-        services.TryAddSingleton(static sp => new OkrService(sp.GetRequiredService<IOkrStore>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<OkrBuilder>().Options));
+        services.TryAddSingleton(static sp => new OkrService(
+            sp.GetRequiredService<IOkrStore>(),
+            sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<OkrBuilder>().Options with { EventSubscribers = [.. sp.GetServices<IOkrEventSubscriber>()] }));
         configure?.Invoke(builder);
         return services;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
+using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Rules;
 using Okr.Core.Scoring;
@@ -124,5 +125,34 @@ public class AddOkrTests
         await okr.CheckIns.RecordAsync(tenant, krs[0].Id, 60, OwnerRef.Person("p"));
         var summary = await okr.Progress.SummarizeAsync(tenant, quarter.Id);
         Assert.Equal(0.2, summary.Score!.Value, 12);
+    }
+
+    public sealed class CountingSubscriber : IOkrEventSubscriber
+    {
+        public int Count { get; private set; }
+
+        public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
+        {
+            Count++;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Registered_subscribers_receive_events_once_even_when_registered_twice()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        var failures = new List<Exception>();
+        await using var provider = new ServiceCollection()
+            .AddOkr(okr => okr.UseClock(clock).AddEventSubscriber<CountingSubscriber>().OnSubscriberFailure((_, ex) => failures.Add(ex)))
+            .AddOkr(okr => okr.AddEventSubscriber<CountingSubscriber>())
+            .BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("t"), clock));
+        Assert.Equal(1, Assert.Single(provider.GetServices<IOkrEventSubscriber>().OfType<CountingSubscriber>()).Count);
+        Assert.Empty(failures);
+        Assert.NotNull(okr.Options.OnSubscriberFailure);
     }
 }

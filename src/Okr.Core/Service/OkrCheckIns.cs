@@ -1,4 +1,5 @@
 using NodaTime;
+using Okr.Core.Events;
 using Okr.Core.Rules;
 
 namespace Okr.Core.Service;
@@ -74,6 +75,9 @@ public sealed class OkrCheckIns
     public async ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkIns);
+        using var activity = OkrTelemetry.Source.StartActivity("okr.check_ins.record");
+        activity?.SetTag("okr.tenant", tenant.ToString());
+        activity?.SetTag("okr.check_ins.count", checkIns.Count);
         var objectives = new Dictionary<KeyResultId, Objective>();
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
@@ -103,7 +107,15 @@ public sealed class OkrCheckIns
         }
 
         violations.ThrowIfAny();
-        return await _service.Store.AppendCheckInsAsync(tenant, checkIns, cancellationToken).ConfigureAwait(false);
+        var added = await _service.Store.AppendCheckInsAsync(tenant, checkIns, cancellationToken).ConfigureAwait(false);
+        OkrTelemetry.CheckIns.Add(added);
+        var now = _service.Clock.GetCurrentInstant();
+        foreach (var c in checkIns)
+        {
+            await _service.PublishAsync(new CheckInRecorded(tenant, now, c, objectives[c.KeyResultId]), cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
     }
 
     /// <summary>The whole history of a key result, corrections and corrected check-ins included.</summary>

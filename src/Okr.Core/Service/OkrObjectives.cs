@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Okr.Core.Events;
 using Okr.Core.Rules;
 using Okr.Core.Storage;
 
@@ -30,7 +31,9 @@ public sealed class OkrObjectives
         var violations = _service.Options.Rules.Check(new ObjectiveChange(null, draft, period, new HashSet<KeyResultId>())).ToList();
         violations.AddRange(await CheckLinksAsync(tenant, draft, cancellationToken).ConfigureAwait(false));
         Throw(violations);
-        return await _service.Store.SaveObjectiveAsync(tenant, draft, 0, cancellationToken).ConfigureAwait(false);
+        var stored = await _service.Store.SaveObjectiveAsync(tenant, draft, 0, cancellationToken).ConfigureAwait(false);
+        await _service.PublishAsync(new ObjectiveCreated(tenant, _service.Clock.GetCurrentInstant(), stored), cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     /// <summary>
@@ -77,8 +80,12 @@ public sealed class OkrObjectives
     /// <param name="id">The objective.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active objective.</returns>
-    public ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
-        EditAsync(tenant, id, static (o, clock) => o.Activate(clock), cancellationToken);
+    public async ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    {
+        var active = await EditAsync(tenant, id, static (o, clock) => o.Activate(clock), cancellationToken).ConfigureAwait(false);
+        await _service.PublishAsync(new ObjectiveActivated(tenant, _service.Clock.GetCurrentInstant(), active), cancellationToken).ConfigureAwait(false);
+        return active;
+    }
 
     /// <summary>Cancels a draft or active objective; it stays for the record and never counts.</summary>
     /// <param name="tenant">The tenant.</param>

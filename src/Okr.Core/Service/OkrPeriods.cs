@@ -1,3 +1,4 @@
+using Okr.Core.Events;
 using Okr.Core.Scoring;
 
 namespace Okr.Core.Service;
@@ -74,6 +75,8 @@ public sealed class OkrPeriods
     /// <exception cref="OkrValidationException">The period is not active, or an override is invalid; nothing was written.</exception>
     public async ValueTask<PeriodAssessment> CloseAsync(TenantId tenant, PeriodId id, IReadOnlyDictionary<ObjectiveId, GradeOverride>? overrides = null, CancellationToken cancellationToken = default)
     {
+        using var activity = OkrTelemetry.Source.StartActivity("okr.period.close");
+        activity?.SetTag("okr.tenant", tenant.ToString());
         var period = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var closed = period.Close();
         var summary = await _service.Progress.SummarizeAsync(tenant, id, cancellationToken).ConfigureAwait(false);
@@ -95,19 +98,29 @@ public sealed class OkrPeriods
             .ToList();
 
         var final = new List<ObjectiveAssessment>();
+        var newlyClosed = new List<Objective>();
         foreach (var a in assessments)
         {
             var objective = a.Objective;
             if (objective.State == ObjectiveState.Active)
             {
                 objective = await _service.Store.SaveObjectiveAsync(tenant, objective.Close(a.Grade, _service.Clock), objective.Version, cancellationToken).ConfigureAwait(false);
+                newlyClosed.Add(objective);
             }
 
             final.Add(a with { Objective = objective });
         }
 
         await _service.Store.SavePeriodAsync(tenant, closed, cancellationToken).ConfigureAwait(false);
-        return assessor.AssessPeriod(final);
+        var result = assessor.AssessPeriod(final);
+        var now = _service.Clock.GetCurrentInstant();
+        foreach (var objective in newlyClosed)
+        {
+            await _service.PublishAsync(new ObjectiveClosed(tenant, now, objective), cancellationToken).ConfigureAwait(false);
+        }
+
+        await _service.PublishAsync(new PeriodClosed(tenant, now, closed, result), cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using NodaTime;
 using Okr.Core.Alignment;
+using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Scoring;
 using Okr.Core.Storage;
@@ -53,6 +54,9 @@ public sealed class OkrProgress
     /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
     public async ValueTask<PeriodSummary> SummarizeAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
     {
+        using var activity = OkrTelemetry.Source.StartActivity("okr.period.summarize");
+        activity?.SetTag("okr.tenant", tenant.ToString());
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
         var now = _service.Clock.GetCurrentInstant();
         var objectives = new List<Objective>();
@@ -82,7 +86,10 @@ public sealed class OkrProgress
             .ThenBy(o => o.Id)
             .Select(o => Status(progress[o.Id], p, now, latest, forecasts: null))
             .ToList();
-        return new PeriodSummary(p, now, _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]), statuses, graph.CoverageByOwner());
+        var summary = new PeriodSummary(p, now, _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]), statuses, graph.CoverageByOwner());
+        OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag("okr.objectives.count", objectives.Count);
+        return summary;
     }
 
     /// <summary>One objective now, with a forecast for each key result.</summary>

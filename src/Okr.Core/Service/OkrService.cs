@@ -1,4 +1,5 @@
 using NodaTime;
+using Okr.Core.Events;
 using Okr.Core.Storage;
 
 namespace Okr.Core.Service;
@@ -51,6 +52,30 @@ public sealed class OkrService
 
     /// <summary>Progress, health, forecasts and period summaries.</summary>
     public OkrProgress Progress { get; }
+
+    /// <summary>Delivers an event to every handler; a handler's failure is reported and never propagates.</summary>
+    internal async ValueTask PublishAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
+    {
+        foreach (var handler in Options.EventSubscribers)
+        {
+            try
+            {
+                await handler.HandleAsync(okrEvent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                OkrTelemetry.Failures.Add(1);
+                try
+                {
+                    Options.OnSubscriberFailure?.Invoke(okrEvent, ex);
+                }
+                catch (Exception reportFailure) when (reportFailure is not OutOfMemoryException)
+                {
+                    // The failure report itself failed: the write still stands, and nothing more can be done here.
+                }
+            }
+        }
+    }
 
     internal async ValueTask<OkrPeriod> RequirePeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken) =>
         await Store.GetPeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false)
