@@ -33,12 +33,17 @@ start_postgres() {
   [ -n "$pg_bin" ] || { echo "PostgreSQL binaries not found and cannot be installed (not root)." >&2; exit 1; }
   pg_data=$(mktemp -d "${TMPDIR:-/tmp}/okr-pg.XXXXXX")
   [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
-  local port=$(( 20000 + RANDOM % 20000 ))
   pg_as "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust >"$log_dir/initdb.log" 2>&1 \
     || { cat "$log_dir/initdb.log" >&2; exit 1; }
-  pg_as "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_data -c max_connections=200 -c fsync=off" start >/dev/null \
-    || { cat "$pg_data/server.log" >&2; exit 1; }
+  local port started=""
+  for attempt in 1 2 3 4 5; do   # a random port may be taken: try another
+    port=$(( 20000 + RANDOM % 20000 ))
+    if pg_as "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_data -c max_connections=200 -c fsync=off" start >/dev/null 2>&1; then
+      started=1; break
+    fi
+  done
+  [ -n "$started" ] || { cat "$pg_data/server.log" >&2; echo "PostgreSQL did not start." >&2; exit 1; }
   export OKR_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 }
