@@ -11,6 +11,24 @@ using Okr.Storage.Sqlite;
 
 namespace Okr.Benchmarks;
 
+/// <summary>A fresh PostgreSQL database on the server named by OKR_TEST_POSTGRES.</summary>
+internal static class BenchDatabase
+{
+    public static NpgsqlDataSource Create()
+    {
+        var server = Environment.GetEnvironmentVariable("OKR_TEST_POSTGRES") ?? throw new InvalidOperationException("Set OKR_TEST_POSTGRES to a PostgreSQL connection string.");
+        var name = "okr_bench_" + Guid.NewGuid().ToString("N");
+        using (var connection = new NpgsqlConnection(server))
+        {
+            connection.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            create.ExecuteNonQuery();
+        }
+
+        return NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
+    }
+}
+
 /// <summary>Check-ins to append: a new batch (new ids) for every iteration.</summary>
 internal static class CheckInBatches
 {
@@ -156,16 +174,7 @@ public class PostgreSqlCopy
     [GlobalSetup]
     public void Setup()
     {
-        var server = Environment.GetEnvironmentVariable("OKR_TEST_POSTGRES") ?? throw new InvalidOperationException("Set OKR_TEST_POSTGRES to a PostgreSQL connection string.");
-        var name = "okr_bench_" + Guid.NewGuid().ToString("N");
-        using (var connection = new NpgsqlConnection(server))
-        {
-            connection.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            create.ExecuteNonQuery();
-        }
-
-        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
+        _dataSource = BenchDatabase.Create();
         _store = new PostgreSqlOkrStore(_dataSource);
         _store.InitializeAsync().GetAwaiter().GetResult();
     }
@@ -227,16 +236,7 @@ public class PostgreSqlImport
     [GlobalSetup]
     public void Setup()
     {
-        var server = Environment.GetEnvironmentVariable("OKR_TEST_POSTGRES") ?? throw new InvalidOperationException("Set OKR_TEST_POSTGRES to a PostgreSQL connection string.");
-        var name = "okr_bench_" + Guid.NewGuid().ToString("N");
-        using (var connection = new NpgsqlConnection(server))
-        {
-            connection.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            create.ExecuteNonQuery();
-        }
-
-        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
+        _dataSource = BenchDatabase.Create();
         _store = new PostgreSqlOkrStore(_dataSource);
         _store.InitializeAsync().GetAwaiter().GetResult();
         _objectives = EnterpriseData.Of(Objectives).Objectives;

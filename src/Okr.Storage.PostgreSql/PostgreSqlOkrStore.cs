@@ -288,33 +288,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc/>
-    public async ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
+    public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
-        var periods = new List<OkrPeriod>();
-        await foreach (var p in ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
-        {
-            if (period is null || p.Id == period)
-            {
-                periods.Add(p);
-            }
-        }
-
-        var objectives = new List<Objective>();
-        await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
-        {
-            objectives.Add(o);
-        }
-
         var sql = period is null
             ? $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t ORDER BY id"
             : $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id IN (SELECT k.id FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND o.period_id = @p) ORDER BY id";
-        var checkIns = new List<CheckIn>();
-        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", tenant.Value), ("p", period?.Value)).ConfigureAwait(false))
-        {
-            checkIns.Add(c);
-        }
-
-        return new OkrDocument(tenant, periods, objectives, checkIns);
+        return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", tenant.Value), ("p", period?.Value)), cancellationToken);
     }
 
     private static PostgreSqlOkrStoreOptions Validated(PostgreSqlOkrStoreOptions options)

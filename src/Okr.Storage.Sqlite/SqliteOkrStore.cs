@@ -251,33 +251,12 @@ public sealed class SqliteOkrStore : IOkrStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
+    public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
-        var periods = new List<OkrPeriod>();
-        await foreach (var p in ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
-        {
-            if (period is null || p.Id == period)
-            {
-                periods.Add(p);
-            }
-        }
-
-        var objectives = new List<Objective>();
-        await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
-        {
-            objectives.Add(o);
-        }
-
         var sql = period is null
             ? $"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t ORDER BY id"
             : $"SELECT {CheckInColumns} FROM check_ins c WHERE tenant = $t AND kr_id IN (SELECT k.id FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = $t AND o.period_id = $p) ORDER BY id";
-        var checkIns = new List<CheckIn>();
-        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())).ConfigureAwait(false))
-        {
-            checkIns.Add(c);
-        }
-
-        return new OkrDocument(tenant, periods, objectives, checkIns);
+        return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())), cancellationToken);
     }
 
     private static void UpsertPeriod(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, OkrPeriod period)

@@ -81,9 +81,8 @@ public sealed class OkrProgress
             progress[o.Id] = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children);
         }
 
-        var statuses = objectives
-            .OrderBy(o => graph.Ancestors(o.Id).Count)
-            .ThenBy(o => o.Id)
+        // Parents before children: the reverse of the order the progress was computed in.
+        var statuses = graph.ChildrenFirst().Reverse()
             .Select(o => Status(progress[o.Id], p, now, latest, forecasts: null))
             .ToList();
         var summary = new PeriodSummary(p, now, _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]), statuses, graph.CoverageByOwner());

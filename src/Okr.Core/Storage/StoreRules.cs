@@ -80,4 +80,43 @@ public static class StoreRules
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Mismatch, nameof(OkrDocument.TenantId), $"The document belongs to tenant {document.TenantId}, not {tenant}.")]);
         }
     }
+
+    /// <summary>
+    /// Assembles <see cref="IOkrStore.ExportAsync"/> from a store's own list methods and its check-in
+    /// query: every period (or the one asked for) by first day, the objectives by id, and the check-ins
+    /// as the store returns them (ordered by id).
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">One period, or null for all.</param>
+    /// <param name="checkIns">The store's check-ins of the tenant (or of the period's key results), ordered by id.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The document.</returns>
+    public static async ValueTask<OkrDocument> ComposeExportAsync(IOkrStore store, TenantId tenant, PeriodId? period, IAsyncEnumerable<CheckIn> checkIns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(checkIns);
+        var periods = new List<OkrPeriod>();
+        await foreach (var p in store.ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (period is null || p.Id == period)
+            {
+                periods.Add(p);
+            }
+        }
+
+        var objectives = new List<Objective>();
+        await foreach (var o in store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            objectives.Add(o);
+        }
+
+        var list = new List<CheckIn>();
+        await foreach (var c in checkIns.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(c);
+        }
+
+        return new OkrDocument(tenant, periods, objectives, list);
+    }
 }
