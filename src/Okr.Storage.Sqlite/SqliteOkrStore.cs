@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
@@ -20,6 +21,8 @@ namespace Okr.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteOkrStore : IOkrStore
 {
+    private const int ReadAheadChunkRows = 256;
+    private const int ReadAheadChunks = 4;
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
@@ -140,9 +143,8 @@ public sealed class SqliteOkrStore : IOkrStore
             + (query.After is null ? string.Empty : " AND id > $after")
             + " ORDER BY id"
             + (query.Limit is null ? string.Empty : " LIMIT $limit");
-        return QueryAsync(
+        return ReadObjectivesAheadAsync(
             sql,
-            ReadObjective,
             cancellationToken,
             ("$t", Text(tenant)),
             ("$period", query.Period?.ToString()),
@@ -401,6 +403,75 @@ public sealed class SqliteOkrStore : IOkrStore
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return read(reader);
+        }
+    }
+
+    /// <summary>
+    /// Lists objectives with the reading of rows and the decoding of bodies overlapped: a reader task fetches
+    /// bodies in chunks (at most <see cref="ReadAheadChunks"/> ahead) while the caller's thread decodes.
+    /// The statement sees one snapshot either way; stopping the enumeration early stops the reader task.
+    /// </summary>
+    private async IAsyncEnumerable<Objective> ReadObjectivesAheadAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _migrated.Value.ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var chunks = Channel.CreateBounded<byte[][]>(new BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ReadBodiesAsync(sql, parameters, chunks.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var body in chunk)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return OkrJson.DeserializeObjective(body);
+                }
+            }
+
+            // The reader completes the channel with its error, if any; this surfaces it.
+            await reader.ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ReadBodiesAsync(string sql, (string Name, object? Value)[] parameters, ChannelWriter<byte[][]> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = new SqliteConnection(_connectionString);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                using var command = Command(connection, null, sql, parameters);
+                using var rows = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var chunk = new List<byte[]>(ReadAheadChunkRows);
+                while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    chunk.Add(rows.GetFieldValue<byte[]>(0));
+                    if (chunk.Count == ReadAheadChunkRows)
+                    {
+                        await writer.WriteAsync([.. chunk], cancellationToken).ConfigureAwait(false);
+                        chunk.Clear();
+                    }
+                }
+
+                if (chunk.Count > 0)
+                {
+                    await writer.WriteAsync([.. chunk], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+            throw;
         }
     }
 

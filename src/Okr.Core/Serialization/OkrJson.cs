@@ -128,6 +128,11 @@ public static class OkrJson
         {
             throw new OkrFormatException(FirstSentence(ex.Message), ex.Path ?? "$", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json reports a string with a broken escaped surrogate pair this way.
+            throw BadText(ex);
+        }
 
         return OkrJsonMapper.FromDto(dto ?? throw new OkrFormatException("The document is null.", "$"));
     }
@@ -160,6 +165,14 @@ public static class OkrJson
     /// <exception cref="OkrFormatException">The input is malformed or breaks the model's rules.</exception>
     public static Objective DeserializeObjective(ReadOnlySpan<byte> utf8Json)
     {
+        // What a store wrote takes the hand-written path; anything it does not take is read, or
+        // named as wrong, by the general reader below.
+        return ObjectiveBodyReader.TryRead(utf8Json, out var objective) ? objective! : DeserializeObjectiveGeneral(utf8Json);
+    }
+
+    /// <summary>The general reader of one objective: System.Text.Json into the wire shapes, then the mapper that names every problem.</summary>
+    internal static Objective DeserializeObjectiveGeneral(ReadOnlySpan<byte> utf8Json)
+    {
         ObjectiveDto? dto;
         try
         {
@@ -168,6 +181,11 @@ public static class OkrJson
         catch (JsonException ex)
         {
             throw new OkrFormatException(FirstSentence(ex.Message), ex.Path ?? "$", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json reports a string with a broken escaped surrogate pair this way.
+            throw BadText(ex);
         }
 
         return OkrJsonMapper.FromDto(dto ?? throw new OkrFormatException("The objective is null.", "$"));
@@ -247,11 +265,18 @@ public static class OkrJson
                     "$.format");
             }
         }
+        catch (InvalidOperationException ex)
+        {
+            throw BadText(ex);
+        }
         catch (JsonException ex)
         {
             throw new OkrFormatException($"Malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {FirstSentence(ex.Message)}", "$", ex);
         }
     }
+
+    private static OkrFormatException BadText(InvalidOperationException ex) =>
+        new($"A string is not valid text: {FirstSentence(ex.Message)}", "$", ex);
 
     private static OkrFormatException TooLarge(long limit) =>
         new($"The document is larger than the limit of {limit} bytes (OkrJsonOptions.MaxDocumentBytes).", "$");

@@ -29,9 +29,9 @@ internal static class OkrJsonMapper
         }
 
         var reader = new Reader();
-        var periods = Reader.Many(dto.Periods, "$.periods", reader.Period);
-        var objectives = Reader.Many(dto.Objectives, "$.objectives", reader.Objective);
-        var checkIns = Reader.Many(dto.CheckIns, "$.checkIns", reader.CheckIn);
+        var periods = reader.Many(dto.Periods, "$.periods", reader.Period);
+        var objectives = reader.Many(dto.Objectives, "$.objectives", reader.Objective);
+        var checkIns = reader.Many(dto.CheckIns, "$.checkIns", reader.CheckIn);
         reader.ThrowIfAny();
         return new OkrDocument(dto.Tenant, periods, objectives, checkIns, dto.ExportedAt);
     }
@@ -127,10 +127,12 @@ internal static class OkrJsonMapper
     /// <summary>Builds domain objects straight from the wire shapes; any problem throws, and the caller then asks <see cref="Reader"/> for the details.</summary>
     private static class Direct
     {
-        public static OkrPeriod Period(PeriodDto p) => new(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason);
+        // A null element of a list (which the serializer lets through) throws ArgumentNullException in
+        // NotNull, so the detailed reader names it.
+        public static OkrPeriod Period(PeriodDto p) => new(NotNull(p).Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason);
 
         public static Objective Objective(ObjectiveDto o) => new(
-            o.Id,
+            NotNull(o).Id,
             o.PeriodId,
             o.Title,
             o.Description,
@@ -139,17 +141,17 @@ internal static class OkrJsonMapper
             o.State,
             o.Visibility,
             o.KeyResults.Select(KeyResult),
-            o.Alignments.Select(a => new AlignmentLink(a.Objective, a.KeyResult, a.Weight, a.Kind)),
+            o.Alignments.Select(a => new AlignmentLink(NotNull(a).Objective, a.KeyResult, a.Weight, a.Kind)),
             o.Version,
             o.CreatedAt,
             o.UpdatedAt,
             o.Grade is { } g ? FinalGrade.Create(g.Computed, g.Value, g.OverriddenBy is { } by ? Owner(by) : null, g.OverrideReason) : null);
 
         public static CheckIn CheckIn(CheckInDto c) =>
-            new(c.Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
+            new(NotNull(c).Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
 
         private static KeyResult KeyResult(KeyResultDto k) =>
-            new(k.Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled);
+            new(NotNull(k).Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled);
 
         private static OwnerRef Owner(OwnerDto o) => new(o.Kind, o.Id);
 
@@ -168,6 +170,9 @@ internal static class OkrJsonMapper
                 _ => throw new ArgumentException("Unknown measure type."),
             };
         }
+
+        private static T NotNull<T>(T? item)
+            where T : class => item ?? throw new ArgumentNullException(nameof(item), "A list element is null.");
 
         private static decimal Need(decimal? value) => value ?? throw new ArgumentException("A measure level is missing.");
     }
@@ -190,13 +195,18 @@ internal static class OkrJsonMapper
             }
         }
 
-        public static List<T> Many<TDto, T>(List<TDto> items, string path, Func<TDto, string, T?> read)
+        public List<T> Many<TDto, T>(List<TDto> items, string path, Func<TDto, string, T?> read)
             where T : class
         {
             var result = new List<T>(items.Count);
             for (var i = 0; i < items.Count; i++)
             {
-                if (read(items[i], $"{path}[{i}]") is { } item)
+                // The serializer lets a null element of a list through; it is named here.
+                if (items[i] is null)
+                {
+                    Report($"{path}[{i}]", OkrErrorCodes.Required, "An element of this list is null.");
+                }
+                else if (read(items[i], $"{path}[{i}]") is { } item)
                 {
                     result.Add(item);
                 }

@@ -162,6 +162,28 @@ public class OkrJsonTests
     public void Invalid_limits_are_rejected() =>
         Assert.Throws<OkrValidationException>(() => OkrJson.Deserialize("{}", new OkrJsonOptions { MaxDepth = 2 }));
 
+    [Fact]
+    public void A_null_list_element_is_named_not_a_crash()
+    {
+        var json = ReplaceFirst(OkrJson.Serialize(Sample()), "\"keyResults\": [", "\"keyResults\": [null,");
+
+        var error = Assert.Throws<OkrFormatException>(() => OkrJson.Deserialize(json));
+        Assert.Equal("$.objectives[0].keyResults[0]", error.Path);
+    }
+
+    [Fact]
+    public void A_broken_surrogate_pair_is_a_format_error()
+    {
+        var json = ReplaceFirst(OkrJson.Serialize(Sample()), "Delight our customers", "Delight \\ud83d customers");
+
+        var error = Assert.Throws<OkrFormatException>(() => OkrJson.Deserialize(json));
+        Assert.Equal("$.objectives[0].title", error.Path);
+
+        // The format member is read before the serializer runs; a broken escape there is named too.
+        var format = Assert.Throws<OkrFormatException>(() => OkrJson.Deserialize("{\"format\": \"okr/1\\ud83d\"}"));
+        Assert.Contains("not valid text", format.Message, StringComparison.Ordinal);
+    }
+
     private static string ReplaceFirst(string text, string old, string replacement)
     {
         var i = text.IndexOf(old, StringComparison.Ordinal);
