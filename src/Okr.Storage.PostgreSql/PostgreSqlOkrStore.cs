@@ -113,12 +113,16 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             async (connection, transaction) =>
             {
                 const string insert = "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body) ON CONFLICT (tenant, id) DO NOTHING";
+                const string keep = "INSERT INTO okr_objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM okr_objectives WHERE tenant = @t AND id = @id AND version = @expected FOR UPDATE";
                 const string update = "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id AND version = @expected";
                 var parameters = ObjectiveParameters(tenant, stored).Append(("expected", expectedVersion)).ToArray();
                 var written = expectedVersion == 0 ? await Execute(connection, transaction, insert, cancellationToken, parameters).ConfigureAwait(false) : 0;
                 if (written == 0)
                 {
                     // Replace the stored version if it is the expected one (an imported objective may be stored at version 0).
+                    // The audit trail keeps the version replaced; the row stays locked until the update, and a failed
+                    // update rolls the kept copy back with everything else.
+                    await Execute(connection, transaction, keep, cancellationToken, parameters).ConfigureAwait(false);
                     written = await Execute(connection, transaction, update, cancellationToken, parameters).ConfigureAwait(false);
                 }
 
@@ -164,6 +168,22 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
         return null;
     }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            """
+            SELECT body FROM (
+                SELECT h.seq, h.body FROM okr_objective_history h WHERE h.tenant = @t AND h.id = @id
+                    AND EXISTS (SELECT 1 FROM okr_objectives o WHERE o.tenant = @t AND o.id = @id)
+                UNION ALL
+                SELECT 9223372036854775807, body FROM okr_objectives WHERE tenant = @t AND id = @id) AS versions
+            ORDER BY seq
+            """,
+            ReadObjective,
+            cancellationToken,
+            ("t", tenant.Value),
+            ("id", id.Value));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
@@ -420,6 +440,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             transaction,
             """
             DELETE FROM okr_key_results k USING okr_objectives_staging s WHERE k.tenant = s.tenant AND k.objective_id = s.id;
+            INSERT INTO okr_objective_history (tenant, id, version, body)
+                SELECT o.tenant, o.id, o.version, o.body FROM okr_objectives o
+                WHERE EXISTS (SELECT 1 FROM okr_objectives_staging s WHERE s.tenant = o.tenant AND s.id = o.id) ORDER BY o.id;
             INSERT INTO okr_objectives SELECT DISTINCT ON (id) * FROM okr_objectives_staging ORDER BY id
             ON CONFLICT (tenant, id) DO UPDATE SET period_id = excluded.period_id, owner_kind = excluded.owner_kind, owner_id = excluded.owner_id,
                 state = excluded.state, version = excluded.version, body = excluded.body;

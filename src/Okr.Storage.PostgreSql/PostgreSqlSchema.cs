@@ -46,6 +46,14 @@ internal static class PostgreSqlSchema
         CREATE INDEX ix_okr_check_ins_history ON okr_check_ins (tenant, kr_id, effective_at, recorded_at, id);
         CREATE INDEX ix_okr_check_ins_corrects ON okr_check_ins (tenant, corrects) WHERE corrects IS NOT NULL;
         """,
+
+        // 2: the audit trail. Every version of an objective that a write replaces, in the order replaced.
+        """
+        CREATE TABLE okr_objective_history (
+            tenant uuid NOT NULL, id uuid NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY,
+            version bigint NOT NULL, body text NOT NULL,
+            PRIMARY KEY (tenant, id, seq));
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -132,6 +132,22 @@ public sealed class SqliteOkrStore : IOkrStore
     }
 
     /// <inheritdoc/>
+    public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            """
+            SELECT body FROM (
+                SELECT h.seq AS seq, h.body AS body FROM objective_history h WHERE h.tenant = $t AND h.id = $id
+                    AND EXISTS (SELECT 1 FROM objectives o WHERE o.tenant = $t AND o.id = $id)
+                UNION ALL
+                SELECT 9223372036854775807, body FROM objectives WHERE tenant = $t AND id = $id)
+            ORDER BY seq
+            """,
+            ReadObjective,
+            cancellationToken,
+            ("$t", Text(tenant)),
+            ("$id", id.ToString()));
+
+    /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -301,6 +317,13 @@ public sealed class SqliteOkrStore : IOkrStore
             ("$t", t), ("$id", id), ("$period", objective.PeriodId.ToString()), ("$ok", (long)objective.Owner.Kind), ("$oid", objective.Owner.ExternalId),
             ("$state", (long)objective.State), ("$version", objective.Version), ("$body", OkrJson.SerializeObjective(objective)),
         };
+        if (exists)
+        {
+            // The audit trail keeps the version this write replaces, in the same transaction.
+            using var keep = Command(connection, transaction, "INSERT INTO objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM objectives WHERE tenant = $t AND id = $id", ("$t", t), ("$id", id));
+            keep.ExecuteNonQuery();
+        }
+
         using (var write = Command(
             connection,
             transaction,

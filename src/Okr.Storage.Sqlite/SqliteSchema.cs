@@ -41,6 +41,13 @@ internal static class SqliteSchema
         CREATE INDEX ix_check_ins_history ON check_ins (tenant, kr_id, effective_at, recorded_at, id);
         CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL;
         """,
+
+        // 2: the audit trail. Every version of an objective that a write replaces, in the order replaced.
+        """
+        CREATE TABLE objective_history (
+            seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL);
+        CREATE INDEX ix_objective_history ON objective_history (tenant, id, seq);
+        """,
     ];
 
     /// <summary>The schema version this library writes.</summary>

@@ -13,7 +13,7 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(1L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(2L, Scalar(connection, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
     }
 

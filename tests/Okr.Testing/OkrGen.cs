@@ -177,7 +177,8 @@ public static class OkrGen
         from created in Instant
         from later in Gen.Choose(0, 10_000_000)
         from grade in Grade
-        select new Objective(id, periodId, title, description, owner, kind, state, visibility, krs, links, version, created, created.Plus(Duration.FromSeconds(later)), state == ObjectiveState.Closed ? grade : null);
+        from updatedBy in Gen.OneOf(Gen.Constant<OwnerRef?>(null), Owner.Select(o => (OwnerRef?)o))
+        select new Objective(id, periodId, title, description, owner, kind, state, visibility, krs, links, version, created, created.Plus(Duration.FromSeconds(later)), state == ObjectiveState.Closed ? grade : null, updatedBy);
 
     /// <summary>Valid objectives in any period.</summary>
     public static Gen<Objective> Objective { get; } = PeriodId.SelectMany(ObjectiveIn);

@@ -47,6 +47,7 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="createdAt">When it was created.</param>
     /// <param name="updatedAt">When it was last changed; not before <paramref name="createdAt"/>.</param>
     /// <param name="grade">The final grade: required when Closed, absent otherwise.</param>
+    /// <param name="updatedBy">Who made this version, when known (the audit trail); null for the system or unknown.</param>
     /// <exception cref="OkrValidationException">An invariant is broken; all problems are reported.</exception>
     public Objective(
         ObjectiveId id,
@@ -62,7 +63,8 @@ public sealed class Objective : IEquatable<Objective>
         long version,
         Instant createdAt,
         Instant updatedAt,
-        FinalGrade? grade)
+        FinalGrade? grade,
+        OwnerRef? updatedBy = null)
     {
         var violations = new ViolationList();
         violations.NotDefault(id, nameof(Id));
@@ -98,6 +100,11 @@ public sealed class Objective : IEquatable<Objective>
             violations.Add(OkrErrorCodes.OutOfRange, nameof(Grade), $"Only a closed objective carries a final grade; this one is {state}.");
         }
 
+        if (updatedBy is { IsEmpty: true })
+        {
+            violations.Add(OkrErrorCodes.Required, nameof(UpdatedBy), "UpdatedBy, when given, must not be the default reference.");
+        }
+
         violations.ThrowIfAny();
         Id = id;
         PeriodId = periodId;
@@ -113,6 +120,7 @@ public sealed class Objective : IEquatable<Objective>
         CreatedAt = createdAt;
         UpdatedAt = updatedAt;
         Grade = grade;
+        UpdatedBy = updatedBy;
     }
 
     /// <summary>The identifier.</summary>
@@ -156,6 +164,12 @@ public sealed class Objective : IEquatable<Objective>
 
     /// <summary>The final grade; present exactly when <see cref="State"/> is Closed.</summary>
     public FinalGrade? Grade { get; }
+
+    /// <summary>
+    /// Who made this version, as the facade recorded it (<see cref="Service.OkrService.As"/>); null for changes
+    /// made by the system or outside the facade. Every domain change clears it; the facade stamps the actor.
+    /// </summary>
+    public OwnerRef? UpdatedBy { get; }
 
     /// <summary>Whether the objective may still be edited (Draft or Active).</summary>
     public bool IsEditable => State is ObjectiveState.Draft or ObjectiveState.Active;
@@ -311,7 +325,13 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="version">The new version, ≥ 0.</param>
     /// <returns>The copy.</returns>
     public Objective WithVersion(long version) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy);
+
+    /// <summary>Returns the same objective recording who made this version, and nothing else changed.</summary>
+    /// <param name="actor">Who made the change; null for the system.</param>
+    /// <returns>The copy.</returns>
+    public Objective WithUpdatedBy(OwnerRef? actor) =>
+        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor);
 
     /// <inheritdoc/>
     public bool Equals(Objective? other) =>
@@ -329,6 +349,7 @@ public sealed class Objective : IEquatable<Objective>
                 && CreatedAt == other.CreatedAt
                 && UpdatedAt == other.UpdatedAt
                 && Equals(Grade, other.Grade)
+                && UpdatedBy == other.UpdatedBy
                 && _keyResults.SequenceEqual(other._keyResults)
                 && _alignments.SequenceEqual(other._alignments)));
 

@@ -135,6 +135,8 @@ internal sealed class ObjectiveDto
     public required Instant UpdatedAt { get; init; }
 
     public GradeDto? Grade { get; init; }
+
+    public OwnerDto? UpdatedBy { get; init; }
 }
 
 internal sealed class CheckInDto

@@ -76,6 +76,7 @@ internal static class ObjectiveBodyReader
         long version = 0;
         Instant? createdAt = null, updatedAt = null;
         FinalGrade? grade = null;
+        OwnerRef? updatedBy = null;
         var seen = 0;
         var next = 0;
 
@@ -88,7 +89,7 @@ internal static class ObjectiveBodyReader
                     return false;
                 }
 
-                objective = new Objective(id, periodId, title, description, owner, kind, state, visibility, keyResults ?? [], alignments ?? [], version, createdAt.Value, updatedAt.Value, grade);
+                objective = new Objective(id, periodId, title, description, owner, kind, state, visibility, keyResults ?? [], alignments ?? [], version, createdAt.Value, updatedAt.Value, grade, updatedBy);
                 return true;
             }
 
@@ -114,6 +115,7 @@ internal static class ObjectiveBodyReader
                 11 => TryInstant(ref reader, out createdAt),
                 12 => TryInstant(ref reader, out updatedAt),
                 13 => TryGrade(ref reader, out grade),
+                14 => TryOptionalOwner(ref reader, out updatedBy),
                 _ => false,
             };
             if (!ok)
@@ -694,7 +696,7 @@ internal static class ObjectiveBodyReader
 
     private static class Names
     {
-        public static readonly byte[][] Objective = Utf8("id", "periodId", "title", "description", "owner", "kind", "state", "visibility", "keyResults", "alignments", "version", "createdAt", "updatedAt", "grade");
+        public static readonly byte[][] Objective = Utf8("id", "periodId", "title", "description", "owner", "kind", "state", "visibility", "keyResults", "alignments", "version", "createdAt", "updatedAt", "grade", "updatedBy");
         public static readonly byte[][] KeyResult = Utf8("id", "title", "measure", "weight", "owner", "progressSource", "cancelled");
         public static readonly byte[][] Measure = Utf8("type", "unit", "baseline", "commit", "target", "stretch", "threshold", "low", "high");
         public static readonly byte[][] Alignment = Utf8("objective", "keyResult", "weight", "kind");

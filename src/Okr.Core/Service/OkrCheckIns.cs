@@ -89,6 +89,7 @@ public sealed class OkrCheckIns
             {
                 objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, c.KeyResultId, cancellationToken).ConfigureAwait(false)
                     ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
+                await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
                 objectives[c.KeyResultId] = objective;
             }
 
@@ -125,6 +126,11 @@ public sealed class OkrCheckIns
     /// <returns>The check-ins, by effective instant.</returns>
     public async ValueTask<IReadOnlyList<CheckIn>> HistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
+        if (_service.Actor is not null && await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is { } objective)
+        {
+            await _service.DemandReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
+        }
+
         var list = new List<CheckIn>();
         await foreach (var c in _service.Store.GetHistoryAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false))
         {

@@ -27,11 +27,12 @@ public sealed class OkrObjectives
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(Objective.State), $"A new objective starts as a Draft, not {draft.State}.")]);
         }
 
+        await _service.DemandWriteAsync(tenant, null, draft, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, draft.PeriodId, cancellationToken).ConfigureAwait(false);
         var violations = _service.Options.Rules.Check(new ObjectiveChange(null, draft, period, new HashSet<KeyResultId>())).ToList();
         violations.AddRange(await CheckLinksAsync(tenant, draft, cancellationToken).ConfigureAwait(false));
         Throw(violations);
-        var stored = await _service.Store.SaveObjectiveAsync(tenant, draft, 0, cancellationToken).ConfigureAwait(false);
+        var stored = await _service.Store.SaveObjectiveAsync(tenant, _service.Stamp(draft), 0, cancellationToken).ConfigureAwait(false);
         await _service.PublishAsync(new ObjectiveCreated(tenant, _service.Clock.GetCurrentInstant(), stored), cancellationToken).ConfigureAwait(false);
         return stored;
     }
@@ -52,11 +53,14 @@ public sealed class OkrObjectives
     {
         ArgumentNullException.ThrowIfNull(edit);
         var before = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        await _service.DemandReadAsync(tenant, before, cancellationToken).ConfigureAwait(false);
         var after = edit(before, _service.Clock) ?? throw new ArgumentException("The edit returned null.", nameof(edit));
         if (after.Id != before.Id)
         {
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Mismatch, nameof(Objective.Id), "An edit cannot change the objective's id.")]);
         }
+
+        await _service.DemandWriteAsync(tenant, before, after, cancellationToken).ConfigureAwait(false);
 
         var period = await _service.RequirePeriodAsync(tenant, after.PeriodId, cancellationToken).ConfigureAwait(false);
         var withCheckIns = await _service.Store.GetValuesAsOfAsync(tenant, [.. before.KeyResults.Select(k => k.Id)], OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
@@ -72,7 +76,7 @@ public sealed class OkrObjectives
         }
 
         Throw(violations);
-        return await _service.Store.SaveObjectiveAsync(tenant, after, before.Version, cancellationToken).ConfigureAwait(false);
+        return await _service.Store.SaveObjectiveAsync(tenant, _service.Stamp(after), before.Version, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves a draft to Active (the rules check it has 3–5 key results and an open period).</summary>
@@ -125,8 +129,12 @@ public sealed class OkrObjectives
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The objective.</returns>
     /// <exception cref="OkrNotFoundException">It does not exist.</exception>
-    public ValueTask<Objective> GetAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
-        _service.RequireObjectiveAsync(tenant, id, cancellationToken);
+    public async ValueTask<Objective> GetAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    {
+        var objective = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        await _service.DemandReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
+        return objective;
+    }
 
     /// <summary>Lists objectives.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -137,11 +145,40 @@ public sealed class OkrObjectives
     {
         await foreach (var o in _service.Store.ListObjectivesAsync(tenant, query ?? ObjectiveQuery.All, cancellationToken).ConfigureAwait(false))
         {
-            yield return o;
+            // What the actor may not read is left out, not reported.
+            if (await _service.CanReadAsync(tenant, o, cancellationToken).ConfigureAwait(false))
+            {
+                yield return o;
+            }
         }
     }
 
     /// <summary>Checks each link: the parent and its key result exist, the periods nest, and no cycle closes (walking up through the store).</summary>
+    /// <summary>
+    /// The audit trail of an objective: every stored version, oldest first, each with who made it, when, and what
+    /// changed since the version before.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The objective.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The revisions.</returns>
+    /// <exception cref="OkrNotFoundException">The objective does not exist.</exception>
+    /// <exception cref="OkrAccessDeniedException">The actor may not read the objective.</exception>
+    public async ValueTask<IReadOnlyList<ObjectiveRevision>> HistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    {
+        var current = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        await _service.DemandReadAsync(tenant, current, cancellationToken).ConfigureAwait(false);
+        var revisions = new List<ObjectiveRevision>();
+        Objective? previous = null;
+        await foreach (var version in _service.Store.ListObjectiveHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false))
+        {
+            revisions.Add(new ObjectiveRevision(version, ObjectiveRevision.Compare(previous, version)));
+            previous = version;
+        }
+
+        return revisions;
+    }
+
     private async ValueTask<List<OkrViolation>> CheckLinksAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)
     {
         var violations = new List<OkrViolation>();

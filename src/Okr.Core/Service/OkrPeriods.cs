@@ -19,6 +19,7 @@ public sealed class OkrPeriods
     public async ValueTask<OkrPeriod> CreateAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(period);
+        await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (await _service.Store.GetPeriodAsync(tenant, period.Id, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(OkrPeriod.Id), $"Period {period.Id} already exists.")]);
@@ -77,9 +78,13 @@ public sealed class OkrPeriods
     {
         using var activity = OkrTelemetry.Source.StartActivity("okr.period.close");
         activity?.SetTag("okr.tenant", tenant.ToString());
+        await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var closed = period.Close();
-        var summary = await _service.Progress.SummarizeAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+
+        // The closing grades every objective of the period, whoever may see it: it runs as the system.
+        var system = _service.Actor is null ? _service : new OkrService(_service.Store, _service.Clock, _service.Options);
+        var summary = await system.Progress.SummarizeAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var assessor = new OkrAssessor(_service.Options.Scoring, _service.Options.Assessment);
 
         // Grade everything first, so an invalid override fails before anything is written.
@@ -104,7 +109,7 @@ public sealed class OkrPeriods
             var objective = a.Objective;
             if (objective.State == ObjectiveState.Active)
             {
-                objective = await _service.Store.SaveObjectiveAsync(tenant, objective.Close(a.Grade, _service.Clock), objective.Version, cancellationToken).ConfigureAwait(false);
+                objective = await _service.Store.SaveObjectiveAsync(tenant, _service.Stamp(objective.Close(a.Grade, _service.Clock)), objective.Version, cancellationToken).ConfigureAwait(false);
                 newlyClosed.Add(objective);
             }
 
@@ -125,6 +130,7 @@ public sealed class OkrPeriods
 
     private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, CancellationToken cancellationToken)
     {
+        await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
         var next = move(await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false));
         await _service.Store.SavePeriodAsync(tenant, next, cancellationToken).ConfigureAwait(false);
         return next;

@@ -45,7 +45,8 @@ public sealed class OkrProgress
     /// <summary>
     /// Summarises a period now: the alignment graph of its objectives rolled up with the configured
     /// policies from the values in force (one read for all key results), health of every objective
-    /// and key result, the period score and alignment coverage.
+    /// and key result, the period score and alignment coverage. Through <see cref="OkrService.As"/> with an
+    /// access policy, the statuses list only what the actor may read; the score and coverage are the period's.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="period">The period.</param>
@@ -85,7 +86,24 @@ public sealed class OkrProgress
         var statuses = graph.ChildrenFirst().Reverse()
             .Select(o => Status(progress[o.Id], p, now, latest, forecasts: null))
             .ToList();
-        var summary = new PeriodSummary(p, now, _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]), statuses, graph.CoverageByOwner());
+        var score = _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
+
+        // An actor sees the statuses of what they may read; the period score and coverage stay those of the whole period.
+        if (_service.Actor is not null && _service.Options.AccessPolicy is not null)
+        {
+            var visible = new List<ObjectiveStatus>(statuses.Count);
+            foreach (var status in statuses)
+            {
+                if (await _service.CanReadAsync(tenant, status.Progress.Objective, cancellationToken).ConfigureAwait(false))
+                {
+                    visible.Add(status);
+                }
+            }
+
+            statuses = visible;
+        }
+
+        var summary = new PeriodSummary(p, now, score, statuses, graph.CoverageByOwner());
         OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         activity?.SetTag("okr.objectives.count", objectives.Count);
         return summary;
@@ -100,6 +118,7 @@ public sealed class OkrProgress
     public async ValueTask<ObjectiveStatus> GetObjectiveStatusAsync(TenantId tenant, ObjectiveId objective, CancellationToken cancellationToken = default)
     {
         var o = await _service.RequireObjectiveAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
+        await _service.DemandReadAsync(tenant, o, cancellationToken).ConfigureAwait(false);
         var summary = await SummarizeAsync(tenant, o.PeriodId, cancellationToken).ConfigureAwait(false);
         var status = summary.Objectives.Single(s => s.Progress.Objective.Id == objective);
         var forecasts = new Dictionary<KeyResultId, Forecast>();

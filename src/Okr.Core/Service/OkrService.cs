@@ -20,12 +20,18 @@ public sealed class OkrService
     /// <param name="clock">Where "now" comes from.</param>
     /// <param name="options">The policies; defaults when null.</param>
     public OkrService(IOkrStore store, IClock clock, OkrServiceOptions? options = null)
+        : this(store, clock, options ?? new OkrServiceOptions(), actor: null)
+    {
+    }
+
+    private OkrService(IOkrStore store, IClock clock, OkrServiceOptions options, OwnerRef? actor)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         Store = store;
         Clock = clock;
-        Options = options ?? new OkrServiceOptions();
+        Options = options;
+        Actor = actor;
         Periods = new OkrPeriods(this);
         Objectives = new OkrObjectives(this);
         CheckIns = new OkrCheckIns(this);
@@ -34,6 +40,12 @@ public sealed class OkrService
 
     /// <summary>The store.</summary>
     public IOkrStore Store { get; }
+
+    /// <summary>
+    /// Who calls through this instance: null for the root service, which acts as the system (imports,
+    /// background jobs) and is not checked; set by <see cref="As"/>.
+    /// </summary>
+    public OwnerRef? Actor { get; }
 
     /// <summary>The clock.</summary>
     public IClock Clock { get; }
@@ -54,6 +66,77 @@ public sealed class OkrService
     public OkrProgress Progress { get; }
 
     /// <summary>Delivers an event to every handler; a handler's failure is reported and never propagates.</summary>
+    /// <summary>
+    /// The same service acting for <paramref name="actor"/>: every call is checked against
+    /// <see cref="OkrServiceOptions.AccessPolicy"/> (when one is set), and every objective it writes records
+    /// the actor in <see cref="Objective.UpdatedBy"/> (always). Cheap: create one per request.
+    /// </summary>
+    /// <param name="actor">The person (or team, or unit) calling.</param>
+    /// <returns>A service bound to the actor, sharing the store, clock and options.</returns>
+    /// <exception cref="ArgumentException"><paramref name="actor"/> is the default reference.</exception>
+    public OkrService As(OwnerRef actor)
+    {
+        if (actor.IsEmpty)
+        {
+            throw new ArgumentException("The actor must not be the default reference.", nameof(actor));
+        }
+
+        return new OkrService(Store, Clock, Options, actor);
+    }
+
+    internal Objective Stamp(Objective objective) => objective.WithUpdatedBy(Actor);
+
+    /// <summary>Whether the actor may read the objective: visibility against the policy's relation.</summary>
+    internal async ValueTask<bool> CanReadAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)
+    {
+        if (Actor is not { } actor || Options.AccessPolicy is not { } policy || objective.Visibility == Visibility.Public)
+        {
+            return true;
+        }
+
+        var relation = await policy.RelationAsync(tenant, actor, objective.Owner, cancellationToken).ConfigureAwait(false);
+        return objective.Visibility == Visibility.Team ? relation >= Access.OkrRelation.Team : relation == Access.OkrRelation.Owner;
+    }
+
+    internal async ValueTask DemandReadAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)
+    {
+        // The message names the id only: a denied reader learns nothing of the objective's content.
+        if (!await CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
+        {
+            throw new OkrAccessDeniedException($"{Actor} may not read objective {objective.Id} ({objective.Visibility}).", Actor!.Value);
+        }
+    }
+
+    /// <summary>Read access to <paramref name="before"/> (when it exists) and write access for its owner and the new owner.</summary>
+    internal async ValueTask DemandWriteAsync(TenantId tenant, Objective? before, Objective after, CancellationToken cancellationToken)
+    {
+        if (Actor is not { } actor || Options.AccessPolicy is not { } policy)
+        {
+            return;
+        }
+
+        if (before is not null)
+        {
+            await DemandReadAsync(tenant, before, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var owner in before is null || before.Owner == after.Owner ? [after.Owner] : new[] { before.Owner, after.Owner })
+        {
+            if (!await policy.CanWriteAsync(tenant, actor, owner, cancellationToken).ConfigureAwait(false))
+            {
+                throw new OkrAccessDeniedException($"{actor} may not change objectives owned by {owner} (objective {after.Id}).", actor);
+            }
+        }
+    }
+
+    internal async ValueTask DemandManagePeriodsAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        if (Actor is { } actor && Options.AccessPolicy is { } policy && !await policy.CanManagePeriodsAsync(tenant, actor, cancellationToken).ConfigureAwait(false))
+        {
+            throw new OkrAccessDeniedException($"{actor} may not manage periods.", actor);
+        }
+    }
+
     internal async ValueTask PublishAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
     {
         foreach (var handler in Options.EventSubscribers)

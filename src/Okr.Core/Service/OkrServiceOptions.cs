@@ -39,6 +39,13 @@ public sealed record OkrServiceOptions
     /// <see cref="OkrTelemetry.SubscriberFailures"/> counter.
     /// </summary>
     public Action<OkrEvent, Exception>? OnSubscriberFailure { get; init; }
+
+    /// <summary>
+    /// Who may read and write which owner's objectives, asked for every call made through
+    /// <see cref="OkrService.As"/>; null (the default) allows everything. Calls on the root service act as the
+    /// system and are never checked.
+    /// </summary>
+    public Access.IOkrAccessPolicy? AccessPolicy { get; init; }
 }
 
 /// <summary>A person's adjustment of a computed grade when a period closes.</summary>

@@ -60,6 +60,18 @@ public interface IOkrStore
     /// <returns>The objective, or null when the tenant has none with that id.</returns>
     ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists every stored version of an objective, oldest first, ending with the current one: the audit trail of
+    /// its changes (each version carries <see cref="Objective.UpdatedAt"/> and <see cref="Objective.UpdatedBy"/>).
+    /// A store keeps the version a write replaces in the same transaction as the write; a failed write keeps
+    /// nothing.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The objective's id.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The versions; empty when the tenant has no objective with that id.</returns>
+    IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default);
+
     /// <summary>Finds the objective that holds a key result.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="keyResult">The key result's id.</param>

@@ -56,6 +56,25 @@ public sealed class InMemoryOkrStore : IOkrStore
         Read(tenant, s => s.Objectives.GetValueOrDefault(id), cancellationToken);
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
+        if (!state.Objectives.TryGetValue(id, out var current))
+        {
+            yield break;
+        }
+
+        foreach (var version in state.Superseded.GetValueOrDefault(id, []))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return version;
+        }
+
+        yield return current;
+    }
+
+    /// <inheritdoc/>
     public ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
         Read(tenant, s => s.KeyResultOwners.TryGetValue(keyResult, out var o) ? s.Objectives[o] : null, cancellationToken);
 
@@ -184,9 +203,11 @@ public sealed class InMemoryOkrStore : IOkrStore
     private static TenantData PutObjective(TenantData s, Objective objective)
     {
         var owners = s.KeyResultOwners;
+        var superseded = s.Superseded;
         if (s.Objectives.TryGetValue(objective.Id, out var previous))
         {
             owners = owners.RemoveRange(previous.KeyResults.Select(k => k.Id));
+            superseded = superseded.SetItem(objective.Id, superseded.GetValueOrDefault(objective.Id, []).Add(previous));
         }
 
         foreach (var kr in objective.KeyResults)
@@ -199,7 +220,7 @@ public sealed class InMemoryOkrStore : IOkrStore
             owners = owners.SetItem(kr.Id, objective.Id);
         }
 
-        return s with { Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners };
+        return s with { Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded };
     }
 
     private static (TenantData State, int Added) Append(TenantData s, IReadOnlyList<CheckIn> checkIns)
@@ -270,5 +291,8 @@ public sealed class InMemoryOkrStore : IOkrStore
         public ImmutableDictionary<CheckInId, CheckIn> CheckIns { get; init; } = ImmutableDictionary<CheckInId, CheckIn>.Empty;
 
         public ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>> History { get; init; } = ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>>.Empty;
+
+        /// <summary>Every version of an objective that a later write replaced, oldest first.</summary>
+        public ImmutableDictionary<ObjectiveId, ImmutableList<Objective>> Superseded { get; init; } = ImmutableDictionary<ObjectiveId, ImmutableList<Objective>>.Empty;
     }
 }

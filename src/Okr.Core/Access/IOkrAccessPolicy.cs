@@ -1,0 +1,51 @@
+namespace Okr.Core.Access;
+
+/// <summary>How an actor stands to the owner of an objective, as the host's organisation defines it.</summary>
+public enum OkrRelation
+{
+    /// <summary>No relation: the actor sees only public objectives of this owner.</summary>
+    None = 0,
+
+    /// <summary>The actor belongs to the owner's team (a colleague, a member of the owning team or unit, a manager): team objectives are visible.</summary>
+    Team = 1,
+
+    /// <summary>The actor is the owner (or acts for them): private objectives are visible.</summary>
+    Owner = 2,
+}
+
+/// <summary>
+/// The host's answer to who may read or write which owner's objectives. The facade
+/// (<see cref="Service.OkrService.As"/>) asks it before every call and enforces visibility with its answers:
+/// a <see cref="Visibility.Public"/> objective is readable by anyone, a <see cref="Visibility.Team"/> one by
+/// <see cref="OkrRelation.Team"/> or closer, a <see cref="Visibility.Private"/> one by <see cref="OkrRelation.Owner"/>
+/// only; a write needs read access and <see cref="CanWriteAsync"/>.
+/// </summary>
+/// <remarks>
+/// Implementations typically look the actor up in the host's org chart. Calls may come from many threads.
+/// A denial surfaces as <see cref="OkrAccessDeniedException"/>, and nothing is written.
+/// </remarks>
+public interface IOkrAccessPolicy
+{
+    /// <summary>How <paramref name="actor"/> stands to <paramref name="owner"/> in <paramref name="tenant"/>.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="actor">Who calls.</param>
+    /// <param name="owner">The owner of the objective.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The relation.</returns>
+    ValueTask<OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="actor"/> may change objectives owned by <paramref name="owner"/> (and record check-ins on them).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="actor">Who calls.</param>
+    /// <param name="owner">The owner of the objective (for a new or re-owned objective, the new owner).</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>True to allow.</returns>
+    ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="actor"/> may create, activate, close, reopen and archive periods.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="actor">Who calls.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>True to allow.</returns>
+    ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken);
+}
