@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
+using Okr.Core.Access;
 using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Rules;
@@ -168,6 +169,31 @@ public sealed class OkrBuilder
     {
         ArgumentNullException.ThrowIfNull(onFailure);
         Options = Options with { OnSubscriberFailure = onFailure };
+        return this;
+    }
+
+    /// <summary>
+    /// Registers the host's access policy (singleton), asked for every call made through <see cref="OkrService.As"/>.
+    /// Without one, an actor may do anything (and is still recorded in the audit trail).
+    /// </summary>
+    /// <typeparam name="TPolicy">The policy type, resolved from the container.</typeparam>
+    /// <returns>This builder.</returns>
+    public OkrBuilder UseAccessPolicy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TPolicy>()
+        where TPolicy : class, IOkrAccessPolicy
+    {
+        Services.RemoveAll<IOkrAccessPolicy>();
+        Services.AddSingleton<IOkrAccessPolicy, TPolicy>();
+        return this;
+    }
+
+    /// <summary>Registers an access policy instance; see <see cref="UseAccessPolicy{TPolicy}()"/>.</summary>
+    /// <param name="policy">The policy.</param>
+    /// <returns>This builder.</returns>
+    public OkrBuilder UseAccessPolicy(IOkrAccessPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        Services.RemoveAll<IOkrAccessPolicy>();
+        Services.AddSingleton(policy);
         return this;
     }
 

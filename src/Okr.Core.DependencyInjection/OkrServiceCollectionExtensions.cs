@@ -35,7 +35,11 @@ public static class OkrServiceCollectionExtensions
         services.TryAddSingleton(static sp => new OkrService(
             sp.GetRequiredService<IOkrStore>(),
             sp.GetRequiredService<IClock>(),
-            sp.GetRequiredService<OkrBuilder>().Options with { EventSubscribers = [.. sp.GetServices<IOkrEventSubscriber>()] }));
+            sp.GetRequiredService<OkrBuilder>().Options with
+            {
+                EventSubscribers = [.. sp.GetServices<IOkrEventSubscriber>()],
+                AccessPolicy = sp.GetService<Okr.Core.Access.IOkrAccessPolicy>(),
+            }));
         configure?.Invoke(builder);
         return services;
     }

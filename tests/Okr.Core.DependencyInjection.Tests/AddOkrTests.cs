@@ -155,4 +155,28 @@ public class AddOkrTests
         Assert.Empty(failures);
         Assert.NotNull(okr.Options.OnSubscriberFailure);
     }
+
+    [Fact]
+    public async Task An_access_policy_registered_through_AddOkr_is_enforced()
+    {
+        using var provider = new ServiceCollection().AddOkr(okr => okr.UseAccessPolicy<OwnersOnly>()).BuildServiceProvider();
+        var service = provider.GetRequiredService<OkrService>();
+        var tenant = new TenantId(Guid.NewGuid());
+        var period = await service.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
+        var secret = await service.Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), period.Id, "Secret", OwnerRef.Person("ann"), service.Clock, visibility: Visibility.Private));
+
+        Assert.IsType<OwnersOnly>(service.Options.AccessPolicy);
+        Assert.Equal(secret, await service.As(OwnerRef.Person("ann")).Objectives.GetAsync(tenant, secret.Id));
+        await Assert.ThrowsAsync<OkrAccessDeniedException>(() => service.As(OwnerRef.Person("eve")).Objectives.GetAsync(tenant, secret.Id).AsTask());
+    }
+
+    private sealed class OwnersOnly : Okr.Core.Access.IOkrAccessPolicy
+    {
+        public ValueTask<Okr.Core.Access.OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(actor == owner ? Okr.Core.Access.OkrRelation.Owner : Okr.Core.Access.OkrRelation.None);
+
+        public ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) => ValueTask.FromResult(actor == owner);
+
+        public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    }
 }
