@@ -35,7 +35,7 @@ public class RejectedCallProperties
         return all[(n & int.MaxValue) % all.Count];
     }
 
-    [Property(MaxTest = 40)]
+    [Property(MaxTest = 200)]
     public Property After_a_rejected_call_the_export_is_unchanged() =>
         Prop.ForAll(Gen.Choose(0, 1_000_000).Zip(Gen.Choose(0, 99)).ListOf().Select(l => l.Take(25).ToList()).ToArbitrary(), steps =>
         {
