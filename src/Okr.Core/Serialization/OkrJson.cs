@@ -68,6 +68,7 @@ public static class OkrJson
     public static OkrDocument Deserialize(string json, OkrJsonOptions? options)
     {
         ArgumentNullException.ThrowIfNull(json);
+        (options ?? OkrJsonOptions.Default).Validate();
         var limit = (options ?? OkrJsonOptions.Default).MaxDocumentBytes;
         if (json.Length > limit || Encoding.UTF8.GetByteCount(json) > limit)
         {

@@ -28,6 +28,7 @@ public sealed class OkrService
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
+        Validate(options);
         Store = store;
         Clock = clock;
         Options = options;
@@ -82,6 +83,35 @@ public sealed class OkrService
         }
 
         return new OkrService(Store, Clock, Options, actor);
+    }
+
+    /// <summary>Options are records a host may build with <c>with</c>; a null slipped in is named here, not found later.</summary>
+    private static void Validate(OkrServiceOptions options)
+    {
+        var missing = new List<string>();
+        void Need(object? value, string name)
+        {
+            if (value is null)
+            {
+                missing.Add(name);
+            }
+        }
+
+        Need(options.Rules, nameof(OkrServiceOptions.Rules));
+        Need(options.Scoring, nameof(OkrServiceOptions.Scoring));
+        Need(options.Health, nameof(OkrServiceOptions.Health));
+        Need(options.Assessment, nameof(OkrServiceOptions.Assessment));
+        Need(options.TimeZone, nameof(OkrServiceOptions.TimeZone));
+        Need(options.EventSubscribers, nameof(OkrServiceOptions.EventSubscribers));
+        if (options.EventSubscribers?.Any(s => s is null) == true)
+        {
+            missing.Add(nameof(OkrServiceOptions.EventSubscribers) + "[i]");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException($"OkrServiceOptions has null where a value is required: {string.Join(", ", missing)}. Leave a member out to keep its default.", nameof(options));
+        }
     }
 
     internal Objective Stamp(Objective objective) => objective.WithUpdatedBy(Actor);

@@ -159,4 +159,17 @@ public class BadInputSweepTests
             Assert.Equal(progress, summary.Objectives.Single(o => o.Progress.Objective.Id == world.Running.Id).Progress.KeyResults[0].Progress!.Value, 6);
         }
     }
+
+    [Fact]
+    public void Options_with_nulls_or_out_of_range_limits_are_refused_by_name()
+    {
+        var store = new InMemoryOkrStore();
+        var clock = TestData.Clock();
+
+        var nulls = Assert.Throws<ArgumentException>(() => new OkrService(store, clock, new OkrServiceOptions { Rules = null!, TimeZone = null!, EventSubscribers = [null!] }));
+        Assert.Contains("Rules, TimeZone, EventSubscribers[i]", nulls.Message, StringComparison.Ordinal);
+
+        var limits = Assert.Throws<OkrValidationException>(() => OkrJson.Deserialize("{}", new OkrJsonOptions { MaxDocumentBytes = 1, MaxDepth = 0 }));
+        Assert.Equal(["MaxDocumentBytes", "MaxDepth"], limits.Violations.Select(v => v.Member));
+    }
 }
