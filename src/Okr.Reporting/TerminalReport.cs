@@ -1,0 +1,138 @@
+using System.Globalization;
+using Okr.Core.Health;
+
+namespace Okr.Reporting;
+
+/// <summary>How <see cref="TerminalReport"/> draws.</summary>
+public sealed record TerminalReportOptions
+{
+    /// <summary>ANSI colours and box-drawing characters; false gives plain ASCII (for files, pipes and logs).</summary>
+    public bool Rich { get; init; }
+
+    /// <summary>The width of a progress bar in characters; 4..80, 20 by default.</summary>
+    public int BarWidth { get; init; } = 20;
+
+    /// <summary>
+    /// Rich output when the console is a terminal: not when output is redirected, not when <c>NO_COLOR</c> is set,
+    /// not when <c>TERM</c> is <c>dumb</c>.
+    /// </summary>
+    /// <returns>The options for this process's console.</returns>
+    public static TerminalReportOptions ForConsole() => new()
+    {
+        Rich = !Console.IsOutputRedirected
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+            && !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal),
+    };
+}
+
+/// <summary>
+/// Writes a <see cref="PeriodReport"/> for a terminal: the alignment tree with a progress bar and health per
+/// objective and key result, then the at-risk and stale lists and coverage. Plain ASCII with no escape codes
+/// unless <see cref="TerminalReportOptions.Rich"/>.
+/// </summary>
+public static class TerminalReport
+{
+    private const string Reset = "\u001b[0m";
+
+    /// <summary>Writes the report.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="writer">Where to write, for example <see cref="Console.Out"/>.</param>
+    /// <param name="options">How to draw; <see cref="TerminalReportOptions.ForConsole"/> when null.</param>
+    public static void Write(PeriodReport report, TextWriter writer, TerminalReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(writer);
+        options ??= TerminalReportOptions.ForConsole();
+        if (options.BarWidth is < 4 or > 80)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BarWidth, "BarWidth must lie between 4 and 80.");
+        }
+
+        var d = new Drawing(options);
+        writer.WriteLine(d.Bold($"{report.Period.Name}: OKR report") + $" ({ReportText.Dates(report)}, as of {ReportText.Date(report.At, report.Zone)})");
+        writer.WriteLine($"Period score {d.Bar(report.Summary.Score)} {ReportText.Percent(report.Summary.Score)}");
+        writer.WriteLine();
+        for (var i = 0; i < report.Roots.Count; i++)
+        {
+            Node(writer, d, report.Roots[i], string.Empty, i == report.Roots.Count - 1);
+        }
+
+        writer.WriteLine();
+        List(writer, d, report, "At risk", report.AtRisk);
+        List(writer, d, report, "Stale", report.Stale);
+        writer.WriteLine(d.Bold("Alignment coverage"));
+        foreach (var c in report.Coverage)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Owner}: {c.Aligned} of {c.Objectives} aligned"));
+        }
+    }
+
+    private static void Node(TextWriter writer, Drawing d, ReportNode node, string prefix, bool last)
+    {
+        var status = node.Status;
+        var o = status.Progress.Objective;
+        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(o.Title)} ({o.Owner})  {d.Bar(status.Progress.Progress)} {ReportText.Percent(status.Progress.Progress),5}  {d.Health(status.Health.Status)}");
+        var inner = prefix + (last ? "   " : d.Pipe);
+        foreach (var kr in status.KeyResults)
+        {
+            var title = kr.Progress.KeyResult.IsCancelled ? kr.Progress.KeyResult.Title + " (cancelled)" : kr.Progress.KeyResult.Title;
+            writer.WriteLine($"{inner}{d.Dot}{title}  {d.Bar(kr.Progress.Progress)} {ReportText.Percent(kr.Progress.Progress),5}  {d.Health(kr.Health.Status)}");
+        }
+
+        for (var i = 0; i < node.Children.Count; i++)
+        {
+            Node(writer, d, node.Children[i], inner, i == node.Children.Count - 1);
+        }
+    }
+
+    private static void List(TextWriter writer, Drawing d, PeriodReport report, string title, IReadOnlyList<Core.Service.KeyResultStatus> list)
+    {
+        writer.WriteLine(d.Bold($"{title} ({list.Count})"));
+        foreach (var kr in list)
+        {
+            writer.WriteLine($"  {kr.Progress.KeyResult.Title}: {ReportText.Percent(kr.Progress.Progress)} of {ReportText.Percent(kr.Health.ExpectedProgress)} expected, {d.Health(kr.Health.Status)}, last check-in {ReportText.LastCheckIn(kr, report.Zone)}");
+        }
+
+        writer.WriteLine();
+    }
+
+    private sealed class Drawing(TerminalReportOptions options)
+    {
+        public string Branch => options.Rich ? "├─ " : "+- ";
+
+        public string Last => options.Rich ? "└─ " : "`- ";
+
+        public string Pipe => options.Rich ? "│  " : "|  ";
+
+        public string Dot => options.Rich ? "• " : "* ";
+
+        public string Bold(string text) => options.Rich ? $"\u001b[1m{text}{Reset}" : text;
+
+        public string Bar(double? progress)
+        {
+            var filled = (int)Math.Round(ReportText.Fill(progress) * options.BarWidth, MidpointRounding.AwayFromZero);
+            return options.Rich
+                ? "\u001b[36m" + new string('█', filled) + "\u001b[90m" + new string('░', options.BarWidth - filled) + Reset
+                : "[" + new string('#', filled) + new string('.', options.BarWidth - filled) + "]";
+        }
+
+        public string Health(HealthStatus status)
+        {
+            var text = ReportText.Health(status);
+            if (!options.Rich)
+            {
+                return text;
+            }
+
+            var colour = status switch
+            {
+                HealthStatus.OnTrack => "\u001b[32m",
+                HealthStatus.AtRisk => "\u001b[33m",
+                HealthStatus.OffTrack => "\u001b[31m",
+                HealthStatus.Stale => "\u001b[35m",
+                _ => "\u001b[90m",
+            };
+            return colour + text + Reset;
+        }
+    }
+}
