@@ -75,11 +75,22 @@ if [ "$reported" -ne "$assemblies" ]; then
   broken=1
 fi
 
-# Samples: each must run to exit 0 (they write into a scratch folder).
+# Samples: each must run to exit 0 (they write into a scratch folder) and leave behind every file its
+# expected-files lists (one name per line), non-empty.
+outputs_present() {
+  local list="$1/expected-files" work="$2" f
+  [ -f "$list" ] || return 0
+  while IFS= read -r f; do
+    [ -z "$f" ] && continue
+    [ -s "$work/$f" ] || { echo "missing or empty output: $f" >>"$work/out.log"; return 1; }
+  done <"$list"
+}
+
 for sample in samples/*/; do
   name=$(basename "$sample")
   work=$(mktemp -d "$log_dir/$name.XXXX")
-  if (cd "$work" && dotnet run --project "$OLDPWD/$sample" -c Release --no-build >"$work/out.log" 2>&1); then
+  if (cd "$work" && dotnet run --project "$OLDPWD/$sample" -c Release --no-build >"$work/out.log" 2>&1) \
+    && outputs_present "$sample" "$work"; then
     passed=$((passed + 1)); echo "Sample $name: passed" >&2
   else
     failed=$((failed + 1)); echo "Sample $name: FAILED" >&2; tail -20 "$work/out.log" >&2

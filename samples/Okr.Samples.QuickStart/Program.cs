@@ -1,24 +1,36 @@
-// Okr.Core quick start: one quarter of a small company on SQLite, through OkrService.
-// Run it with: dotnet run --project samples/Okr.Samples.QuickStart   (writes okr-quickstart.db here)
-using System.Globalization;
+// Okr.Core quick start: a Generic Host that plays one quarter of a small company on SQLite.
+// Run it with: dotnet run --project samples/Okr.Samples.QuickStart
+// It writes okr-quickstart.db and okr-report.html into the working folder.
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Testing;
 using Okr.Core;
-using Okr.Core.Health;
-using Okr.Core.Scoring;
 using Okr.Core.Service;
-using Okr.Storage.Sqlite;
+using Okr.Reporting;
 
 const string database = "okr-quickstart.db";
+const string htmlReport = "okr-report.html";
 foreach (var file in new[] { database, database + "-wal", database + "-shm" })
 {
     File.Delete(file);   // a fresh quarter on every run
 }
 
-// Time always comes from an IClock. The quarter is replayed, so the clock is simulated.
+// Time always comes from an IClock. The quarter is replayed in a second, so the clock is simulated;
+// a real host leaves the default (the system clock).
 var zone = DateTimeZoneProviders.Tzdb["Europe/Berlin"];
 var clock = new FakeClock(new LocalDateTime(2026, 1, 2, 9, 0).InZoneLeniently(zone).ToInstant());
-var okr = new OkrService(new SqliteOkrStore($"Data Source={database}"), clock, new OkrServiceOptions { TimeZone = zone });
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddOkr(okr => okr
+    .UseSqlite($"Data Source={database}")
+    .UseClock(clock)
+    .UseTimeZone("Europe/Berlin"));
+using var host = builder.Build();
+
+var okr = host.Services.GetRequiredService<OkrService>();
 var tenant = new TenantId(Guid.Parse("0192f0a1-0000-7000-8000-0000000000ac"));
 
 var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
@@ -88,7 +100,8 @@ for (var week = 1; week <= 13; week++)
 
     if (week == 6)
     {
-        Print(await okr.Progress.SummarizeAsync(tenant, quarter.Id));
+        Console.WriteLine("Half-way through the quarter:");
+        TerminalReport.Write(await PeriodReport.CreateAsync(okr, tenant, quarter.Id), Console.Out);
     }
 }
 
@@ -96,7 +109,14 @@ for (var week = 1; week <= 13; week++)
 var history = await okr.CheckIns.HistoryAsync(tenant, company.KeyResults[1].Id);
 await okr.CheckIns.CorrectAsync(tenant, history[2].Id, 3m, author, "Survey export was incomplete");
 
-Print(await okr.Progress.SummarizeAsync(tenant, quarter.Id));
+// The end of the quarter: the tree with progress bars and health in the terminal (plain text when the
+// output is redirected), and the same report as one self-contained HTML file with a burn-up chart per key result.
+Console.WriteLine("The quarter's last week:");
+var report = await PeriodReport.CreateAsync(okr, tenant, quarter.Id);
+TerminalReport.Write(report, Console.Out);
+await File.WriteAllTextAsync(htmlReport, HtmlReport.Render(report));
+Console.WriteLine($"HTML report written to {Path.GetFullPath(htmlReport)}.");
+Console.WriteLine();
 
 clock.Advance(Duration.FromDays(2));
 var grades = await okr.Periods.CloseAsync(
@@ -112,41 +132,3 @@ foreach (var a in grades.Objectives)
 }
 
 Console.WriteLine($"Data is in {Path.GetFullPath(database)}.");
-
-void Print(PeriodSummary summary)
-{
-    var today = summary.At.InZone(zone).Date;
-    Console.WriteLine($"{summary.Period.Name}  {summary.Period.Dates.Start:uuuu-MM-dd} → {summary.Period.Dates.End:uuuu-MM-dd}   {today:uuuu-MM-dd}, {PaceHealthPolicy.ElapsedShare(summary.Period, zone, summary.At):P0} gone   quarter score {summary.Score:P0}");
-    foreach (var o in summary.Objectives)
-    {
-        var depth = o.Progress.Objective.Alignments.Count == 0 ? string.Empty : "  ";
-        Console.WriteLine($"{depth}■ {o.Progress.Objective.Title,-52} {Bar(o.Progress.Progress)} {o.Health.Status}");
-        foreach (var kr in o.KeyResults)
-        {
-            var value = kr.Latest is null ? "no data" : Format(kr.Latest.Value, kr.Progress.KeyResult.Measure.Unit);
-            Console.WriteLine($"{depth}    • {kr.Progress.KeyResult.Title,-34} {Bar(kr.Progress.Progress)} {kr.Health.Status,-8} {value}");
-        }
-    }
-
-    Console.WriteLine($"At risk: {summary.AtRisk.Count()}, stale: {summary.Stale.Count()}.");
-    Console.WriteLine();
-}
-
-static string Bar(double? progress)
-{
-    if (progress is not { } p)
-    {
-        return "[" + new string('·', 20) + "]   –         ";
-    }
-
-    var filled = (int)Math.Round(Math.Clamp(p, 0, 1) * 20);
-    return $"[{new string('█', filled)}{new string('░', 20 - filled)}] {p,4:P0} {GradeBands.Of(p),-6}";
-}
-
-static string Format(decimal value, MeasureUnit unit) => unit.Kind switch
-{
-    MeasureUnitKind.Percent => value.ToString("0.##", CultureInfo.InvariantCulture) + " %",
-    MeasureUnitKind.Currency => value.ToString("#,0.##", CultureInfo.InvariantCulture) + " " + unit.Code,
-    MeasureUnitKind.Custom => value.ToString("0.##", CultureInfo.InvariantCulture) + " " + unit.Code,
-    _ => value.ToString("0.##", CultureInfo.InvariantCulture),
-};

@@ -156,7 +156,14 @@ public static class HtmlReport
         }
 
         h.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{ChartHeight - 6}\" font-size=\"10\" fill=\"#52606d\">start</text><text x=\"{ChartWidth - Right}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">end</text>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(X(now))}\" y1=\"{Top}\" x2=\"{N(X(now))}\" y2=\"{ChartHeight - Bottom}\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"/><text x=\"{N(X(now))}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\">today</text>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(X(now))}\" y1=\"{Top}\" x2=\"{N(X(now))}\" y2=\"{ChartHeight - Bottom}\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"/>");
+        if (now is > 0.12 and < 0.88)
+        {
+            // Near either end the label would sit on "start" or "end"; the line alone marks today there.
+            h.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(X(now))}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\">today</text>");
+        }
+
+        h.Append('\n');
         var expected = string.Join(' ', burnUp.Expected.Select(p => $"{N(X(p.ElapsedShare))},{N(Y(Math.Min(p.Progress, top)))}"));
         h.Append(CultureInfo.InvariantCulture, $"<polyline class=\"expected\" points=\"{expected}\" fill=\"none\" stroke=\"#9aa5b1\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n");
         if (burnUp.Actual.Count > 0)
