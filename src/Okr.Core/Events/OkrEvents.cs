@@ -40,6 +40,19 @@ public sealed record CheckInRecorded(TenantId Tenant, Instant At, CheckIn CheckI
 public sealed record PeriodClosed(TenantId Tenant, Instant At, OkrPeriod Period, Scoring.PeriodAssessment Assessment) : OkrEvent(Tenant, At);
 
 /// <summary>
+/// A check-in changed a key result's health (for example from on track to at risk). Raised after the check-ins
+/// commit, for each key result whose status differs from what it was just before; health that drifts with time
+/// alone (a key result going stale) shows in the next summary instead.
+/// </summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="At">When the change was recorded.</param>
+/// <param name="Objective">The objective that holds the key result.</param>
+/// <param name="KeyResult">The key result.</param>
+/// <param name="Previous">The health before the check-ins.</param>
+/// <param name="Current">The health after them.</param>
+public sealed record HealthChanged(TenantId Tenant, Instant At, Objective Objective, KeyResult KeyResult, Health.HealthAssessment Previous, Health.HealthAssessment Current) : OkrEvent(Tenant, At);
+
+/// <summary>
 /// Receives events after their write committed. A handler that throws is reported to
 /// <see cref="Service.OkrServiceOptions.OnSubscriberFailure"/> and never undoes or loses the write; the
 /// other handlers still run.

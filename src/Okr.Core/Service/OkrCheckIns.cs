@@ -1,6 +1,7 @@
 using NodaTime;
 using Okr.Core.Events;
 using Okr.Core.Rules;
+using Okr.Core.Storage;
 
 namespace Okr.Core.Service;
 
@@ -108,12 +109,34 @@ public sealed class OkrCheckIns
         }
 
         violations.ThrowIfAny();
+
+        // Health before and after is only worth two reads when someone listens.
+        var listening = _service.Options.EventSubscribers.Count > 0;
+        var affected = objectives.Keys.ToList();
+        var before = listening ? await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false) : null;
         var added = await _service.Store.AppendCheckInsAsync(tenant, checkIns, cancellationToken).ConfigureAwait(false);
         OkrTelemetry.CheckIns.Add(added);
         var now = _service.Clock.GetCurrentInstant();
         foreach (var c in checkIns)
         {
             await _service.PublishAsync(new CheckInRecorded(tenant, now, c, objectives[c.KeyResultId]), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (before is not null)
+        {
+            var after = await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
+            foreach (var kr in affected)
+            {
+                var objective = objectives[kr];
+                var keyResult = objective.FindKeyResult(kr)!;
+                var period = periods[objective.PeriodId];
+                var was = Health(keyResult, before.GetValueOrDefault(kr), period, now);
+                var current = Health(keyResult, after.GetValueOrDefault(kr), period, now);
+                if (was.Status != current.Status)
+                {
+                    await _service.PublishAsync(new HealthChanged(tenant, now, objective, keyResult, was, current), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         return added;
@@ -138,5 +161,13 @@ public sealed class OkrCheckIns
         }
 
         return list;
+    }
+
+    private Health.HealthAssessment Health(KeyResult keyResult, CheckIn? latest, OkrPeriod period, Instant now)
+    {
+        double? progress = latest is not null && keyResult.ProgressSource == ProgressSource.Measured
+            ? _service.Options.Scoring.Scoring.Score(keyResult, latest.Value).Progress
+            : null;
+        return _service.Options.Health.Assess(new Health.HealthContext(progress, latest?.RecordedAt, latest?.Confidence, period, _service.Options.TimeZone, now));
     }
 }

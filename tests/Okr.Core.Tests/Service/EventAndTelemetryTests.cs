@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using NodaTime;
 using NodaTime.Testing;
 using Okr.Core.Events;
+using Okr.Core.Health;
 using Okr.Core.Service;
 using Okr.Core.Storage;
 
@@ -27,6 +29,7 @@ public class EventAndTelemetryTests
                 ObjectiveClosed e => (await store.GetObjectiveAsync(e.Tenant, e.Objective.Id, cancellationToken))!.State == ObjectiveState.Closed,
                 CheckInRecorded e => await store.GetCheckInAsync(e.Tenant, e.CheckIn.Id, cancellationToken) == e.CheckIn,
                 PeriodClosed e => (await store.GetPeriodAsync(e.Tenant, e.Period.Id, cancellationToken))!.State == PeriodState.Closed,
+                HealthChanged e => (await store.GetValuesAsOfAsync(e.Tenant, [e.KeyResult.Id], e.At, null, cancellationToken)).ContainsKey(e.KeyResult.Id),
                 _ => false,
             };
             Seen.Add((okrEvent, committed));
@@ -59,11 +62,36 @@ public class EventAndTelemetryTests
         await okr.Periods.CloseAsync(_tenant, q.Id);
 
         Assert.Equal(
-            [typeof(ObjectiveCreated), typeof(ObjectiveActivated), typeof(CheckInRecorded), typeof(ObjectiveClosed), typeof(PeriodClosed)],
+            [typeof(ObjectiveCreated), typeof(ObjectiveActivated), typeof(CheckInRecorded), typeof(HealthChanged), typeof(ObjectiveClosed), typeof(PeriodClosed)],
             recorder.Seen.Select(s => s.Event.GetType()));
         Assert.All(recorder.Seen, s => Assert.True(s.Committed, $"{s.Event.GetType().Name} arrived before its write committed"));
         Assert.All(recorder.Seen, s => Assert.Equal(_tenant, s.Event.Tenant));
         Assert.Equal(0.5 / 3, Assert.IsType<PeriodClosed>(recorder.Seen[^1].Event).Assessment.Score!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Health_changes_are_published_when_a_check_in_moves_a_key_result_across_a_band()
+    {
+        var recorder = new Recorder(_store);
+        var (okr, _, o) = await Setup(recorder);
+        o = await okr.Objectives.ActivateAsync(_tenant, o.Id);
+        var kr = o.KeyResults[0];   // increase from 100 to 200
+        _clock.Advance(Duration.FromDays(45));   // half the quarter gone: about 0.5 expected
+
+        // Never checked in for 45 days: stale.
+        foreach (var (target, value) in new[] { (kr, 150m), (kr, 152m), (kr, 105m), (o.KeyResults[1], 150m) })
+        {
+            _clock.Advance(Duration.FromMinutes(1));
+            await okr.CheckIns.RecordAsync(_tenant, target.Id, value, TestData.Alice);   // stale -> on track, nothing, -> off track, stale -> on track
+        }
+
+        var changes = recorder.Seen.Select(s => s.Event).OfType<HealthChanged>().ToList();
+        Assert.Equal(
+            [(kr.Id, HealthStatus.Stale, HealthStatus.OnTrack), (kr.Id, HealthStatus.OnTrack, HealthStatus.OffTrack), (o.KeyResults[1].Id, HealthStatus.Stale, HealthStatus.OnTrack)],
+            changes.Select(c => (c.KeyResult.Id, c.Previous.Status, c.Current.Status)));
+        Assert.All(changes, c => Assert.Equal(o.Id, c.Objective.Id));
+        Assert.All(recorder.Seen, s => Assert.True(s.Committed));
+        Assert.Equal(0.05, changes[1].Current.Progress!.Value, 9);
     }
 
     [Fact]
@@ -89,9 +117,9 @@ public class EventAndTelemetryTests
         var checkIn = await okr.CheckIns.RecordAsync(_tenant, o.KeyResults[0].Id, 150, TestData.Alice);
 
         Assert.Equal(checkIn, await _store.GetCheckInAsync(_tenant, checkIn.Id));
-        Assert.Equal(3, failures.Count);   // created, activated, check-in
+        Assert.Equal(4, failures.Count);   // created, activated, check-in, health changed
         Assert.All(failures, f => Assert.Equal("subscriber bug", f.Item2.Message));
-        Assert.Equal(3, recorder.Seen.Count);
+        Assert.Equal(4, recorder.Seen.Count);
     }
 
     [Fact]
