@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Okr.Core;
 using Okr.Core.DependencyInjection;
@@ -35,12 +36,36 @@ public static class OkrServiceCollectionExtensions
         services.TryAddSingleton(static sp => new OkrService(
             sp.GetRequiredService<IOkrStore>(),
             sp.GetRequiredService<IClock>(),
-            sp.GetRequiredService<OkrBuilder>().Options with
-            {
-                EventSubscribers = [.. sp.GetServices<IOkrEventSubscriber>()],
-                AccessPolicy = sp.GetService<Okr.Core.Access.IOkrAccessPolicy>(),
-            }));
+            WithHostServices(sp, sp.GetRequiredService<OkrBuilder>().Options)));
         configure?.Invoke(builder);
         return services;
+    }
+
+    /// <summary>
+    /// Adds what the host registered: event subscribers, the access policy and, when logging is set up,
+    /// a subscriber that logs every event at Debug and failures of the others at Error.
+    /// </summary>
+    private static OkrServiceOptions WithHostServices(IServiceProvider services, OkrServiceOptions options)
+    {
+        var subscribers = services.GetServices<IOkrEventSubscriber>().ToList();
+        var onFailure = options.OnSubscriberFailure;
+        if (services.GetService<ILoggerFactory>() is { } loggers)
+        {
+            var logger = loggers.CreateLogger("Okr.Core");
+            subscribers.Insert(0, new OkrEventLogger(logger));
+            var hostHandler = onFailure;
+            onFailure = (okrEvent, exception) =>
+            {
+                OkrEventLogger.SubscriberFailed(logger, okrEvent.GetType().Name, okrEvent.Tenant, exception);
+                hostHandler?.Invoke(okrEvent, exception);
+            };
+        }
+
+        return options with
+        {
+            EventSubscribers = subscribers,
+            AccessPolicy = services.GetService<Okr.Core.Access.IOkrAccessPolicy>(),
+            OnSubscriberFailure = onFailure,
+        };
     }
 }

@@ -179,4 +179,61 @@ public class AddOkrTests
 
         public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(false);
     }
+
+    [Fact]
+    public async Task With_logging_registered_events_are_logged_and_a_failing_subscriber_is_logged_as_an_error()
+    {
+        var logs = new CapturingLoggerFactory();
+        var hostSaw = new List<Exception>();
+        using var provider = new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs)
+            .AddOkr(okr => okr.AddEventSubscriber(new Failing()).OnSubscriberFailure((_, ex) => hostSaw.Add(ex)))
+            .BuildServiceProvider();
+        var service = provider.GetRequiredService<OkrService>();
+        var tenant = new TenantId(Guid.NewGuid());
+        var period = await service.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
+
+        var created = await service.Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), period.Id, "Logged", OwnerRef.Person("ann"), service.Clock));
+
+        Assert.Equal(created, await service.Store.GetObjectiveAsync(tenant, created.Id));
+        Assert.Contains(logs.Entries, e => e.Category == "Okr.Core" && e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message == $"Objective {created.Id} created in tenant {tenant}");
+        var error = Assert.Single(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Equal($"An event subscriber failed on ObjectiveCreated in tenant {tenant}; the write stands", error.Message);
+        Assert.Equal("handler bug", error.Exception!.Message);
+        Assert.Equal("handler bug", Assert.Single(hostSaw).Message);
+    }
+
+    private sealed class Failing : IOkrEventSubscriber
+    {
+        public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken) => throw new InvalidOperationException("handler bug");
+    }
+
+    private sealed class CapturingLoggerFactory : Microsoft.Extensions.Logging.ILoggerFactory
+    {
+        public List<(string Category, Microsoft.Extensions.Logging.LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggerFactory owner, string category) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (owner.Entries)
+                {
+                    owner.Entries.Add((category, logLevel, formatter(state, exception), exception));
+                }
+            }
+        }
+    }
 }
