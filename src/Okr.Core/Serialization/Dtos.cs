@@ -8,6 +8,11 @@ namespace Okr.Core.Serialization;
 // `required` and non-nullable members let System.Text.Json report missing or null members with
 // their JSON path.
 #pragma warning disable CA1812 // instantiated by the source-generated serializer
+#pragma warning disable CA2227 // optional members are settable, see below
+
+// Optional members have setters, not init accessors: the source-generated reader assigns init-only members
+// even when the JSON leaves them out (to their type's default), which would wipe the defaults below
+// (an empty description, a weight of 1, empty lists). Setters are only called for members that are present.
 
 internal sealed class DocumentDto
 {
@@ -15,13 +20,13 @@ internal sealed class DocumentDto
 
     public required TenantId Tenant { get; init; }
 
-    public Instant? ExportedAt { get; init; }
+    public Instant? ExportedAt { get; set; }
 
-    public List<PeriodDto> Periods { get; init; } = [];
+    public List<PeriodDto> Periods { get; set; } = [];
 
-    public List<ObjectiveDto> Objectives { get; init; } = [];
+    public List<ObjectiveDto> Objectives { get; set; } = [];
 
-    public List<CheckInDto> CheckIns { get; init; } = [];
+    public List<CheckInDto> CheckIns { get; set; } = [];
 }
 
 internal sealed class PeriodDto
@@ -34,9 +39,9 @@ internal sealed class PeriodDto
 
     public required LocalDate End { get; init; }
 
-    public PeriodState State { get; init; }
+    public PeriodState State { get; set; }
 
-    public string? ReopenReason { get; init; }
+    public string? ReopenReason { get; set; }
 }
 
 internal sealed class OwnerDto
@@ -50,21 +55,21 @@ internal sealed class MeasureDto
 {
     public required MeasureKind Type { get; init; }
 
-    public MeasureUnit? Unit { get; init; }
+    public MeasureUnit? Unit { get; set; }
 
-    public decimal? Baseline { get; init; }
+    public decimal? Baseline { get; set; }
 
-    public decimal? Commit { get; init; }
+    public decimal? Commit { get; set; }
 
-    public decimal? Target { get; init; }
+    public decimal? Target { get; set; }
 
-    public decimal? Stretch { get; init; }
+    public decimal? Stretch { get; set; }
 
-    public decimal? Threshold { get; init; }
+    public decimal? Threshold { get; set; }
 
-    public decimal? Low { get; init; }
+    public decimal? Low { get; set; }
 
-    public decimal? High { get; init; }
+    public decimal? High { get; set; }
 }
 
 internal sealed class KeyResultDto
@@ -75,24 +80,24 @@ internal sealed class KeyResultDto
 
     public required MeasureDto Measure { get; init; }
 
-    public double Weight { get; init; } = 1.0;
+    public double Weight { get; set; } = 1.0;
 
-    public OwnerDto? Owner { get; init; }
+    public OwnerDto? Owner { get; set; }
 
-    public ProgressSource ProgressSource { get; init; }
+    public ProgressSource ProgressSource { get; set; }
 
-    public bool Cancelled { get; init; }
+    public bool Cancelled { get; set; }
 }
 
 internal sealed class AlignmentDto
 {
     public required ObjectiveId Objective { get; init; }
 
-    public KeyResultId? KeyResult { get; init; }
+    public KeyResultId? KeyResult { get; set; }
 
-    public double Weight { get; init; } = 1.0;
+    public double Weight { get; set; } = 1.0;
 
-    public AlignmentKind Kind { get; init; }
+    public AlignmentKind Kind { get; set; }
 }
 
 internal sealed class GradeDto
@@ -101,9 +106,9 @@ internal sealed class GradeDto
 
     public required double Value { get; init; }
 
-    public OwnerDto? OverriddenBy { get; init; }
+    public OwnerDto? OverriddenBy { get; set; }
 
-    public string? OverrideReason { get; init; }
+    public string? OverrideReason { get; set; }
 }
 
 internal sealed class ObjectiveDto
@@ -114,29 +119,29 @@ internal sealed class ObjectiveDto
 
     public required string Title { get; init; }
 
-    public string Description { get; init; } = string.Empty;
+    public string Description { get; set; } = string.Empty;
 
     public required OwnerDto Owner { get; init; }
 
-    public ObjectiveKind Kind { get; init; }
+    public ObjectiveKind Kind { get; set; }
 
-    public ObjectiveState State { get; init; }
+    public ObjectiveState State { get; set; }
 
-    public Visibility Visibility { get; init; }
+    public Visibility Visibility { get; set; }
 
-    public List<KeyResultDto> KeyResults { get; init; } = [];
+    public List<KeyResultDto> KeyResults { get; set; } = [];
 
-    public List<AlignmentDto> Alignments { get; init; } = [];
+    public List<AlignmentDto> Alignments { get; set; } = [];
 
-    public long Version { get; init; }
+    public long Version { get; set; }
 
     public required Instant CreatedAt { get; init; }
 
     public required Instant UpdatedAt { get; init; }
 
-    public GradeDto? Grade { get; init; }
+    public GradeDto? Grade { get; set; }
 
-    public OwnerDto? UpdatedBy { get; init; }
+    public OwnerDto? UpdatedBy { get; set; }
 }
 
 internal sealed class CheckInDto
@@ -153,11 +158,11 @@ internal sealed class CheckInDto
 
     public required Instant RecordedAt { get; init; }
 
-    public double? Confidence { get; init; }
+    public double? Confidence { get; set; }
 
-    public string Note { get; init; } = string.Empty;
+    public string Note { get; set; } = string.Empty;
 
-    public CheckInId? Corrects { get; init; }
+    public CheckInId? Corrects { get; set; }
 }
 
 [JsonSourceGenerationOptions(

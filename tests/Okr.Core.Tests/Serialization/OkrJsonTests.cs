@@ -162,6 +162,36 @@ public class OkrJsonTests
     public void Invalid_limits_are_rejected() =>
         Assert.Throws<OkrValidationException>(() => OkrJson.Deserialize("{}", new OkrJsonOptions { MaxDepth = 2 }));
 
+    /// <summary>A hand-written document leaves optional members out; each takes its documented default.</summary>
+    [Fact]
+    public void Optional_members_left_out_take_their_defaults()
+    {
+        var tenant = Guid.NewGuid();
+        var json = $$$"""
+            {"format": "okr/1", "tenant": "{{{tenant}}}",
+             "objectives": [{"id": "{{{Guid.NewGuid()}}}", "periodId": "{{{Guid.NewGuid()}}}", "title": "Minimal",
+               "owner": {"kind": "team", "id": "t"}, "createdAt": "2026-01-05T09:00:00Z", "updatedAt": "2026-01-05T09:00:00Z",
+               "keyResults": [{"id": "{{{Guid.NewGuid()}}}", "title": "KR", "measure": {"type": "increase", "baseline": 0, "target": 10}}],
+               "alignments": [{"objective": "{{{Guid.NewGuid()}}}"}]},
+              {"id": "{{{Guid.NewGuid()}}}", "periodId": "{{{Guid.NewGuid()}}}", "title": "Bare",
+               "owner": {"kind": "team", "id": "t"}, "createdAt": "2026-01-05T09:00:00Z", "updatedAt": "2026-01-05T09:00:00Z"}],
+             "checkIns": [{"id": "{{{Guid.NewGuid()}}}", "keyResult": "{{{Guid.NewGuid()}}}", "value": 1, "author": {"kind": "person", "id": "p"},
+               "effectiveAt": "2026-01-05T09:00:00Z", "recordedAt": "2026-01-05T09:00:00Z"}]}
+            """;
+
+        var document = OkrJson.Deserialize(json);
+
+        var minimal = document.Objectives[0];
+        Assert.Equal((string.Empty, ObjectiveKind.Aspirational, ObjectiveState.Draft, Visibility.Public, 0L, (OwnerRef?)null), (minimal.Description, minimal.Kind, minimal.State, minimal.Visibility, minimal.Version, minimal.UpdatedBy));
+        Assert.Equal((1.0, ProgressSource.Measured, false, MeasureUnit.Number), (minimal.KeyResults[0].Weight, minimal.KeyResults[0].ProgressSource, minimal.KeyResults[0].IsCancelled, minimal.KeyResults[0].Measure.Unit));
+        Assert.Equal((1.0, AlignmentKind.Contributes, (KeyResultId?)null), (minimal.Alignments[0].Weight, minimal.Alignments[0].Kind, minimal.Alignments[0].ParentKeyResultId));
+        Assert.Empty(document.Objectives[1].KeyResults);
+        Assert.Empty(document.Objectives[1].Alignments);
+        Assert.Equal((string.Empty, (Confidence?)null, (CheckInId?)null), (document.CheckIns[0].Note, document.CheckIns[0].Confidence, document.CheckIns[0].Corrects));
+        Assert.Empty(document.Periods);
+        Assert.Null(document.ExportedAt);
+    }
+
     [Fact]
     public void A_null_list_element_is_named_not_a_crash()
     {
