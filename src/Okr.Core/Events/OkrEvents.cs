@@ -41,14 +41,15 @@ public sealed record PeriodClosed(TenantId Tenant, Instant At, OkrPeriod Period,
 
 /// <summary>
 /// A check-in changed a key result's health (for example from on track to at risk). Raised after the check-ins
-/// commit, for each key result whose status differs from what it was just before; health that drifts with time
-/// alone (a key result going stale) shows in the next summary instead.
+/// commit, for each key result whose status now differs from the status its previous check-in reported (as of
+/// when that was recorded; stale or no data when there was none). Health that drifts with time alone, with no
+/// check-in, shows in the next summary instead.
 /// </summary>
 /// <param name="Tenant">The tenant.</param>
 /// <param name="At">When the change was recorded.</param>
 /// <param name="Objective">The objective that holds the key result.</param>
 /// <param name="KeyResult">The key result.</param>
-/// <param name="Previous">The health before the check-ins.</param>
+/// <param name="Previous">The health the previous check-in reported.</param>
 /// <param name="Current">The health after them.</param>
 public sealed record HealthChanged(TenantId Tenant, Instant At, Objective Objective, KeyResult KeyResult, Health.HealthAssessment Previous, Health.HealthAssessment Current) : OkrEvent(Tenant, At);
 

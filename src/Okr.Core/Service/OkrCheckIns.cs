@@ -130,7 +130,10 @@ public sealed class OkrCheckIns
                 var objective = objectives[kr];
                 var keyResult = objective.FindKeyResult(kr)!;
                 var period = periods[objective.PeriodId];
-                var was = Health(keyResult, before.GetValueOrDefault(kr), period, now);
+                // The health the previous check-in reported (as of when it was recorded), against the health now:
+                // a key result that slipped while nobody checked in is reported by the check-in that shows it.
+                var previous = before.GetValueOrDefault(kr);
+                var was = Health(keyResult, previous, period, previous?.RecordedAt ?? now);
                 var current = Health(keyResult, after.GetValueOrDefault(kr), period, now);
                 if (was.Status != current.Status)
                 {

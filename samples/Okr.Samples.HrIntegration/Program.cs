@@ -1,0 +1,147 @@
+// Embedding Okr.Core in an existing HR system. Run it with:
+//   dotnet run --project samples/Okr.Samples.HrIntegration
+// It reads data/employees.csv, data/users.scim.json and data/okrs.json, and writes hr-okr.db and
+// final-grades.csv into the working folder.
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using nietras.SeparatedValues;
+using NodaTime;
+using NodaTime.Testing;
+using Okr.Core;
+using Okr.Core.Scoring;
+using Okr.Core.Serialization;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Okr.Reporting;
+using Okr.Samples.HrIntegration;
+
+const string database = "hr-okr.db";
+const string gradesFile = "final-grades.csv";
+foreach (var file in new[] { database, database + "-wal", database + "-shm", gradesFile })
+{
+    File.Delete(file);
+}
+
+var data = Path.Combine(AppContext.BaseDirectory, "data");
+
+// 1. The org chart: the HR system's CSV export, completed by the identity provider's SCIM users.
+var org = OrgChart.Load(Path.Combine(data, "employees.csv"), Path.Combine(data, "users.scim.json"), Console.Out);
+
+// 2. The host: SQLite, the company's scoring policy, the org chart as access policy, the manager notifier.
+var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 8, 0));
+var notifier = new AtRiskManagerNotifier(org);
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSingleton(org);
+builder.Services.AddOkr(okr => okr
+    .UseSqlite($"Data Source={database}")
+    .UseClock(clock)
+    .UseTimeZone("Europe/Berlin")
+    .UseScoring(new NoCreditBelowAThird())
+    .UseAccessPolicy(new OrgChartAccessPolicy(org))
+    .AddEventSubscriber(notifier));
+using var host = builder.Build();
+var okr = host.Services.GetRequiredService<OkrService>();
+
+// 3. The OKRs the company kept in its previous tool, exported as an okr/1 document, imported in one
+//    transaction with progress. Owners are people by employee id, departments by name.
+await using var json = File.OpenRead(Path.Combine(data, "okrs.json"));
+var document = await OkrJson.DeserializeAsync(json);
+var tenant = document.TenantId;
+var unmapped = document.Objectives.Where(o => o.Owner.Kind == OwnerKind.Person && org.Find(o.Owner) is null).ToList();
+if (unmapped.Count > 0)
+{
+    throw new InvalidOperationException($"Owners missing from the org chart: {string.Join(", ", unmapped.Select(o => o.Owner))}");
+}
+
+await okr.Store.ImportAsync(tenant, document, new ConsoleProgress());
+var quarter = document.Periods.Single();
+Console.WriteLine($"Imported {document.Objectives.Count} objectives with {document.Objectives.Sum(o => o.KeyResults.Count)} key results; every owner maps to the org chart.");
+var withoutOkrs = org.Employees.Where(e => !document.Objectives.Any(o => o.Owner == e.Owner) && org.HeadOf(e.Department)?.Id != e.Id && e.ManagerId is not null).Select(e => e.Name);
+Console.WriteLine($"People without a personal objective yet: {string.Join(", ", withoutOkrs)}.");
+Console.WriteLine();
+
+// 4. Twelve weeks of check-ins, each by the person who owns the objective (through the access policy).
+//    Most keep pace; the Austrian market and the payroll automation fall behind, and their managers hear of it.
+var pace = new Dictionary<string, double> { ["E1102"] = 0.25, ["C2001"] = 0.3, ["E1201"] = 1.1 };
+Console.WriteLine("Check-ins, with the notifications managers receive:");
+for (var week = 1; week <= 12; week++)
+{
+    clock.Advance(Duration.FromDays(7));
+    foreach (var objective in document.Objectives)
+    {
+        var actor = org.ActorFor(objective.Owner);
+        var share = Math.Min(1.0, pace.GetValueOrDefault(actor.Id, 0.97) * Math.Sqrt(week / 12.0));   // most progress comes early
+        var batch = objective.KeyResults
+            .Select(kr => CheckIn.Record(CheckInId.New(clock), kr.Id, ValueAt(kr.Measure, share), actor.Owner, clock))
+            .ToList();
+        await okr.As(actor.Owner).CheckIns.RecordManyAsync(tenant, batch);
+    }
+}
+
+Console.WriteLine($"{notifier.Sent.Count} notifications sent.");
+Console.WriteLine();
+
+// 5. A colleague from another department may not check in on someone else's key result.
+try
+{
+    var someoneElses = document.Objectives.First(o => o.Owner == OwnerRef.Person("E1101")).KeyResults[0];
+    await okr.As(OwnerRef.Person("E1201")).CheckIns.RecordAsync(tenant, someoneElses.Id, 99, OwnerRef.Person("E1201"));
+}
+catch (OkrAccessDeniedException denied)
+{
+    Console.WriteLine($"Refused as expected: {denied.Message}");
+    Console.WriteLine();
+}
+
+// 6. The quarter's report as the CEO sees it (everyone reports to her, so she may read every objective).
+TerminalReport.Write(await PeriodReport.CreateAsync(okr.As(OwnerRef.Person("E1000")), tenant, quarter.Id), Console.Out);
+
+// 7. The Head of People closes the quarter; the Austrian market's grade is adjusted with a reason.
+var hr = okr.As(OwnerRef.Person("E1300"));
+clock.Advance(Duration.FromDays(5));
+var austria = document.Objectives.Single(o => o.Owner == OwnerRef.Person("E1102"));
+var result = await hr.Periods.CloseAsync(tenant, quarter.Id, new Dictionary<ObjectiveId, GradeOverride>
+{
+    [austria.Id] = new(0.5, OwnerRef.Person("E1100"), "Market entry was delayed by the regulator, not by Tim"),
+});
+Console.WriteLine($"Quarter closed by {hr.Actor}; period grade {result.Score:0.00}.");
+
+// 8. Final grades per person, for the performance reviews in the HR system.
+using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(gradesFile))
+{
+    foreach (var a in result.Objectives.Where(a => a.Objective.Owner.Kind == OwnerKind.Person).OrderBy(a => a.Objective.Owner.ExternalId, StringComparer.Ordinal))
+    {
+        var person = org.Find(a.Objective.Owner)!;
+        using var row = writer.NewRow();
+        row["employee_id"].Set(person.Id);
+        row["name"].Set(person.Name);
+        row["department"].Set(person.Department);
+        row["manager_id"].Set(person.ManagerId ?? string.Empty);
+        row["objective"].Set(a.Objective.Title);
+        row["grade"].Set(a.Grade.Value.ToString("0.00", CultureInfo.InvariantCulture));
+        row["band"].Set(GradeBands.Of(a.Grade.Value).ToString());
+        row["met_expectation"].Set(a.Met ? "yes" : "no");
+        row["overridden_by"].Set(a.Grade.OverriddenBy?.ExternalId ?? string.Empty);
+        row["override_reason"].Set(a.Grade.OverrideReason ?? string.Empty);
+    }
+}
+
+Console.WriteLine($"Final grades of {result.Objectives.Count(a => a.Objective.Owner.Kind == OwnerKind.Person)} people written to {Path.GetFullPath(gradesFile)}:");
+Console.WriteLine(File.ReadAllText(gradesFile));
+
+// Each key result moves the given share of the way from its baseline to its target.
+static decimal ValueAt(Measure measure, double share) => measure switch
+{
+    IncreaseMeasure m => Math.Round(m.Baseline + ((m.Target - m.Baseline) * (decimal)share), 2),
+    DecreaseMeasure m => Math.Round(m.Baseline + ((m.Target - m.Baseline) * (decimal)share), 2),
+    _ => 0m,
+};
+
+/// <summary>Prints import progress as it is reported, on the importing thread.</summary>
+internal sealed class ConsoleProgress : IProgress<ImportProgress>
+{
+    public void Report(ImportProgress value) => Console.WriteLine($"  import: {value.Stage} {value.Done}/{value.Total}");
+}
