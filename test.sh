@@ -97,6 +97,19 @@ for sample in samples/*/; do
   fi
 done
 
+# Native AOT: publish a smoke program over the libraries (trim and AOT warnings are errors) and run it.
+# The native toolchain needs clang; install it like PostgreSQL when it is missing and we may.
+if ! command -v clang >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y -q clang >"$log_dir/clang.log" 2>&1 || { apt-get update -q && apt-get install -y -q clang; } >>"$log_dir/clang.log" 2>&1) || true
+fi
+aot="$log_dir/aot"
+if dotnet publish tests/Okr.AotSmoke -c Release -r linux-x64 -o "$aot" >"$log_dir/aot.log" 2>&1 \
+  && "$aot/Okr.AotSmoke" >>"$log_dir/aot.log" 2>&1 && grep -q "^aot ok" "$log_dir/aot.log"; then
+  passed=$((passed + 1)); echo "Native AOT smoke: passed ($(grep '^aot ok' "$log_dir/aot.log"))" >&2
+else
+  failed=$((failed + 1)); echo "Native AOT smoke: FAILED" >&2; grep -E "error|warning|IL[0-9]{4}" "$log_dir/aot.log" | tail -20 >&2; tail -5 "$log_dir/aot.log" >&2
+fi
+
 line="$passed passed, $failed failed"
 if [ "$skipped" -gt 0 ]; then
   line="$line, $skipped skipped"

@@ -20,6 +20,47 @@ public partial class DocumentationSnippetTests
         Assert.True(missing.Count == 0, $"{page} quotes lines that are not in {sample}:\n{string.Join('\n', missing)}");
     }
 
+    /// <summary>
+    /// Every line of C# in README.md, docs/ and the package READMEs is compiled: it appears in the snippets project
+    /// (tests/Okr.Docs.Snippets), in a sample, or in the test that compiles the scoring page's custom policy.
+    /// </summary>
+    [Fact]
+    public void Every_csharp_line_in_the_documentation_is_compiled()
+    {
+        var root = RepositoryRoot();
+        var compiled = Directory.GetFiles(Path.Combine(root, "tests", "Okr.Docs.Snippets"), "*.cs")
+            .Concat(Directory.GetFiles(Path.Combine(root, "samples"), "*.cs", SearchOption.AllDirectories))
+            .Append(Path.Combine(root, "tests", "Okr.Core.Tests", "Scoring", "CustomPolicyTests.cs"))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(File.ReadAllLines)
+            .Select(l => l.Trim())
+            .ToHashSet(StringComparer.Ordinal);
+        var pages = Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories))
+            .Append(Path.Combine(root, "README.md"))
+            .ToList();
+
+        var checkedLines = 0;
+        var missing = new List<string>();
+        foreach (var page in pages)
+        {
+            foreach (Match block in CSharpBlock().Matches(File.ReadAllText(page)))
+            {
+                foreach (var line in block.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0))
+                {
+                    checkedLines++;
+                    if (!compiled.Contains(line))
+                    {
+                        missing.Add($"{Path.GetRelativePath(root, page)}: {line}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedLines > 100, $"Only {checkedLines} lines of C# found in the documentation.");
+        Assert.True(missing.Count == 0, "Lines of C# in the documentation that nothing compiles:\n" + string.Join('\n', missing));
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NodaTime.Text;
 
 namespace Okr.Core.Serialization;
 
@@ -55,4 +56,26 @@ internal sealed class MeasureUnitConverter : JsonConverter<MeasureUnit>
 
     public override void Write(Utf8JsonWriter writer, MeasureUnit value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToString());
+}
+
+/// <summary>
+/// Reads and writes a NodaTime value as a string in one ISO pattern (instants as <c>uuuu-MM-ddTHH:mm:ss.FFFFFFFFFZ</c>,
+/// dates as <c>uuuu-MM-dd</c>). Written here rather than taken from NodaTime.Serialization.SystemTextJson, whose
+/// converters look converters up by type at run time and so are not native-AOT safe.
+/// </summary>
+internal sealed class PatternConverter<T>(IPattern<T> pattern, string expected) : JsonConverter<T>
+{
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException($"Expected {expected} as a string.");
+        }
+
+        var result = pattern.Parse(reader.GetString()!);
+        return result.Success ? result.Value : throw new JsonException($"Expected {expected}: {result.Exception.Message}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(pattern.Format(value));
 }

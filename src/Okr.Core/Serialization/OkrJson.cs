@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using NodaTime.Serialization.SystemTextJson;
+using NodaTime;
+using NodaTime.Text;
 
 namespace Okr.Core.Serialization;
 
@@ -204,8 +205,8 @@ public static class OkrJson
                 WriteIndented = key.Indented,
                 MaxDepth = key.MaxDepth,
             };
-            json.Converters.Add(NodaConverters.InstantConverter);
-            json.Converters.Add(NodaConverters.LocalDateConverter);
+            json.Converters.Add(new PatternConverter<Instant>(InstantPattern.ExtendedIso, "an ISO-8601 instant in UTC such as 2026-01-05T09:00:00Z"));
+            json.Converters.Add(new PatternConverter<LocalDate>(LocalDatePattern.Iso, "an ISO-8601 date such as 2026-01-05"));
             json.Converters.Add(new IdentifierConverter<TenantId>());
             json.Converters.Add(new IdentifierConverter<PeriodId>());
             json.Converters.Add(new IdentifierConverter<ObjectiveId>());

@@ -1,0 +1,216 @@
+// The C# shown in README.md, docs/ and the package READMEs, compiled here line for line (see DocumentationSnippetTests).
+#pragma warning disable CA1515, CA1034, CA2007, IDE0008
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+using Okr.Core;
+using Okr.Core.Access;
+using Okr.Core.Alignment;
+using Okr.Core.Events;
+using Okr.Core.Rules;
+using Okr.Core.Scoring;
+using Okr.Core.Serialization;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Okr.Reporting;
+using Okr.Storage.PostgreSql;
+using Okr.Storage.Specification;
+using Okr.Storage.Sqlite;
+
+namespace Okr.Docs.Snippets;
+
+public static class Snippets
+{
+    // README.md: the quick start (its using lines are at the top of this file).
+    public static async Task ReadmeQuickStart()
+    {
+        IClock clock = SystemClock.Instance;
+        var okr = new OkrService(new SqliteOkrStore("Data Source=okr.db"), clock);
+        var tenant = new TenantId(Guid.Parse("0192f0a1-2b3c-7d4e-8f50-6172839405a6"));
+
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        await okr.Periods.ActivateAsync(tenant, quarter.Id);
+        var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id,
+            "Make onboarding effortless", OwnerRef.Team("product"), clock, keyResults:
+            [
+                new KeyResult(KeyResultId.New(clock), "Ship the guided setup", new MilestoneMeasure()),
+                new KeyResult(KeyResultId.New(clock), "Onboarding completion", new IncreaseMeasure(42.5m, 75m, unit: MeasureUnit.Percent)),
+                new KeyResult(KeyResultId.New(clock), "Time to first invoice", new DecreaseMeasure(30m, 5m, unit: MeasureUnit.Custom("min"))),
+            ]));
+        await okr.Objectives.ActivateAsync(tenant, objective.Id);                  // rules: 3–5 key results, open period
+        await okr.CheckIns.RecordAsync(tenant, objective.KeyResults[1].Id, 51.5m, OwnerRef.Person("E1042"));
+        var summary = await okr.Progress.SummarizeAsync(tenant, quarter.Id);       // roll-up, health, period score
+    }
+
+    // src/Okr.Core/README.md
+    public static async Task CoreReadme()
+    {
+        IClock clock = SystemClock.Instance;
+        var okr = new OkrService(new InMemoryOkrStore(), clock);
+        var tenant = new TenantId(Guid.Parse("0192f0a1-2b3c-7d4e-8f50-6172839405a6"));
+        var summary = await okr.Progress.SummarizeAsync(tenant, PeriodId.New(clock));
+    }
+
+    // docs/dependency-injection.md and src/Okr.Core.DependencyInjection/README.md
+    public static void DependencyInjection(IServiceCollection services, IServiceProvider provider)
+    {
+        services.AddOkr(okr => okr
+            .UseSqlite("Data Source=okr.db")                 // or .UsePostgreSql("Host=…"), .UseInMemoryStore(), .UseStore(sp => …)
+            .UseTimeZone("Europe/Berlin")
+            .UseScoring(SteppedScoringPolicy.Default)
+            .UseRollup(WeightedMeanRollup.Default, RollupSource.Blend(0.5))
+            .ConfigureRules(rules => rules.With(new MyCompanyRule()))
+            .UseAccessPolicy<MyOrgChartPolicy>()             // who may read and write which owner's objectives
+            .AddEventSubscriber<MyNotifier>());
+
+        // later
+        var okr = provider.GetRequiredService<OkrService>();
+    }
+
+    // src/Okr.Core.DependencyInjection/README.md
+    public static void DependencyInjectionReadme(IServiceCollection services, IServiceProvider provider)
+    {
+        services.AddOkr(okr => okr
+            .UseSqlite("Data Source=okr.db")
+            .UseTimeZone("Europe/Berlin")
+            .UseScoring(SteppedScoringPolicy.Default)
+            .AddEventSubscriber<MyNotifier>());
+
+        var okr = provider.GetRequiredService<OkrService>();
+    }
+
+    // docs/alignment.md
+    public static void Alignment(IReadOnlyList<Objective> objectives, IReadOnlyDictionary<KeyResultId, decimal> valuesByKeyResultId, Objective companyObjective, KeyResultId keyResultId)
+    {
+        var graph = AlignmentGraph.Build(objectives);
+        var rollup = graph.Rollup(OkrScoring.Default, valuesByKeyResultId);     // O(V + E)
+        double? company = rollup.Progress(companyObjective.Id);
+        var next = rollup.Update(keyResultId, 57.5m);   // one check-in: only the ancestors, old result unchanged
+    }
+
+    // docs/storage.md
+    public static async Task Storage(TenantId tenant, IClock clock, KeyResult[] keyResults, KeyResultId keyResultId)
+    {
+        var store = new SqliteOkrStore("Data Source=okr.db");
+        await store.InitializeAsync();          // optional: otherwise the first call creates or migrates the schema
+
+        var okr = new OkrService(store, SystemClock.Instance, new OkrServiceOptions { TimeZone = DateTimeZoneProviders.Tzdb["Europe/Berlin"] });
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        await okr.Periods.ActivateAsync(tenant, quarter.Id);
+        var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("sales"), clock, keyResults: keyResults));
+        await okr.Objectives.ActivateAsync(tenant, objective.Id);          // 3–5 key results, open period
+        await okr.CheckIns.RecordAsync(tenant, keyResultId, 42.5m, OwnerRef.Person("E1042"));
+        var summary = await okr.Progress.SummarizeAsync(tenant, quarter.Id);  // roll-up, health, score, coverage
+        var grades = await okr.Periods.CloseAsync(tenant, quarter.Id);       // grades frozen, period read-only
+    }
+
+    // src/Okr.Storage.Sqlite/README.md
+    public static void SqliteReadme(IServiceCollection services)
+    {
+        var okr = new OkrService(new SqliteOkrStore("Data Source=okr.db"), SystemClock.Instance);
+        // or, with Okr.Core.DependencyInjection:
+        services.AddOkr(okr => okr.UseSqlite("Data Source=okr.db"));
+    }
+
+    // docs/scaling.md
+    public static async Task Scaling(IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        {
+            // One data source per process: Npgsql pools connections inside it.
+            var store = new PostgreSqlOkrStore("Host=db;Database=okr;Username=okr;Password=…;Maximum Pool Size=50");
+            await store.InitializeAsync();   // optional; otherwise the first call migrates
+            var okr = new OkrService(store, SystemClock.Instance, new OkrServiceOptions { TimeZone = DateTimeZoneProviders.Tzdb["Europe/Berlin"] });
+        }
+
+        services.AddOkr(okr => okr
+            .UsePostgreSql(o => { o.ConnectionString = configuration.GetConnectionString("okr")!; o.CopyThreshold = 32; })
+            .UseTimeZone("Europe/Berlin"));
+
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            var store = new PostgreSqlOkrStore(dataSource);
+        }
+    }
+
+    // src/Okr.Storage.PostgreSql/README.md
+    public static async Task PostgreSqlReadme(IServiceCollection services)
+    {
+        await using var store = new PostgreSqlOkrStore("Host=db;Username=okr;Password=…;Database=okr");
+        var okr = new OkrService(store, SystemClock.Instance);
+        // or, with Okr.Core.DependencyInjection:
+        services.AddOkr(okr => okr.UsePostgreSql("Host=db;Username=okr;Password=…;Database=okr"));
+    }
+
+    // src/Okr.Reporting/README.md
+    public static async Task ReportingReadme(OkrService okr, TenantId tenant, PeriodId quarterId)
+    {
+        var report = await PeriodReport.CreateAsync(okr, tenant, quarterId);
+        TerminalReport.Write(report, Console.Out);
+        await File.WriteAllTextAsync("okr-report.html", HtmlReport.Render(report));
+    }
+}
+
+// docs/writing-a-store.md and src/Okr.Storage.Specification/README.md: the kit run against MyStore, for real.
+public class MyStoreConformance : OkrStoreSpecification
+{
+    protected override ValueTask<IOkrStore> CreateStoreAsync() => ValueTask.FromResult<IOkrStore>(new MyStore());
+
+    // Optional: clean up after each test (the default disposes the store when it is disposable).
+    protected override ValueTask ReleaseStoreAsync(IOkrStore store) => ValueTask.CompletedTask;
+}
+
+/// <summary>A store of one's own: here it hands every call to the in-memory store.</summary>
+public sealed class MyStore : IOkrStore
+{
+    private readonly InMemoryOkrStore _inner = new();
+
+    public ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default) => _inner.SavePeriodAsync(tenant, period, cancellationToken);
+
+    public ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => _inner.GetPeriodAsync(tenant, id, cancellationToken);
+
+    public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) => _inner.ListPeriodsAsync(tenant, cancellationToken);
+
+    public ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default) => _inner.SaveObjectiveAsync(tenant, objective, expectedVersion, cancellationToken);
+
+    public ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.GetObjectiveAsync(tenant, id, cancellationToken);
+
+    public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.ListObjectiveHistoryAsync(tenant, id, cancellationToken);
+
+    public ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => _inner.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken);
+
+    public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default) => _inner.ListObjectivesAsync(tenant, query, cancellationToken);
+
+    public ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default) => _inner.AppendCheckInAsync(tenant, checkIn, cancellationToken);
+
+    public ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default) => _inner.AppendCheckInsAsync(tenant, checkIns, cancellationToken);
+
+    public ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default) => _inner.GetCheckInAsync(tenant, id, cancellationToken);
+
+    public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => _inner.GetHistoryAsync(tenant, keyResult, cancellationToken);
+
+    public ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default) => _inner.GetValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken);
+
+    public ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) => _inner.ImportAsync(tenant, document, progress, cancellationToken);
+
+    public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) => _inner.ExportAsync(tenant, period, cancellationToken);
+}
+
+public sealed class MyCompanyRule : IObjectiveRule
+{
+    public IEnumerable<OkrViolation> Check(ObjectiveChange change) => [];
+}
+
+public sealed class MyOrgChartPolicy : IOkrAccessPolicy
+{
+    public ValueTask<OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) => ValueTask.FromResult(OkrRelation.Owner);
+
+    public ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+}
+
+public sealed class MyNotifier : IOkrEventSubscriber
+{
+    public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
