@@ -18,6 +18,9 @@ namespace Okr.Core.Serialization;
 /// </remarks>
 internal static class ObjectiveBodyReader
 {
+    private static readonly ItemReader<KeyResult> KeyResultItem = TryKeyResult;
+    private static readonly ItemReader<AlignmentLink> AlignmentItem = TryAlignment;
+
     public static bool TryRead(ReadOnlySpan<byte> utf8Json, out Objective? objective)
     {
         objective = null;
@@ -109,8 +112,8 @@ internal static class ObjectiveBodyReader
                 5 => TryEnum(ref reader, Names.ObjectiveKinds, out kind),
                 6 => TryEnum(ref reader, Names.ObjectiveStates, out state),
                 7 => TryEnum(ref reader, Names.Visibilities, out visibility),
-                8 => TryKeyResults(ref reader, out keyResults),
-                9 => TryAlignments(ref reader, out alignments),
+                8 => TryArray(ref reader, 4, KeyResultItem, out keyResults),
+                9 => TryArray(ref reader, 1, AlignmentItem, out alignments),
                 10 => reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out version),
                 11 => TryInstant(ref reader, out createdAt),
                 12 => TryInstant(ref reader, out updatedAt),
@@ -127,29 +130,34 @@ internal static class ObjectiveBodyReader
         return false;
     }
 
-    private static bool TryKeyResults(ref Utf8JsonReader reader, out List<KeyResult>? keyResults)
+    private delegate bool ItemReader<T>(ref Utf8JsonReader reader, out T? item)
+        where T : class;
+
+    /// <summary>Reads an array of objects, each with <paramref name="readItem"/> (called on its StartObject).</summary>
+    private static bool TryArray<T>(ref Utf8JsonReader reader, int capacity, ItemReader<T> readItem, out List<T>? items)
+        where T : class
     {
-        keyResults = null;
+        items = null;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             return false;
         }
 
-        var list = new List<KeyResult>(4);
+        var list = new List<T>(capacity);
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndArray)
             {
-                keyResults = list;
+                items = list;
                 return true;
             }
 
-            if (reader.TokenType != JsonTokenType.StartObject || !TryKeyResult(ref reader, out var keyResult))
+            if (reader.TokenType != JsonTokenType.StartObject || !readItem(ref reader, out var item))
             {
                 return false;
             }
 
-            list.Add(keyResult!);
+            list.Add(item!);
         }
 
         return false;
@@ -292,72 +300,46 @@ internal static class ObjectiveBodyReader
         };
     }
 
-    private static bool TryAlignments(ref Utf8JsonReader reader, out List<AlignmentLink>? alignments)
+    private static bool TryAlignment(ref Utf8JsonReader reader, out AlignmentLink? link)
     {
-        alignments = null;
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
-        }
-
-        var list = new List<AlignmentLink>(1);
+        link = null;
+        ObjectiveId parent = default;
+        KeyResultId? parentKeyResult = null;
+        var weight = 1.0;
+        var kind = default(AlignmentKind);
+        var seen = 0;
+        var next = 0;
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.EndArray)
+            if (reader.TokenType == JsonTokenType.EndObject)
             {
-                alignments = list;
+                if ((seen & Bit.Id) == 0)
+                {
+                    return false;
+                }
+
+                link = new AlignmentLink(parent, parentKeyResult, weight, kind);
                 return true;
             }
 
-            if (reader.TokenType != JsonTokenType.StartObject)
+            var member = Member(ref reader, Names.Alignment, ref next);
+            if (member < 0 || !Once(ref seen, member) || !reader.Read())
             {
                 return false;
             }
 
-            ObjectiveId parent = default;
-            KeyResultId? parentKeyResult = null;
-            var weight = 1.0;
-            var kind = default(AlignmentKind);
-            var seen = 0;
-            var next = 0;
-            while (true)
+            var ok = member switch
             {
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-
-                var member = Member(ref reader, Names.Alignment, ref next);
-                if (member < 0 || !Once(ref seen, member) || !reader.Read())
-                {
-                    return false;
-                }
-
-                var ok = member switch
-                {
-                    0 => TryId(ref reader, out parent),
-                    1 => TryOptionalId(ref reader, out parentKeyResult),
-                    2 => TryDouble(ref reader, out weight),
-                    3 => TryEnum(ref reader, Names.AlignmentKinds, out kind),
-                    _ => false,
-                };
-                if (!ok)
-                {
-                    return false;
-                }
-            }
-
-            if ((seen & Bit.Id) == 0)
+                0 => TryId(ref reader, out parent),
+                1 => TryOptionalId(ref reader, out parentKeyResult),
+                2 => TryDouble(ref reader, out weight),
+                3 => TryEnum(ref reader, Names.AlignmentKinds, out kind),
+                _ => false,
+            };
+            if (!ok)
             {
                 return false;
             }
-
-            list.Add(new AlignmentLink(parent, parentKeyResult, weight, kind));
         }
 
         return false;
