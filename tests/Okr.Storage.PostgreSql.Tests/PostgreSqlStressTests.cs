@@ -98,6 +98,32 @@ public class PostgreSqlStressTests
     }
 
     [PostgresFact]
+    public async Task A_version_1_database_gains_the_audit_trail_and_keeps_its_data()
+    {
+        var database = TestDatabase.CreateDatabase();
+        var tenant = new TenantId(Guid.NewGuid());
+        var clock = new NodaTime.Testing.FakeClock(Start);
+        Objective v1;
+        await using (var first = new PostgreSqlOkrStore(database))
+        {
+            v1 = await first.SaveObjectiveAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), new PeriodId(Guid.NewGuid()), "Before the upgrade", OwnerRef.Team("t"), clock), 0);
+        }
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            // Back to what version 1 of the schema was: no history table.
+            await connection.OpenAsync();
+            await using var downgrade = new NpgsqlCommand("DROP TABLE okr_objective_history; UPDATE okr_schema SET version = 1;", connection);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgreSqlOkrStore(database);
+        var v2 = await store.SaveObjectiveAsync(tenant, v1.WithTitle("After the upgrade", clock), 1);
+
+        Assert.Equal([v1, v2], await store.ListObjectiveHistoryAsync(tenant, v1.Id).ToListAsync());
+    }
+
+    [PostgresFact]
     public async Task Every_key_and_index_starts_with_the_tenant()
     {
         var database = TestDatabase.CreateDatabase();

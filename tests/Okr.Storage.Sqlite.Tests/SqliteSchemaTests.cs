@@ -29,6 +29,30 @@ public class SqliteSchemaTests
     }
 
     [Fact]
+    public async Task A_version_1_database_gains_the_audit_trail_and_keeps_its_data()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var tenant = new TenantId(Guid.NewGuid());
+        var clock = new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 1, 5, 9, 0));
+        var v1 = await new SqliteOkrStore(cs).SaveObjectiveAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), new PeriodId(Guid.NewGuid()), "Before the upgrade", OwnerRef.Team("t"), clock), 0);
+        await using (var connection = new SqliteConnection(cs))
+        {
+            // Back to what version 1 of the schema was: no history table.
+            await connection.OpenAsync();
+            Scalar(connection, "DROP TABLE objective_history; UPDATE okr_schema SET version = 1;");
+        }
+
+        SqliteConnection.ClearAllPools();
+        var store = new SqliteOkrStore(cs);
+        var v2 = await store.SaveObjectiveAsync(tenant, v1.WithTitle("After the upgrade", clock), 1);
+
+        Assert.Equal([v1, v2], await store.ListObjectiveHistoryAsync(tenant, v1.Id).ToListAsync());
+        await using var check = new SqliteConnection(cs);
+        await check.OpenAsync();
+        Assert.Equal(2L, Scalar(check, "SELECT version FROM okr_schema;"));
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_version_is_refused()
     {
         var cs = TempDatabase.NewConnectionString();
@@ -57,6 +81,7 @@ public class SqliteSchemaTests
             "SELECT * FROM check_ins WHERE tenant = 'x' AND kr_id = 'k' ORDER BY effective_at, recorded_at, id",
             "SELECT 1 FROM check_ins d WHERE d.tenant = 'x' AND d.corrects = 'c'",
             "SELECT objective_id FROM key_results WHERE tenant = 'x' AND id = 'k'",
+            "SELECT h.seq, h.body FROM objective_history h WHERE h.tenant = 'x' AND h.id = 'o' ORDER BY h.seq",
         })
         {
             var plan = string.Join(" | ", Rows(connection, "EXPLAIN QUERY PLAN " + sql));
