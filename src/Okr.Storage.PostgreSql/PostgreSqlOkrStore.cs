@@ -16,6 +16,7 @@ namespace Okr.Storage.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposable
 {
+    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at";
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
 
@@ -91,7 +92,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var p in QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM okr_periods WHERE tenant = @t AND id = @id", ReadPeriod, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var p in QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id", ReadPeriod, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
         {
             return p;
         }
@@ -101,7 +102,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM okr_periods WHERE tenant = @t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("t", tenant.Value));
+        QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("t", tenant.Value));
 
     /// <inheritdoc/>
     public async ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
@@ -168,6 +169,22 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
         return null;
     }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            $"""
+            SELECT {PeriodColumns} FROM (
+                SELECT h.seq, {string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c))} FROM okr_period_history h WHERE h.tenant = @t AND h.id = @id
+                    AND EXISTS (SELECT 1 FROM okr_periods p WHERE p.tenant = @t AND p.id = @id)
+                UNION ALL
+                SELECT 9223372036854775807, {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id) AS versions
+            ORDER BY seq
+            """,
+            ReadPeriod,
+            cancellationToken,
+            ("t", tenant.Value),
+            ("id", id.Value));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
@@ -327,9 +344,11 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         await Execute(
             connection,
             transaction,
-            """
-            INSERT INTO okr_periods (tenant, id, name, start_date, end_date, state, reopen_reason) VALUES (@t, @id, @name, @start, @end, @state, @reason)
-            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state, reopen_reason = excluded.reopen_reason
+            $"""
+            INSERT INTO okr_period_history (tenant, {PeriodColumns}) SELECT tenant, {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id FOR UPDATE;
+            INSERT INTO okr_periods (tenant, {PeriodColumns}) VALUES (@t, @id, @name, @start, @end, @state, @reason, @byk, @byid, @at)
+            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
+                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at
             """,
             cancellationToken,
             ("t", tenant.Value),
@@ -338,7 +357,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             ("start", period.Dates.Start.ToDateOnly()),
             ("end", period.Dates.End.ToDateOnly()),
             ("state", (short)period.State),
-            ("reason", period.ReopenReason)).ConfigureAwait(false);
+            ("reason", period.ReopenReason),
+            ("byk", (short?)period.UpdatedBy?.Kind),
+            ("byid", period.UpdatedBy?.ExternalId),
+            ("at", period.UpdatedAt is { } at ? OkrStoreFormat.ToUnixNanoseconds(at) : null)).ConfigureAwait(false);
 
     private static IEnumerable<(string, object?)> ObjectiveParameters(TenantId tenant, Objective o) =>
     [
@@ -667,7 +689,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         r.GetString(1),
         new DateInterval(LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(2)), LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(3))),
         (PeriodState)r.GetInt16(4),
-        r.IsDBNull(5) ? null : r.GetString(5));
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt16(6), r.GetString(7)),
+        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)));
 
     private static Objective ReadObjective(NpgsqlDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
 

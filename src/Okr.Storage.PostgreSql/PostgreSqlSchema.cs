@@ -54,6 +54,16 @@ internal static class PostgreSqlSchema
             version bigint NOT NULL, body text NOT NULL,
             PRIMARY KEY (tenant, id, seq));
         """,
+
+        // 3: who changed a period and when, and every version of a period that a save replaces.
+        """
+        ALTER TABLE okr_periods ADD COLUMN updated_by_kind smallint, ADD COLUMN updated_by_id text, ADD COLUMN updated_at bigint;
+        CREATE TABLE okr_period_history (
+            tenant uuid NOT NULL, id uuid NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY,
+            name text NOT NULL, start_date date NOT NULL, end_date date NOT NULL, state smallint NOT NULL, reopen_reason text,
+            updated_by_kind smallint, updated_by_id text, updated_at bigint,
+            PRIMARY KEY (tenant, id, seq));
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -61,4 +61,24 @@ public abstract partial class OkrStoreSpecification
         Assert.Empty(await ToListAsync(store.ListObjectiveHistoryAsync(NewTenant(), v1.Id)));
         Assert.Empty(await ToListAsync(store.ListObjectiveHistoryAsync(tenant, new ObjectiveId(Guid.NewGuid()))));
     });
+
+    /// <summary>Every saved version of a period is kept, oldest first, with who changed it and when; tenant-scoped.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Period_history_lists_every_version_with_who_and_when() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var planned = Quarter().WithChange(OwnerRef.Person("admin"), Start);
+        var active = planned.Activate().WithChange(OwnerRef.Person("admin"), Start + NodaTime.Duration.FromDays(1));
+        var closed = active.Close().WithChange(null, Start + NodaTime.Duration.FromDays(90));
+        foreach (var version in new[] { planned, active, closed })
+        {
+            await store.SavePeriodAsync(tenant, version);
+        }
+
+        Assert.Equal([planned, active, closed], await ToListAsync(store.ListPeriodHistoryAsync(tenant, planned.Id)));
+        Assert.Equal(closed, await store.GetPeriodAsync(tenant, planned.Id));
+        Assert.Empty(await ToListAsync(store.ListPeriodHistoryAsync(NewTenant(), planned.Id)));
+        Assert.Empty(await ToListAsync(store.ListPeriodHistoryAsync(tenant, new PeriodId(Guid.NewGuid()))));
+    });
 }

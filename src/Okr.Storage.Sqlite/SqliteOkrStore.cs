@@ -23,6 +23,7 @@ public sealed class SqliteOkrStore : IOkrStore
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
+    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at";
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
@@ -74,7 +75,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var p in QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM periods WHERE tenant = $t AND id = $id", ReadPeriod, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        await foreach (var p in QueryAsync($"SELECT {PeriodColumns} FROM periods WHERE tenant = $t AND id = $id", ReadPeriod, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
         {
             return p;
         }
@@ -84,7 +85,7 @@ public sealed class SqliteOkrStore : IOkrStore
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        QueryAsync("SELECT id, name, start_date, end_date, state, reopen_reason FROM periods WHERE tenant = $t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("$t", Text(tenant)));
+        QueryAsync($"SELECT {PeriodColumns} FROM periods WHERE tenant = $t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("$t", Text(tenant)));
 
     /// <inheritdoc/>
     public async ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
@@ -130,6 +131,22 @@ public sealed class SqliteOkrStore : IOkrStore
 
         return null;
     }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            $"""
+            SELECT {PeriodColumns} FROM (
+                SELECT h.seq AS seq, {string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c))} FROM period_history h WHERE h.tenant = $t AND h.id = $id
+                    AND EXISTS (SELECT 1 FROM periods p WHERE p.tenant = $t AND p.id = $id)
+                UNION ALL
+                SELECT 9223372036854775807, {PeriodColumns} FROM periods WHERE tenant = $t AND id = $id)
+            ORDER BY seq
+            """,
+            ReadPeriod,
+            cancellationToken,
+            ("$t", Text(tenant)),
+            ("$id", id.ToString()));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
@@ -279,12 +296,20 @@ public sealed class SqliteOkrStore : IOkrStore
 
     private static void UpsertPeriod(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, OkrPeriod period)
     {
+        // The audit trail keeps the version this save replaces, in the same transaction.
+        using (var keep = Command(connection, transaction, $"INSERT INTO period_history (tenant, {PeriodColumns}) SELECT tenant, {PeriodColumns} FROM periods WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", period.Id.ToString())))
+        {
+            keep.ExecuteNonQuery();
+        }
+
         using var command = Command(
             connection,
             transaction,
             """
-            INSERT INTO periods (tenant, id, name, start_date, end_date, state, reopen_reason) VALUES ($t, $id, $name, $start, $end, $state, $reason)
-            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state, reopen_reason = excluded.reopen_reason
+            INSERT INTO periods (tenant, id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at)
+            VALUES ($t, $id, $name, $start, $end, $state, $reason, $byk, $byid, $at)
+            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
+                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at
             """,
             ("$t", Text(tenant)),
             ("$id", period.Id.ToString()),
@@ -292,7 +317,10 @@ public sealed class SqliteOkrStore : IOkrStore
             ("$start", LocalDatePattern.Iso.Format(period.Dates.Start)),
             ("$end", LocalDatePattern.Iso.Format(period.Dates.End)),
             ("$state", (long)period.State),
-            ("$reason", period.ReopenReason));
+            ("$reason", period.ReopenReason),
+            ("$byk", (long?)period.UpdatedBy?.Kind),
+            ("$byid", period.UpdatedBy?.ExternalId),
+            ("$at", period.UpdatedAt is { } at ? OkrStoreFormat.ToUnixNanoseconds(at) : null));
         command.ExecuteNonQuery();
     }
 
@@ -519,7 +547,9 @@ public sealed class SqliteOkrStore : IOkrStore
         r.GetString(1),
         new DateInterval(LocalDatePattern.Iso.Parse(r.GetString(2)).Value, LocalDatePattern.Iso.Parse(r.GetString(3)).Value),
         (PeriodState)r.GetInt64(4),
-        r.IsDBNull(5) ? null : r.GetString(5));
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt64(6), r.GetString(7)),
+        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)));
 
     // The body is read as its UTF-8 bytes: no UTF-16 string in between.
     private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetFieldValue<byte[]>(0));

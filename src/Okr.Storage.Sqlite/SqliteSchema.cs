@@ -48,6 +48,18 @@ internal static class SqliteSchema
             seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL);
         CREATE INDEX ix_objective_history ON objective_history (tenant, id, seq);
         """,
+
+        // 3: who changed a period and when, and every version of a period that a save replaces.
+        """
+        ALTER TABLE periods ADD COLUMN updated_by_kind INTEGER;
+        ALTER TABLE periods ADD COLUMN updated_by_id TEXT;
+        ALTER TABLE periods ADD COLUMN updated_at INTEGER;
+        CREATE TABLE period_history (
+            seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+            start_date TEXT NOT NULL, end_date TEXT NOT NULL, state INTEGER NOT NULL, reopen_reason TEXT,
+            updated_by_kind INTEGER, updated_by_id TEXT, updated_at INTEGER);
+        CREATE INDEX ix_period_history ON period_history (tenant, id, seq);
+        """,
     ];
 
     /// <summary>The schema version this library writes.</summary>

@@ -175,6 +175,8 @@ public sealed class MyStore : IOkrStore
 
     public ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.GetObjectiveAsync(tenant, id, cancellationToken);
 
+    public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => _inner.ListPeriodHistoryAsync(tenant, id, cancellationToken);
+
     public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.ListObjectiveHistoryAsync(tenant, id, cancellationToken);
 
     public ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => _inner.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken);

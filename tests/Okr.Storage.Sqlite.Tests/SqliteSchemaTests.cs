@@ -13,7 +13,7 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(2L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(3L, Scalar(connection, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
     }
 
@@ -37,9 +37,9 @@ public class SqliteSchemaTests
         var v1 = await new SqliteOkrStore(cs).SaveObjectiveAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), new PeriodId(Guid.NewGuid()), "Before the upgrade", OwnerRef.Team("t"), clock), 0);
         await using (var connection = new SqliteConnection(cs))
         {
-            // Back to what version 1 of the schema was: no history table.
+            // Back to what version 1 of the schema was: no history tables, no period audit columns.
             await connection.OpenAsync();
-            Scalar(connection, "DROP TABLE objective_history; UPDATE okr_schema SET version = 1;");
+            Scalar(connection, "DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; UPDATE okr_schema SET version = 1;");
         }
 
         SqliteConnection.ClearAllPools();
@@ -49,7 +49,7 @@ public class SqliteSchemaTests
         Assert.Equal([v1, v2], await store.ListObjectiveHistoryAsync(tenant, v1.Id).ToListAsync());
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
-        Assert.Equal(2L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(3L, Scalar(check, "SELECT version FROM okr_schema;"));
     }
 
     [Fact]
@@ -82,6 +82,7 @@ public class SqliteSchemaTests
             "SELECT 1 FROM check_ins d WHERE d.tenant = 'x' AND d.corrects = 'c'",
             "SELECT objective_id FROM key_results WHERE tenant = 'x' AND id = 'k'",
             "SELECT h.seq, h.body FROM objective_history h WHERE h.tenant = 'x' AND h.id = 'o' ORDER BY h.seq",
+            "SELECT h.seq, h.name FROM period_history h WHERE h.tenant = 'x' AND h.id = 'p' ORDER BY h.seq",
         })
         {
             var plan = string.Join(" | ", Rows(connection, "EXPLAIN QUERY PLAN " + sql));

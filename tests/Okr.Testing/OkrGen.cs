@@ -129,6 +129,8 @@ public static class OkrGen
         from shape in Gen.Choose(0, 4)
         from state in Gen.Elements(PeriodState.Planning, PeriodState.Active, PeriodState.Closed, PeriodState.Archived)
         from reason in Gen.OneOf(Gen.Constant<string?>(null), Title.Select(t => (string?)t))
+        from changedBy in Gen.OneOf(Gen.Constant<OwnerRef?>(null), Owner.Select(o => (OwnerRef?)o))
+        from changedAt in Gen.OneOf(Gen.Constant<Instant?>(null), Instant.Select(i => (Instant?)i))
         let start = new LocalDate(year, startMonth, 1)
         let basic = shape switch
         {
@@ -138,7 +140,7 @@ public static class OkrGen
             3 => OkrPeriod.FiscalYear(id, year, startMonth),
             _ => OkrPeriod.Custom(id, "Custom cycle", start, start.PlusDays(length)),
         }
-        select new OkrPeriod(basic.Id, basic.Name, basic.Dates, state, reason);
+        select new OkrPeriod(basic.Id, basic.Name, basic.Dates, state, reason, changedBy, changedAt);
 
     /// <summary>Valid alignment links (to parents other than <paramref name="self"/>).</summary>
     /// <param name="self">The objective that will hold the links.</param>

@@ -41,8 +41,10 @@ public sealed record OkrPeriod
     /// <param name="dates">The inclusive range of dates, in the ISO calendar.</param>
     /// <param name="state">The state; Planning for a new period.</param>
     /// <param name="reopenReason">Why the period was last reopened, if it was.</param>
+    /// <param name="updatedBy">Who made this version, when known (the audit trail); null for the system or unknown.</param>
+    /// <param name="updatedAt">When this version was written through the facade; null when unknown.</param>
     /// <exception cref="OkrValidationException">An argument is invalid; all problems are reported.</exception>
-    public OkrPeriod(PeriodId id, string name, DateInterval dates, PeriodState state = PeriodState.Planning, string? reopenReason = null)
+    public OkrPeriod(PeriodId id, string name, DateInterval dates, PeriodState state = PeriodState.Planning, string? reopenReason = null, OwnerRef? updatedBy = null, Instant? updatedAt = null)
     {
         var violations = new ViolationList();
         violations.NotDefault(id, nameof(Id));
@@ -66,12 +68,19 @@ public sealed record OkrPeriod
             violations.Text(reopenReason, nameof(ReopenReason), 1000, multiLine: true);
         }
 
+        if (updatedBy is { IsEmpty: true })
+        {
+            violations.Add(OkrErrorCodes.Required, nameof(UpdatedBy), "UpdatedBy, when given, must not be the default reference.");
+        }
+
         violations.ThrowIfAny();
         Id = id;
         Name = name;
         Dates = dates!;
         State = state;
         ReopenReason = reopenReason;
+        UpdatedBy = updatedBy;
+        UpdatedAt = updatedAt;
     }
 
     /// <summary>The identifier.</summary>
@@ -88,6 +97,18 @@ public sealed record OkrPeriod
 
     /// <summary>Why the period was last reopened; null when it never was.</summary>
     public string? ReopenReason { get; }
+
+    /// <summary>Who made this version, as the facade recorded it; null for the system or unknown.</summary>
+    public OwnerRef? UpdatedBy { get; }
+
+    /// <summary>When this version was written through the facade; null when unknown (for example a period built in code).</summary>
+    public Instant? UpdatedAt { get; }
+
+    /// <summary>Returns the same period recording who changed it and when, and nothing else changed.</summary>
+    /// <param name="by">Who made the change; null for the system.</param>
+    /// <param name="at">When.</param>
+    /// <returns>The copy.</returns>
+    public OkrPeriod WithChange(OwnerRef? by, Instant at) => new(Id, Name, Dates, State, ReopenReason, by, at);
 
     /// <summary>Whether objectives and check-ins in this period may be written (Planning or Active).</summary>
     public bool IsWritable => State is PeriodState.Planning or PeriodState.Active;

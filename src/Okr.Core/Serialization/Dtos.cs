@@ -42,6 +42,10 @@ internal sealed class PeriodDto
     public PeriodState State { get; set; }
 
     public string? ReopenReason { get; set; }
+
+    public OwnerDto? UpdatedBy { get; set; }
+
+    public Instant? UpdatedAt { get; set; }
 }
 
 internal sealed class OwnerDto

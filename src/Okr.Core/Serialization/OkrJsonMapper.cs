@@ -61,6 +61,8 @@ internal static class OkrJsonMapper
         End = p.Dates.End,
         State = p.State,
         ReopenReason = p.ReopenReason,
+        UpdatedBy = p.UpdatedBy is { } who ? ToDto(who) : null,
+        UpdatedAt = p.UpdatedAt,
     };
 
     private static OwnerDto ToDto(OwnerRef o) => new() { Kind = o.Kind, Id = o.ExternalId };
@@ -130,7 +132,7 @@ internal static class OkrJsonMapper
     {
         // A null element of a list (which the serializer lets through) throws ArgumentNullException in
         // NotNull, so the detailed reader names it.
-        public static OkrPeriod Period(PeriodDto p) => new(NotNull(p).Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason);
+        public static OkrPeriod Period(PeriodDto p) => new(NotNull(p).Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason, p.UpdatedBy is { } who ? Owner(who) : null, p.UpdatedAt);
 
         public static Objective Objective(ObjectiveDto o) => new(
             NotNull(o).Id,
@@ -225,7 +227,9 @@ internal static class OkrJsonMapper
                 return null;
             }
 
-            return Build(path, () => new OkrPeriod(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason));
+            var updatedBy = p.UpdatedBy is { } u ? Owner(u, path + ".updatedBy") : null;
+            var period = Build(path, () => new OkrPeriod(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason, updatedBy, p.UpdatedAt));
+            return p.UpdatedBy is not null && updatedBy is null ? null : period;
         }
 
         public Objective? Objective(ObjectiveDto o, string path)

@@ -25,8 +25,9 @@ public sealed class OkrPeriods
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(OkrPeriod.Id), $"Period {period.Id} already exists.")]);
         }
 
-        await _service.Store.SavePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
-        return period;
+        var stamped = period.WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
+        await _service.Store.SavePeriodAsync(tenant, stamped, cancellationToken).ConfigureAwait(false);
+        return stamped;
     }
 
     /// <summary>Reads a period.</summary>
@@ -80,7 +81,7 @@ public sealed class OkrPeriods
         activity?.SetTag("okr.tenant", tenant.ToString());
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        var closed = period.Close();
+        var closed = period.Close().WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
 
         // The closing grades every objective of the period, whoever may see it: it runs as the system.
         var system = _service.Actor is null ? _service : new OkrService(_service.Store, _service.Clock, _service.Options);
@@ -128,10 +129,28 @@ public sealed class OkrPeriods
         return result;
     }
 
+    /// <summary>The audit trail of a period: every stored version, oldest first, each with who changed it and when.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The period.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The versions; the last is the current one.</returns>
+    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
+    public async ValueTask<IReadOnlyList<OkrPeriod>> HistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
+    {
+        await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var versions = new List<OkrPeriod>();
+        await foreach (var version in _service.Store.ListPeriodHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(version);
+        }
+
+        return versions;
+    }
+
     private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, CancellationToken cancellationToken)
     {
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
-        var next = move(await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false));
+        var next = move(await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false)).WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
         await _service.Store.SavePeriodAsync(tenant, next, cancellationToken).ConfigureAwait(false);
         return next;
     }

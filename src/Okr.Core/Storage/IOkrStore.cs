@@ -61,6 +61,17 @@ public interface IOkrStore
     ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Lists every stored version of a period, oldest first, ending with the current one: the audit trail of its
+    /// life cycle (each version carries <see cref="OkrPeriod.UpdatedAt"/> and <see cref="OkrPeriod.UpdatedBy"/>).
+    /// A store keeps the version a save replaces in the same transaction as the save.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The period's id.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The versions; empty when the tenant has no period with that id.</returns>
+    IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Lists every stored version of an objective, oldest first, ending with the current one: the audit trail of
     /// its changes (each version carries <see cref="Objective.UpdatedAt"/> and <see cref="Objective.UpdatedBy"/>).
     /// A store keeps the version a write replaces in the same transaction as the write; a failed write keeps

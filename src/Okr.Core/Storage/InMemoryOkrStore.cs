@@ -19,7 +19,7 @@ public sealed class InMemoryOkrStore : IOkrStore
     public ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(period);
-        Write(tenant, s => s with { Periods = s.Periods.SetItem(period.Id, period) }, cancellationToken);
+        Write(tenant, s => PutPeriod(s, period), cancellationToken);
         return ValueTask.CompletedTask;
     }
 
@@ -56,6 +56,24 @@ public sealed class InMemoryOkrStore : IOkrStore
         Read(tenant, s => s.Objectives.GetValueOrDefault(id), cancellationToken);
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
+        if (!state.Periods.TryGetValue(id, out var current))
+        {
+            yield break;
+        }
+
+        foreach (var version in state.SupersededPeriods.GetValueOrDefault(id, []))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return version;
+        }
+
+        yield return current;
+    }
+
     /// <inheritdoc/>
     public async IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -169,7 +187,12 @@ public sealed class InMemoryOkrStore : IOkrStore
         StoreRules.CheckTenant(tenant, document);
         Write(tenant, s =>
         {
-            var next = s with { Periods = s.Periods.SetItems(document.Periods.Select(p => KeyValuePair.Create(p.Id, p))) };
+            var next = s;
+            foreach (var p in document.Periods)
+            {
+                next = PutPeriod(next, p);
+            }
+
             progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
             for (var i = 0; i < document.Objectives.Count; i++)
             {
@@ -199,6 +222,11 @@ public sealed class InMemoryOkrStore : IOkrStore
             var checkIns = s.CheckIns.Values.Where(c => period is null || krs.Contains(c.KeyResultId)).OrderBy(c => c.Id).ToList();
             return new OkrDocument(tenant, periods, objectives, checkIns);
         }, cancellationToken);
+
+    private static TenantData PutPeriod(TenantData s, OkrPeriod period) =>
+        s.Periods.TryGetValue(period.Id, out var previous)
+            ? s with { Periods = s.Periods.SetItem(period.Id, period), SupersededPeriods = s.SupersededPeriods.SetItem(period.Id, s.SupersededPeriods.GetValueOrDefault(period.Id, []).Add(previous)) }
+            : s with { Periods = s.Periods.SetItem(period.Id, period) };
 
     private static TenantData PutObjective(TenantData s, Objective objective)
     {
@@ -291,6 +319,9 @@ public sealed class InMemoryOkrStore : IOkrStore
         public ImmutableDictionary<CheckInId, CheckIn> CheckIns { get; init; } = ImmutableDictionary<CheckInId, CheckIn>.Empty;
 
         public ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>> History { get; init; } = ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>>.Empty;
+
+        /// <summary>Every version of a period that a later save replaced, oldest first.</summary>
+        public ImmutableDictionary<PeriodId, ImmutableList<OkrPeriod>> SupersededPeriods { get; init; } = ImmutableDictionary<PeriodId, ImmutableList<OkrPeriod>>.Empty;
 
         /// <summary>Every version of an objective that a later write replaced, oldest first.</summary>
         public ImmutableDictionary<ObjectiveId, ImmutableList<Objective>> Superseded { get; init; } = ImmutableDictionary<ObjectiveId, ImmutableList<Objective>>.Empty;

@@ -160,6 +160,28 @@ public class AccessAndAuditTests
     }
 
     [Fact]
+    public async Task Period_changes_record_who_and_when()
+    {
+        var q = await _system.As(Admin).Periods.CreateAsync(_tenant, OkrPeriod.CalendarQuarter(PeriodId.New(_clock), 2026, 1));
+        _clock.Advance(Duration.FromDays(1));
+        await _system.As(Admin).Periods.ActivateAsync(_tenant, q.Id);
+        _clock.Advance(Duration.FromDays(90));
+        await _system.As(Admin).Periods.CloseAsync(_tenant, q.Id);
+        _clock.Advance(Duration.FromDays(2));
+        await _system.Periods.ReopenAsync(_tenant, q.Id, "A late correction from finance");
+
+        var history = await _system.Periods.HistoryAsync(_tenant, q.Id);
+
+        Assert.Equal([PeriodState.Planning, PeriodState.Active, PeriodState.Closed, PeriodState.Active], history.Select(p => p.State));
+        Assert.Equal([Admin, Admin, Admin, (OwnerRef?)null], history.Select(p => p.UpdatedBy));
+        Assert.Equal(
+            [TestData.Start, TestData.Start + Duration.FromDays(1), TestData.Start + Duration.FromDays(91), TestData.Start + Duration.FromDays(93)],
+            history.Select(p => p.UpdatedAt!.Value));
+        Assert.Equal("A late correction from finance", history[^1].ReopenReason);
+        await Assert.ThrowsAsync<OkrNotFoundException>(() => _system.Periods.HistoryAsync(_tenant, PeriodId.New(_clock)).AsTask());
+    }
+
+    [Fact]
     public async Task A_correction_keeps_the_original_check_in()
     {
         var q = await Quarter();
