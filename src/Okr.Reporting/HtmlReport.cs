@@ -131,7 +131,7 @@ public static class HtmlReport
         h.Append("<table class=\"list\">\n<tr><th>key result</th><th>objective</th><th class=\"n\">progress</th><th class=\"n\">expected</th><th>health</th><th>last check-in</th></tr>\n");
         foreach (var kr in list)
         {
-            var objective = report.Summary.Objectives.First(o => o.KeyResults.Contains(kr)).Progress.Objective;
+            var objective = report.ObjectiveOf(kr);
             h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(kr.Progress.KeyResult.Title)}</td><td>{E(objective.Title)}</td><td class=\"n\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(ReportText.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(kr.Health.Status)}</td><td>{E(ReportText.LastCheckIn(kr, report.Zone))}</td></tr>\n");
         }
 

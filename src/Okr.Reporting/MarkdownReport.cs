@@ -71,7 +71,7 @@ public static class MarkdownReport
         md.Append("| key result | objective | progress | expected | health | last check-in |\n| --- | --- | ---: | ---: | --- | --- |\n");
         foreach (var kr in list)
         {
-            var objective = report.Summary.Objectives.First(o => o.KeyResults.Contains(kr)).Progress.Objective;
+            var objective = report.ObjectiveOf(kr);
             md.Append(CultureInfo.InvariantCulture, $"| {Escape(kr.Progress.KeyResult.Title)} | {Escape(objective.Title)} | {ReportText.Percent(kr.Progress.Progress)} | {ReportText.Percent(kr.Health.ExpectedProgress)} | {ReportText.Health(kr.Health.Status)} | {ReportText.LastCheckIn(kr, report.Zone)} |\n");
         }
     }

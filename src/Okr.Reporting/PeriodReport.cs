@@ -37,8 +37,13 @@ public sealed class PeriodReport
         Summary = summary;
         Roots = roots;
         BurnUps = burnUps;
+        _objectiveOf = summary.Objectives
+            .SelectMany(o => o.KeyResults.Select(k => (k.Progress.KeyResult.Id, o.Progress.Objective)))
+            .ToDictionary(x => x.Id, x => x.Objective);
         Zone = zone;
     }
+
+    private readonly Dictionary<KeyResultId, Objective> _objectiveOf;
 
     /// <summary>The period summary the report is built from.</summary>
     public PeriodSummary Summary { get; }
@@ -93,17 +98,30 @@ public sealed class PeriodReport
             .ToList();
 
         var expected = ExpectedPace(okr.Options.Health, summary.Period, zone);
+
+        // Every check-in of the period in one read (not one query per key result); only the histories of key
+        // results the summary shows are used, so an actor sees nothing more than through the facade.
+        var histories = (await okr.Store.ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false)).CheckIns.ToLookup(c => c.KeyResultId);
         var burnUps = new List<BurnUp>();
         foreach (var status in Flatten(roots).Select(n => n.Status).DistinctBy(s => s.Progress.Objective.Id))
         {
             foreach (var kr in status.KeyResults.Where(k => !k.Progress.KeyResult.IsCancelled))
             {
-                var history = await okr.CheckIns.HistoryAsync(tenant, kr.Progress.KeyResult.Id, cancellationToken).ConfigureAwait(false);
+                var history = histories[kr.Progress.KeyResult.Id].ToList();
                 burnUps.Add(new BurnUp(status.Progress.Objective, kr, Actual(okr, kr.Progress.KeyResult, history, summary, zone), expected));
             }
         }
 
         return new PeriodReport(summary, roots, burnUps, zone);
+    }
+
+    /// <summary>The objective that holds a key result of the report.</summary>
+    /// <param name="keyResult">A key result status from <see cref="Summary"/>.</param>
+    /// <returns>The objective.</returns>
+    public Objective ObjectiveOf(KeyResultStatus keyResult)
+    {
+        ArgumentNullException.ThrowIfNull(keyResult);
+        return _objectiveOf[keyResult.Progress.KeyResult.Id];
     }
 
     /// <summary>Every node of the tree, parents before children.</summary>
