@@ -169,13 +169,7 @@ public sealed class SqliteOkrStore : IOkrStore
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
-        var sql = "SELECT body FROM objectives WHERE tenant = $t"
-            + (query.Period is null ? string.Empty : " AND period_id = $period")
-            + (query.Owner is null ? string.Empty : " AND owner_kind = $ok AND owner_id = $oid")
-            + (query.State is null ? string.Empty : " AND state = $state")
-            + (query.After is null ? string.Empty : " AND id > $after")
-            + " ORDER BY id"
-            + (query.Limit is null ? string.Empty : " LIMIT $limit");
+        var sql = "SELECT body FROM objectives WHERE tenant = $t" + StoreRules.ObjectiveQueryClauses(query, '$');
         return ReadObjectivesAheadAsync(
             sql,
             cancellationToken,
