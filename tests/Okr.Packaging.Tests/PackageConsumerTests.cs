@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace Okr.Packaging.Tests;
@@ -10,6 +14,9 @@ namespace Okr.Packaging.Tests;
 /// </summary>
 public sealed class PackageConsumerTests : IDisposable
 {
+    // The GUID under which a portable pdb keeps its SourceLink JSON.
+    private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
     private static readonly string[] Packages = ["Okr.Core", "Okr.Core.DependencyInjection", "Okr.Storage.Sqlite", "Okr.Storage.PostgreSql", "Okr.Storage.Specification", "Okr.Reporting"];
     private readonly string _work = Directory.CreateTempSubdirectory("okr-consumer-").FullName;
 
@@ -25,7 +32,8 @@ public sealed class PackageConsumerTests : IDisposable
         // The build is the one ./test.sh (or dotnet test) just made; packing reuses it.
         foreach (var package in Packages)
         {
-            Run(root, "dotnet", $"pack src/{package}/{package}.csproj -c Release --no-build -o \"{feed}\"");
+            var packOutput = Run(root, "dotnet", $"pack src/{package}/{package}.csproj -c Release --no-build -o \"{feed}\"");
+            Assert.DoesNotMatch(new Regex(@"warning [A-Z]+[0-9]+", RegexOptions.None, TimeSpan.FromSeconds(5)), packOutput);
         }
 
         foreach (var package in Packages)
@@ -47,7 +55,10 @@ public sealed class PackageConsumerTests : IDisposable
             Assert.Equal("MIT", metadata.Element(ns + "license")!.Value);
             Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")!.Value));
             Assert.Contains("okr", metadata.Element(ns + "tags")!.Value, StringComparison.Ordinal);
-            Assert.Matches("^[0-9a-f]{40}$", metadata.Element(ns + "repository")!.Attribute("commit")!.Value);
+            var commit = metadata.Element(ns + "repository")!.Attribute("commit")!.Value;
+            Assert.Matches("^[0-9a-f]{40}$", commit);
+
+            AssertDeterministicWithSourceLink(zip, Path.Combine(feed, $"{package}.{version}.snupkg"), package, commit);
         }
 
         var consumer = Path.Combine(_work, "consumer");
@@ -73,6 +84,42 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("OKR report", output, StringComparison.Ordinal);
         Assert.Contains("consumer ok: 1 objective, onboarding completion 0.50", output, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(packages, "okr.core", version)), "Okr.Core was restored from the local feed");
+    }
+
+    // The dll says it was built deterministically, and the pdb in the symbol package maps every source file
+    // to the public repository at the commit the nuspec names.
+    private static void AssertDeterministicWithSourceLink(ZipArchive nupkg, string snupkg, string package, string commit)
+    {
+        using (var dll = new MemoryStream())
+        {
+            using (var entry = nupkg.GetEntry($"lib/net10.0/{package}.dll")!.Open())
+            {
+                entry.CopyTo(dll);
+            }
+
+            dll.Position = 0;
+            using var pe = new PEReader(dll);
+            Assert.Contains(pe.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.Reproducible);
+        }
+
+        using var symbols = ZipFile.OpenRead(snupkg);
+        using var pdb = new MemoryStream();
+        using (var entry = symbols.GetEntry($"lib/net10.0/{package}.pdb")!.Open())
+        {
+            entry.CopyTo(pdb);
+        }
+
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var blob = reader.CustomDebugInformation
+            .Select(reader.GetCustomDebugInformation)
+            .Where(info => reader.GetGuid(info.Kind) == SourceLinkKind)
+            .Select(info => reader.GetBlobBytes(info.Value))
+            .Single();
+        using var sourceLink = JsonDocument.Parse(blob);
+        var targets = sourceLink.RootElement.GetProperty("documents").EnumerateObject().Select(p => p.Value.GetString()).ToList();
+        Assert.Contains($"https://raw.githubusercontent.com/okr-core/okr-core/{commit}/*", targets);
     }
 
     private static string Run(string folder, string file, string arguments)
