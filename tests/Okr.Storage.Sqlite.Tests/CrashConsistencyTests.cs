@@ -1,33 +1,39 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
 
 namespace Okr.Storage.Sqlite.Tests;
 
 /// <summary>
-/// A child process writes batches in a loop and is killed at random points (after a random number of
-/// commits, usually in the middle of the next write). After each kill the file must reopen with
-/// <c>PRAGMA integrity_check</c> ok, every batch the child reported committed must be whole, and no
-/// batch may be partly present.
+/// A child process writes batches in a loop and is killed at random points: after a random number of
+/// reported commits, just as it starts the next write (appends) or once the next import's transaction is
+/// open and has written (imports). After each kill the file must reopen with <c>PRAGMA integrity_check</c>
+/// ok, every batch the child reported committed must be whole, the batch in flight must be whole or absent,
+/// and no batch may be partly present. The test also shows that kills did land inside open transactions.
 /// </summary>
-public class CrashConsistencyTests
+public class CrashConsistencyTests(ITestOutputHelper output)
 {
-    private const int BatchSize = 200;
     private const int Kills = 10;
 
     [Theory]
-    [InlineData("append", "check_ins", "note")]
-    [InlineData("import", "objectives", "json_extract(body, '$.title')")]
-    public async Task Killing_a_writer_mid_batch_leaves_only_whole_batches(string mode, string table, string tagColumn)
+    // An append of 200 check-ins commits within the time a kill takes to arrive, so appends are killed on
+    // "begin" of a batch large enough to still be writing; imports are killed inside their transaction.
+    [InlineData("append", 20_000, "check_ins", "note", "begin ")]
+    [InlineData("import", 200, "objectives", "json_extract(body, '$.title')", "inside ")]
+    public async Task Killing_a_writer_mid_batch_leaves_only_whole_batches(string mode, int batchSize, string table, string tagColumn, string killOn)
     {
         var file = Path.Combine(Path.GetTempPath(), $"okr-crash-{Guid.NewGuid():N}.db");
         var tenant = Guid.CreateVersion7().ToString();
         var random = new Random(20261125);
         var reported = new HashSet<string>();
+        var inFlightLost = 0;
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var child = Start(file, mode, tenant);
-            var waitFor = random.Next(1, 4);
-            for (var seen = 0; seen < waitFor;)
+            using var child = Start(file, mode, tenant, batchSize);
+            var commits = random.Next(1, 4);
+            string? inFlight = null;
+            while (inFlight is null)
             {
                 var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
                 if (line is null)
@@ -38,7 +44,11 @@ public class CrashConsistencyTests
                 if (line.StartsWith("committed ", StringComparison.Ordinal))
                 {
                     reported.Add(line["committed ".Length..]);
-                    seen++;
+                    commits--;
+                }
+                else if (commits <= 0 && line.StartsWith(killOn, StringComparison.Ordinal))
+                {
+                    inFlight = line[killOn.Length..];
                 }
             }
 
@@ -60,18 +70,26 @@ public class CrashConsistencyTests
                 }
             }
 
-            Assert.All(counts, c => Assert.Equal(BatchSize, c.Value));   // no partial batch
+            Assert.All(counts, c => Assert.Equal(batchSize, c.Value));   // no partial batch, the one in flight included
             Assert.All(reported, tag => Assert.True(counts.ContainsKey(tag), $"Batch {tag} was reported committed but is missing."));
+            if (!counts.ContainsKey(inFlight))
+            {
+                inFlightLost++;
+            }
         }
 
+        // The kills interrupted real transactions: at least one batch in flight was rolled back whole
+        // (the others had committed before the signal arrived, which is also allowed).
+        output.WriteLine($"{mode}: {Kills} kills, {reported.Count} reported commits, {inFlightLost} in-flight batches rolled back whole");
         Assert.True(reported.Count >= Kills);
+        Assert.True(inFlightLost >= 1, $"No kill landed inside an open {mode} transaction.");
     }
 
-    private static Process Start(string file, string mode, string tenant)
+    private static Process Start(string file, string mode, string tenant, int batchSize)
     {
         var helper = Path.Combine(AppContext.BaseDirectory, "Okr.Storage.Sqlite.CrashHelper.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { helper, file, mode, tenant })
+        foreach (var argument in new[] { helper, file, mode, tenant, batchSize.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
