@@ -91,7 +91,12 @@ public sealed class OkrCheckIns
                 objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, c.KeyResultId, cancellationToken).ConfigureAwait(false)
                     ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
                 await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
-                objectives[c.KeyResultId] = objective;
+
+                // One lookup and one access check per objective: its other key results are known now.
+                foreach (var keyResult in objective.KeyResults)
+                {
+                    objectives[keyResult.Id] = objective;
+                }
             }
 
             if (!periods.TryGetValue(objective.PeriodId, out var period))
@@ -112,7 +117,7 @@ public sealed class OkrCheckIns
 
         // Health before and after is only worth two reads when someone listens.
         var listening = _service.Options.EventSubscribers.Count > 0;
-        var affected = objectives.Keys.ToList();
+        var affected = checkIns.Select(c => c.KeyResultId).Distinct().ToList();
         var before = listening ? await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false) : null;
         var added = await _service.Store.AppendCheckInsAsync(tenant, checkIns, cancellationToken).ConfigureAwait(false);
         OkrTelemetry.CheckIns.Add(added);

@@ -200,17 +200,40 @@ public class AccessAndAuditTests
         Assert.Equal(45m, (await _store.GetValuesAsOfAsync(_tenant, [kr], _clock.GetCurrentInstant()))[kr].Value);
     }
 
+    [Fact]
+    public async Task A_batch_asks_the_policy_once_per_objective_not_once_per_key_result()
+    {
+        var q = await Quarter();
+        var team = await _system.Objectives.ActivateAsync(_tenant, (await Create(_system, q, Alice, Visibility.Team)).Id);
+        var other = await _system.Objectives.ActivateAsync(_tenant, (await Create(_system, q, Alice, Visibility.Team, "Other")).Id);
+        var batch = team.KeyResults.Concat(other.KeyResults).Concat(team.KeyResults)
+            .Select((k, i) => CheckIn.Record(CheckInId.New(_clock), k.Id, i, Alice, _clock)).ToList();
+
+        var before = _policy.Questions;
+        Assert.Equal(batch.Count, await _system.As(Alice).CheckIns.RecordManyAsync(_tenant, batch));
+
+        // Per objective: one read check (team visibility) and one write check; 3 key results each change nothing.
+        Assert.Equal(2 * 2, _policy.Questions - before);
+        Assert.Equal(batch.Count, (await _store.ExportAsync(_tenant)).CheckIns.Count);
+    }
+
     /// <summary>A small org chart: alice and bob are in sales, carol in HR; admin manages periods.</summary>
     private sealed class OrgChartPolicy : IOkrAccessPolicy
     {
         private static readonly Dictionary<string, string> TeamOf = new() { ["alice"] = "sales", ["bob"] = "sales", ["carol"] = "hr", ["admin"] = "hr" };
 
-        public ValueTask<OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(
+        /// <summary>How many times the facade asked for a relation (write checks ask through it too).</summary>
+        public int Questions { get; private set; }
+
+        public ValueTask<OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken)
+        {
+            Questions++;
+            return ValueTask.FromResult(
                 actor == owner ? OkrRelation.Owner
                 : owner.Kind == OwnerKind.Team && TeamOf.GetValueOrDefault(actor.ExternalId) == owner.ExternalId ? OkrRelation.Owner
                 : owner.Kind == OwnerKind.Person && TeamOf.GetValueOrDefault(actor.ExternalId) == TeamOf.GetValueOrDefault(owner.ExternalId) ? OkrRelation.Team
                 : OkrRelation.None);
+        }
 
         public async ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) =>
             await RelationAsync(tenant, actor, owner, cancellationToken).ConfigureAwait(false) == OkrRelation.Owner;

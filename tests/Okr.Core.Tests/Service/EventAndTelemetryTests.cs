@@ -95,6 +95,27 @@ public class EventAndTelemetryTests
     }
 
     [Fact]
+    public async Task Health_changes_are_published_only_for_the_key_results_checked_in()
+    {
+        var recorder = new Recorder(_store);
+        var (okr, _, o) = await Setup(recorder);
+        o = await okr.Objectives.ActivateAsync(_tenant, o.Id);
+        _clock.Advance(Duration.FromDays(45));
+        await okr.CheckIns.RecordAsync(_tenant, o.KeyResults[0].Id, 150, TestData.Alice);   // stale -> on track
+
+        // Forty days later the first key result has slipped (stale, behind pace), but only the second is checked in:
+        // the first one's change waits for the check-in that shows it.
+        _clock.Advance(Duration.FromDays(40));
+        recorder.Seen.Clear();
+        await okr.CheckIns.RecordAsync(_tenant, o.KeyResults[1].Id, 195, TestData.Alice);
+
+        var change = Assert.Single(recorder.Seen.Select(s => s.Event).OfType<HealthChanged>());
+        Assert.Equal((o.KeyResults[1].Id, HealthStatus.Stale, HealthStatus.OnTrack), (change.KeyResult.Id, change.Previous.Status, change.Current.Status));
+        var first = await okr.Progress.GetObjectiveStatusAsync(_tenant, o.Id);
+        Assert.NotEqual(HealthStatus.OnTrack, first.KeyResults[0].Health.Status);
+    }
+
+    [Fact]
     public async Task A_failed_write_publishes_nothing()
     {
         var recorder = new Recorder(_store);
