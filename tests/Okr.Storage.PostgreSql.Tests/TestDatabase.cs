@@ -48,3 +48,15 @@ public sealed class PostgresFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>An FsCheck property that is skipped, with the reason, when no PostgreSQL server is configured.</summary>
+public sealed class PostgresPropertyAttribute : FsCheck.Xunit.PropertyAttribute
+{
+    public PostgresPropertyAttribute()
+    {
+        if (TestDatabase.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
