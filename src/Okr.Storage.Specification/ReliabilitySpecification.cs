@@ -1,6 +1,8 @@
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Scoring;
 using Okr.Core.Serialization;
+using Okr.Core.Service;
 using Okr.Core.Storage;
 using Xunit;
 
@@ -97,17 +99,31 @@ public abstract partial class OkrStoreSpecification
     /// <summary>
     /// Sixteen concurrent tasks mix reads, check-ins (each batch sent twice, as a retrying client would)
     /// and edits on one tenant, bounded by operation count: no check-in is lost or duplicated, the only
-    /// error is the documented concurrency one, and the values in force equal a recompute from the history.
+    /// error is the documented concurrency one, the values in force equal a recompute from the history, and
+    /// so does the roll-up the facade computes (every objective's progress and the period score).
     /// </summary>
     /// <returns>The test.</returns>
     [StoreFact]
     public Task A_mixed_concurrent_workload_loses_nothing() => WithStore(async store =>
     {
         var tenant = NewTenant();
+        var quarter = Quarter();
+        await store.SavePeriodAsync(tenant, quarter);
         var objectives = new List<Objective>();
         for (var i = 0; i < 4; i++)
         {
-            objectives.Add(await store.SaveObjectiveAsync(tenant, NewObjective(new PeriodId(Guid.NewGuid()), $"Objective {i}"), 0));
+            // Objective 0 at the top; 1 and 2 contribute to it, 3 to objective 1.
+            // Measures that the workload's values (0 to 300) move, so the roll-up is not all zeros.
+            var clock = new FixedClock(Start);
+            var draft = NewObjective(quarter.Id, $"Objective {i}").WithKeyResults(
+                [
+                    new KeyResult(new KeyResultId(Guid.NewGuid()), "Up", new IncreaseMeasure(0, 300)),
+                    new KeyResult(new KeyResultId(Guid.NewGuid()), "Down", new DecreaseMeasure(300, 50), weight: 2),
+                    new KeyResult(new KeyResultId(Guid.NewGuid()), "Up more", new IncreaseMeasure(100, 250)),
+                ],
+                clock);
+            draft = i == 0 ? draft : draft.WithAlignments([new AlignmentLink(objectives[i == 3 ? 1 : 0].Id, weight: i)], clock);
+            objectives.Add(await store.SaveObjectiveAsync(tenant, draft, 0));
         }
 
         var krs = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
@@ -180,5 +196,34 @@ public abstract partial class OkrStoreSpecification
         {
             Assert.True((await store.GetObjectiveAsync(tenant, o.Id))!.Version >= 1);
         }
+
+        // The facade's roll-up over the store against one recomputed from the history, parent by parent; half of
+        // a parent's progress comes from the objectives aligned to it, so the alignment tree takes part.
+        var now = Start + Duration.FromDays(40);
+        var scoring = new OkrScoring(source: RollupSource.Blend(0.5));
+        var summary = await new OkrService(store, new FixedClock(now), new OkrServiceOptions { Scoring = scoring }).Progress.SummarizeAsync(tenant, quarter.Id);
+        var final = new List<Objective>();
+        foreach (var o in objectives)
+        {
+            final.Add((await store.GetObjectiveAsync(tenant, o.Id))!);
+        }
+
+        ObjectiveProgress Recompute(Objective o) => scoring.Evaluate(
+            o,
+            k => CheckInHistory.AsOf(history.Where(c => c.KeyResultId == k), now)?.Value,
+            final.SelectMany(child => child.Alignments.Where(l => l.ParentObjectiveId == o.Id).Select(l => new ChildProgress(child, l, Recompute(child).Progress))));
+        var recomputed = final.Select(Recompute).ToList();
+        Assert.Equal(
+            recomputed.Select(p => (p.Objective.Id, p.Progress)).OrderBy(p => p.Id),
+            summary.Objectives.Select(s => (s.Progress.Objective.Id, s.Progress.Progress)).OrderBy(p => p.Id));
+        Assert.All(recomputed, p => Assert.InRange(p.Progress!.Value, 0.01, 1.0));
+        Assert.All(recomputed.Take(2), p => Assert.NotNull(p.FromAlignedObjectives));
+        Assert.Equal(scoring.PeriodScore(recomputed), summary.Score);
     });
+
+    /// <summary>A clock that always reads one instant.</summary>
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
 }
