@@ -60,3 +60,15 @@ public sealed class PostgresPropertyAttribute : FsCheck.Xunit.PropertyAttribute
         }
     }
 }
+
+/// <summary>A theory that is skipped, with the reason, when no PostgreSQL server is configured.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (TestDatabase.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}

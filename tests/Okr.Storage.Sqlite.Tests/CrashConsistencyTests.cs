@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Okr.Testing;
 using Xunit.Abstractions;
 
 namespace Okr.Storage.Sqlite.Tests;
@@ -30,30 +29,8 @@ public class CrashConsistencyTests(ITestOutputHelper output)
         var inFlightLost = 0;
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var child = Start(file, mode, tenant, batchSize);
-            var commits = random.Next(1, 4);
-            string? inFlight = null;
-            while (inFlight is null)
-            {
-                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-                if (line is null)
-                {
-                    Assert.Fail("The writer exited before it was killed: " + await child.StandardError.ReadToEndAsync());
-                }
-
-                if (line.StartsWith("committed ", StringComparison.Ordinal))
-                {
-                    reported.Add(line["committed ".Length..]);
-                    commits--;
-                }
-                else if (commits <= 0 && line.StartsWith(killOn, StringComparison.Ordinal))
-                {
-                    inFlight = line[killOn.Length..];
-                }
-            }
-
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
+            var (committed, inFlight) = await KilledWriter.RunAsync("sqlite", $"Data Source={file}", mode, tenant, batchSize, random.Next(1, 4), killOn);
+            reported.UnionWith(committed);
 
             SqliteConnection.ClearAllPools();
             await using var connection = new SqliteConnection($"Data Source={file}");
@@ -83,18 +60,6 @@ public class CrashConsistencyTests(ITestOutputHelper output)
         output.WriteLine($"{mode}: {Kills} kills, {reported.Count} reported commits, {inFlightLost} in-flight batches rolled back whole");
         Assert.True(reported.Count >= Kills);
         Assert.True(inFlightLost >= 1, $"No kill landed inside an open {mode} transaction.");
-    }
-
-    private static Process Start(string file, string mode, string tenant, int batchSize)
-    {
-        var helper = Path.Combine(AppContext.BaseDirectory, "Okr.Storage.Sqlite.CrashHelper.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { helper, file, mode, tenant, batchSize.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the writer process.");
     }
 
     private static async Task<string?> Scalar(SqliteConnection connection, string sql)

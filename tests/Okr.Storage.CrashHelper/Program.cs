@@ -1,16 +1,29 @@
-// Writes to a SQLite store in a loop until killed. For each write it prints "begin TAG" before the call,
+// Writes to a SQLite or PostgreSQL store in a loop until killed. For each write it prints "begin TAG" before the call,
 // "inside TAG" once the import's transaction is open and has written (imports only), and "committed TAG"
 // after the call returns, so the test can kill it at a known point: before, inside or after a transaction.
-// Usage: Okr.Storage.Sqlite.CrashHelper <database file> <append|import> <tenant> <batch size>
+// Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> <append|import> <tenant> <batch size>
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
+using Okr.Storage.PostgreSql;
 using Okr.Storage.Sqlite;
 
-var (file, mode, tenant, size) = (args[0], args[1], TenantId.Parse(args[2]), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
-var store = new SqliteOkrStore($"Data Source={file}");
-await store.InitializeAsync();
+var (provider, connection, mode, tenant, size) = (args[0], args[1], args[2], TenantId.Parse(args[3]), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+IOkrStore store;
+if (provider == "sqlite")
+{
+    var sqlite = new SqliteOkrStore(connection);
+    await sqlite.InitializeAsync();
+    store = sqlite;
+}
+else
+{
+    var postgres = new PostgreSqlOkrStore(connection);
+    await postgres.InitializeAsync();
+    store = postgres;
+}
+
 var start = Instant.FromUtc(2026, 1, 5, 9, 0);
 var author = OwnerRef.Person("crash-test");
 for (var batch = 1; ; batch++)

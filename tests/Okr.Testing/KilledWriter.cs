@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Okr.Testing;
+
+/// <summary>
+/// Runs the crash helper (tests/Okr.Storage.CrashHelper) as a child process and kills it at a chosen point:
+/// after a number of reported commits, on the next line that starts with a given marker ("begin " as a
+/// write starts, "inside " once an import's transaction is open and has written).
+/// </summary>
+public static class KilledWriter
+{
+    /// <summary>Starts the writer, waits for the kill point, kills it and waits for it to exit.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The store's connection string.</param>
+    /// <param name="mode"><c>append</c> or <c>import</c>.</param>
+    /// <param name="tenant">The tenant to write to.</param>
+    /// <param name="batchSize">Check-ins per append, or objectives per import.</param>
+    /// <param name="commits">How many commits to let through first.</param>
+    /// <param name="killOn">The marker of the line to kill on, once the commits are through.</param>
+    /// <returns>The tags the writer reported committed, and the tag of the write it was killed in.</returns>
+    /// <exception cref="InvalidOperationException">The writer exited on its own (its error output says why).</exception>
+    /// <exception cref="TimeoutException">The writer printed nothing for a minute.</exception>
+    public static async Task<(IReadOnlyList<string> Committed, string InFlight)> RunAsync(
+        string provider, string connectionString, string mode, string tenant, int batchSize, int commits, string killOn)
+    {
+        var helper = Path.Combine(AppContext.BaseDirectory, "Okr.Storage.CrashHelper.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { helper, provider, connectionString, mode, tenant, batchSize.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the writer process.");
+        var committed = new List<string>();
+        string? inFlight = null;
+        while (inFlight is null)
+        {
+            var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The writer exited before it was killed: " + await child.StandardError.ReadToEndAsync().ConfigureAwait(false));
+            if (line.StartsWith("committed ", StringComparison.Ordinal))
+            {
+                committed.Add(line["committed ".Length..]);
+                commits--;
+            }
+            else if (commits <= 0 && line.StartsWith(killOn, StringComparison.Ordinal))
+            {
+                inFlight = line[killOn.Length..];
+            }
+        }
+
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync().ConfigureAwait(false);
+        return (committed, inFlight);
+    }
+}
