@@ -10,6 +10,38 @@ namespace Okr.Testing;
 /// </summary>
 public static class KilledWriter
 {
+    /// <summary>
+    /// Kills the writer <paramref name="kills"/> times (each run after 1–3 commits, seeded) and after each kill
+    /// counts the rows of every batch with <paramref name="countBatches"/> (tag → rows).
+    /// </summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The store's connection string.</param>
+    /// <param name="mode"><c>append</c> or <c>import</c>.</param>
+    /// <param name="batchSize">Check-ins per append, or objectives per import.</param>
+    /// <param name="kills">How many times to kill a writer.</param>
+    /// <param name="killOn">The marker of the line to kill on.</param>
+    /// <param name="countBatches">Reads, after a kill, how many rows each batch has in the database.</param>
+    /// <returns>What the kills left behind.</returns>
+    public static async Task<CrashReport> PlayAsync(
+        string provider, string connectionString, string mode, int batchSize, int kills, string killOn, Func<Task<IReadOnlyDictionary<string, long>>> countBatches)
+    {
+        ArgumentNullException.ThrowIfNull(countBatches);
+        var tenant = Guid.CreateVersion7().ToString();
+        var random = new Random(20261125);
+        var report = new CrashReport(kills);
+        for (var kill = 0; kill < kills; kill++)
+        {
+            var (committed, inFlight) = await RunAsync(provider, connectionString, mode, tenant, batchSize, random.Next(1, 4), killOn).ConfigureAwait(false);
+            report.Committed.UnionWith(committed);
+            var counts = await countBatches().ConfigureAwait(false);
+            report.PartialBatches.AddRange(counts.Where(c => c.Value != batchSize).Select(c => $"{c.Key}: {c.Value} of {batchSize} rows"));
+            report.MissingCommits.AddRange(report.Committed.Where(tag => !counts.ContainsKey(tag)));
+            report.InFlightRolledBack += counts.ContainsKey(inFlight) ? 0 : 1;
+        }
+
+        return report;
+    }
+
     /// <summary>Starts the writer, waits for the kill point, kills it and waits for it to exit.</summary>
     /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
     /// <param name="connectionString">The store's connection string.</param>
@@ -53,4 +85,25 @@ public static class KilledWriter
         await child.WaitForExitAsync().ConfigureAwait(false);
         return (committed, inFlight);
     }
+}
+
+/// <summary>What a series of kills left behind.</summary>
+/// <param name="Kills">How many writers were killed.</param>
+public sealed record CrashReport(int Kills)
+{
+    /// <summary>The batches the writers reported committed.</summary>
+    public HashSet<string> Committed { get; } = [];
+
+    /// <summary>Batches found with some but not all of their rows (should be empty).</summary>
+    public List<string> PartialBatches { get; } = [];
+
+    /// <summary>Batches reported committed but not found after a later kill (should be empty).</summary>
+    public List<string> MissingCommits { get; } = [];
+
+    /// <summary>How many kills left the batch in flight absent: the kill landed inside an open transaction.</summary>
+    public int InFlightRolledBack { get; set; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Kills} kills, {Committed.Count} reported commits, {InFlightRolledBack} in-flight batches rolled back whole, {PartialBatches.Count} partial, {MissingCommits.Count} missing";
 }
