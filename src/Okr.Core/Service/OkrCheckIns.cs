@@ -71,7 +71,7 @@ public sealed class OkrCheckIns
     /// <param name="checkIns">The check-ins.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many were new (retried ones are skipped).</returns>
-    /// <exception cref="OkrValidationException">Any check-in breaks a rule (all violations listed, members prefixed with the index); nothing was written.</exception>
+    /// <exception cref="OkrValidationException">Any check-in breaks a rule or was recorded after the service clock's now (all violations listed, members prefixed with the index); nothing was written.</exception>
     /// <exception cref="OkrNotFoundException">A key result or corrected check-in does not exist; nothing was written.</exception>
     public async ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
     {
@@ -83,9 +83,16 @@ public sealed class OkrCheckIns
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
         var violations = new ViolationList();
+        var checkedAt = _service.Clock.GetCurrentInstant();
         for (var i = 0; i < checkIns.Count; i++)
         {
             var c = checkIns[i] ?? throw new ArgumentException("Check-ins must not be null.", nameof(checkIns));
+            if (c.RecordedAt > checkedAt)
+            {
+                // A value recorded "later" would stay invisible to as-of reads until then: a skewed client clock, not a plan.
+                violations.Add(OkrErrorCodes.OutOfRange, $"[{i}].{nameof(CheckIn.RecordedAt)}", $"RecordedAt ({c.RecordedAt}) lies after the current time ({checkedAt}): a check-in cannot be recorded in the future. Build check-ins with the service's clock.");
+            }
+
             if (!objectives.TryGetValue(c.KeyResultId, out var objective))
             {
                 objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, c.KeyResultId, cancellationToken).ConfigureAwait(false)

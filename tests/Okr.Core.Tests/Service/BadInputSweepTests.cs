@@ -112,6 +112,7 @@ public class BadInputSweepTests
             { "check in on a closed period", w => T(w.Okr.CheckIns.RecordAsync(w.A, w.Frozen.KeyResults[0].Id, 5, TestData.Alice, effectiveAt: w.Closed.Dates.End.AtMidnight().InUtc().ToInstant())), typeof(OkrValidationException), OkrErrorCodes.PeriodClosed },
             { "create in a closed period", w => T(w.Okr.Objectives.CreateAsync(w.A, w.New(w.Closed, "Too late"))), typeof(OkrValidationException), OkrErrorCodes.PeriodClosed },
             { "a batch with one bad check-in", w => T(w.Okr.CheckIns.RecordManyAsync(w.A, [CheckIn.Record(CheckInId.New(w.Clock), w.Running.KeyResults[1].Id, 5, TestData.Alice, w.Clock), CheckIn.Record(CheckInId.New(w.Clock), w.OfB.KeyResults[0].Id, 5, TestData.Alice, w.Clock)])), typeof(OkrNotFoundException), "No objective holds" },
+            { "a check-in recorded in the future", w => T(w.Okr.CheckIns.RecordManyAsync(w.A, [new CheckIn(CheckInId.New(w.Clock), w.Running.KeyResults[0].Id, 5, TestData.Alice, w.Clock.GetCurrentInstant(), w.Clock.GetCurrentInstant() + Duration.FromMinutes(5))])), typeof(OkrValidationException), "cannot be recorded in the future" },
             { "a reused check-in id with other content", w => T(w.Okr.CheckIns.RecordAsync(w.A, w.Running.KeyResults[0].Id, 99, TestData.Alice, id: w.CheckIn.Id)), typeof(OkrValidationException), OkrErrorCodes.DuplicateId },
 
             // Malformed, deeply nested and huge JSON on import.
