@@ -26,6 +26,26 @@ public sealed class SqliteOkrStore : IOkrStore
     private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at";
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
+    /// <summary>
+    /// The values in force, in one statement: for each key result, the id of its latest check-in not
+    /// superseded by a known correction (the rule of <see cref="CheckInHistory.AsOf"/>), found by walking the
+    /// history index backwards and stopping at the first that qualifies; then those rows by key. Every step is
+    /// an index search (see <c>SqliteSchemaTests.Every_query_has_an_index</c>), so the cost grows with the
+    /// number of key results asked for, not with the tenant's or a key result's history.
+    /// </summary>
+    internal const string ValuesAsOfSql = $"""
+        SELECT {CheckInColumns} FROM check_ins
+        WHERE tenant = $t AND id IN (
+            SELECT (SELECT c.id FROM check_ins c
+                    WHERE c.tenant = $t AND c.kr_id = j.value AND c.effective_at <= $at
+                      AND ($known IS NULL OR c.recorded_at <= $known)
+                      AND NOT EXISTS (SELECT 1 FROM check_ins d
+                                      WHERE d.tenant = $t AND d.corrects = c.id AND d.kr_id = c.kr_id
+                                        AND ($known IS NULL OR d.recorded_at <= $known))
+                    ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)
+            FROM json_each($krs) j)
+        """;
+
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
     // never spin in SQLite's busy handler; other processes are still serialised by SQLite's own lock.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
@@ -164,14 +184,29 @@ public sealed class SqliteOkrStore : IOkrStore
             ("$t", Text(tenant)),
             ("$id", id.ToString()));
 
+    /// <summary>
+    /// The listing statement for a query. The index is named: without statistics SQLite prefers walking the
+    /// tenant's whole primary key in id order (no sort) over the filter's index, which reads every objective of
+    /// the tenant to return one period's, one owner's or one state's.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <returns>The statement, with the parameters <c>$t</c>, <c>$period</c>, <c>$ok</c>, <c>$oid</c>, <c>$state</c>, <c>$after</c>, <c>$limit</c>.</returns>
+    internal static string ListObjectivesSql(ObjectiveQuery query)
+    {
+        var index = query.Period is not null ? " INDEXED BY ix_objectives_period"
+            : query.Owner is not null ? " INDEXED BY ix_objectives_owner"
+            : query.State is not null ? " INDEXED BY ix_objectives_state"
+            : string.Empty;
+        return "SELECT body FROM objectives" + index + " WHERE tenant = $t" + StoreRules.ObjectiveQueryClauses(query, '$');
+    }
+
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
-        var sql = "SELECT body FROM objectives WHERE tenant = $t" + StoreRules.ObjectiveQueryClauses(query, '$');
         return ReadObjectivesAheadAsync(
-            sql,
+            ListObjectivesSql(query),
             cancellationToken,
             ("$t", Text(tenant)),
             ("$period", query.Period?.ToString()),
@@ -224,20 +259,8 @@ public sealed class SqliteOkrStore : IOkrStore
             return result;
         }
 
-        // One statement: the latest unsuperseded check-in per key result, by the rule of CheckInHistory.AsOf.
-        var sql = $"""
-            SELECT {CheckInColumns} FROM (
-                SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.kr_id ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC) AS rn
-                FROM check_ins c
-                WHERE c.tenant = $t AND c.kr_id IN (SELECT value FROM json_each($krs))
-                  AND c.effective_at <= $at AND ($known IS NULL OR c.recorded_at <= $known)
-                  AND NOT EXISTS (SELECT 1 FROM check_ins d
-                                  WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id
-                                    AND ($known IS NULL OR d.recorded_at <= $known)))
-            WHERE rn = 1
-            """;
         var ids = JsonSerializer.Serialize(keyResults.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
-        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", ids), ("$at", Nanos(effectiveAt)), ("$known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
+        await foreach (var c in QueryAsync(ValuesAsOfSql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", ids), ("$at", Nanos(effectiveAt)), ("$known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
         {
             result[c.KeyResultId] = c;
         }

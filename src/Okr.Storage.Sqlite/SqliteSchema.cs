@@ -60,6 +60,14 @@ internal static class SqliteSchema
             updated_by_kind INTEGER, updated_by_id TEXT, updated_at INTEGER);
         CREATE INDEX ix_period_history ON period_history (tenant, id, seq);
         """,
+
+        // 4: the as-of read asks "is this check-in corrected?" by tenant, check-in and key result (and when the
+        // correction was recorded). Without kr_id and recorded_at in the index, the planner scanned the tenant's
+        // check-ins once per candidate row: a 1 000-key-result read of 4 000 check-ins took over a second.
+        """
+        DROP INDEX ix_check_ins_corrects;
+        CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects, kr_id, recorded_at) WHERE corrects IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this library writes.</summary>

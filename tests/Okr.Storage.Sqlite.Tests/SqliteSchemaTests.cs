@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Okr.Core;
+using Okr.Core.Storage;
 
 namespace Okr.Storage.Sqlite.Tests;
 
@@ -13,7 +14,7 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(3L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(4L, Scalar(connection, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
     }
 
@@ -49,7 +50,7 @@ public class SqliteSchemaTests
         Assert.Equal([v1, v2], await store.ListObjectiveHistoryAsync(tenant, v1.Id).ToListAsync());
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
-        Assert.Equal(3L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(4L, Scalar(check, "SELECT version FROM okr_schema;"));
     }
 
     [Fact]
@@ -76,8 +77,6 @@ public class SqliteSchemaTests
         connection.Open();
         foreach (var sql in new[]
         {
-            "SELECT body FROM objectives WHERE tenant = 'x' AND period_id = 'p' ORDER BY id",
-            "SELECT body FROM objectives WHERE tenant = 'x' AND owner_kind = 1 AND owner_id = 'o' ORDER BY id",
             "SELECT * FROM check_ins WHERE tenant = 'x' AND kr_id = 'k' ORDER BY effective_at, recorded_at, id",
             "SELECT 1 FROM check_ins d WHERE d.tenant = 'x' AND d.corrects = 'c'",
             "SELECT objective_id FROM key_results WHERE tenant = 'x' AND id = 'k'",
@@ -85,10 +84,52 @@ public class SqliteSchemaTests
             "SELECT h.seq, h.name FROM period_history h WHERE h.tenant = 'x' AND h.id = 'p' ORDER BY h.seq",
         })
         {
-            var plan = string.Join(" | ", Rows(connection, "EXPLAIN QUERY PLAN " + sql));
-            Assert.DoesNotContain("SCAN", plan.Replace("SCAN CONSTANT ROW", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
-            Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+            AssertIndexed(connection, sql);
         }
+
+        // The store's own statements, as it runs them (parameters bound; json_each is the list of ids asked for).
+        var period = new PeriodId(Guid.NewGuid());
+        foreach (var query in new[]
+        {
+            new ObjectiveQuery { Period = period },
+            new ObjectiveQuery { Period = period, State = ObjectiveState.Active, Limit = 10, After = new ObjectiveId(Guid.NewGuid()) },
+            new ObjectiveQuery { Owner = OwnerRef.Team("t") },
+            new ObjectiveQuery { Owner = OwnerRef.Team("t"), State = ObjectiveState.Draft },
+            new ObjectiveQuery { State = ObjectiveState.Closed, Limit = 5 },
+        })
+        {
+            AssertIndexed(connection, SqliteOkrStore.ListObjectivesSql(query), ("$t", "x"), ("$period", period.ToString()), ("$ok", 1L), ("$oid", "t"), ("$state", 1L), ("$after", "a"), ("$limit", 10L));
+        }
+
+        AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", 2L));
+        AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", DBNull.Value));
+    }
+
+    private static void AssertIndexed(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var rows = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows.Add(reader.GetString(3));
+            }
+        }
+
+        var plan = string.Join(" | ", rows);
+        var scans = rows.Where(r => r.StartsWith("SCAN", StringComparison.Ordinal) && r != "SCAN CONSTANT ROW" && !r.StartsWith("SCAN j VIRTUAL TABLE", StringComparison.Ordinal));
+        Assert.True(!scans.Any(), $"A table is scanned: {plan}");
+
+        // A search on the tenant alone reads the tenant's whole table: as bad as a scan once a tenant is large.
+        Assert.True(!rows.Any(r => r.EndsWith("(tenant=?)", StringComparison.Ordinal)), $"A search uses the tenant only: {plan} in {sql}");
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -107,19 +148,5 @@ public class SqliteSchemaTests
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
-    }
-
-    private static List<string> Rows(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(reader.GetString(3));
-        }
-
-        return rows;
     }
 }
