@@ -4,23 +4,34 @@ using NodaTime.Testing;
 using Okr.Core;
 using Okr.Core.Service;
 using Okr.Core.Storage;
+using Okr.Storage.PostgreSql;
 using Okr.Storage.Sqlite;
 
 namespace Okr.Benchmarks;
 
 /// <summary>
-/// A quarter on a SQLite file: 200 active objectives of 5 key results each (1 000 key results), a quarter of
+/// A quarter on a SQLite file or a fresh PostgreSQL database: 200 active objectives of 5 key results each (1 000 key results), a quarter of
 /// them aligned under others. What the facade adds on top of the store it writes through.
 /// </summary>
 internal sealed class FacadeQuarter
 {
     public const int Objectives = 200;
 
-    public FacadeQuarter()
+    public FacadeQuarter(string provider)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"okr-bench-{Guid.NewGuid():N}.db");
-        Store = new SqliteOkrStore($"Data Source={file}");
-        Store.InitializeAsync().GetAwaiter().GetResult();
+        if (provider == "SQLite")
+        {
+            var sqlite = new SqliteOkrStore($"Data Source={Path.Combine(Path.GetTempPath(), $"okr-bench-{Guid.NewGuid():N}.db")}");
+            sqlite.InitializeAsync().GetAwaiter().GetResult();
+            Store = sqlite;
+        }
+        else
+        {
+            var postgres = new PostgreSqlOkrStore(BenchDatabase.Create());
+            postgres.InitializeAsync().GetAwaiter().GetResult();
+            Store = postgres;
+        }
+
         Okr = new OkrService(Store, Clock);
         var quarter = OkrPeriod.CalendarQuarter(PeriodId.New(Clock), 2026, 1);
         Okr.Periods.CreateAsync(Tenant, quarter).AsTask().GetAwaiter().GetResult();
@@ -43,7 +54,7 @@ internal sealed class FacadeQuarter
 
     public TenantId Tenant { get; } = new(Guid.CreateVersion7());
 
-    public SqliteOkrStore Store { get; }
+    public IOkrStore Store { get; }
 
     public OkrService Okr { get; }
 
@@ -72,8 +83,11 @@ public class FacadeBatchCheckIn
     private List<CheckIn> _batch = null!;
     private int _seed;
 
+    [Params("SQLite", "PostgreSQL")]
+    public string Provider { get; set; } = "SQLite";
+
     [GlobalSetup]
-    public void Setup() => _quarter = new FacadeQuarter();
+    public void Setup() => _quarter = new FacadeQuarter(Provider);
 
     [IterationSetup]
     public void NewBatch() => _batch = _quarter.NewBatch(++_seed);
@@ -95,10 +109,13 @@ public class FacadeSummary
 {
     private FacadeQuarter _quarter = null!;
 
+    [Params("SQLite", "PostgreSQL")]
+    public string Provider { get; set; } = "SQLite";
+
     [GlobalSetup]
     public void Setup()
     {
-        _quarter = new FacadeQuarter();
+        _quarter = new FacadeQuarter(Provider);
         for (var week = 0; week < 4; week++)
         {
             _quarter.Okr.CheckIns.RecordManyAsync(_quarter.Tenant, _quarter.NewBatch(week)).AsTask().GetAwaiter().GetResult();
