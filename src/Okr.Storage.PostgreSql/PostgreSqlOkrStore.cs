@@ -171,6 +171,31 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<KeyResultId, Objective>(keyResults.Count);
+        if (keyResults.Count == 0)
+        {
+            return found;
+        }
+
+        // Each objective once, however many of its key results were asked for.
+        var asked = keyResults as IReadOnlySet<KeyResultId> ?? keyResults.ToHashSet();
+        const string sql = """
+            SELECT o.body FROM okr_objectives o
+            WHERE o.tenant = @t AND o.id IN (SELECT k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs))
+            """;
+        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", tenant.Value), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
+        {
+            StoreRules.MapKeyResults(o, asked, found);
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
         QueryAsync(
             $"""

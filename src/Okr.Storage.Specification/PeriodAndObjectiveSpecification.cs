@@ -210,6 +210,38 @@ public abstract partial class OkrStoreSpecification
         Assert.Equal(other.Id, (await store.FindObjectiveByKeyResultAsync(tenant, v1.KeyResults[2].Id))!.Id);
     });
 
+    /// <summary>
+    /// Many key results' objectives in one call: the same answers as one lookup each, only for what was asked,
+    /// never another tenant's, unknown ids and repeats harmless, nothing for nothing.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Objectives_are_found_by_many_key_results_at_once() => WithStore(async store =>
+    {
+        var (tenant, other) = (NewTenant(), NewTenant());
+        var a = await store.SaveObjectiveAsync(tenant, NewObjective(new PeriodId(Guid.NewGuid()), "A"), 0);
+        var b = await store.SaveObjectiveAsync(tenant, NewObjective(a.PeriodId, "B"), 0);
+        var theirs = await store.SaveObjectiveAsync(other, NewObjective(a.PeriodId, "Theirs"), 0);
+        var unknown = new KeyResultId(Guid.NewGuid());
+        KeyResultId[] asked = [a.KeyResults[0].Id, a.KeyResults[2].Id, b.KeyResults[1].Id, b.KeyResults[1].Id, theirs.KeyResults[0].Id, unknown];
+
+        var found = await store.FindObjectivesByKeyResultsAsync(tenant, asked);
+
+        Assert.Equal(
+            new[] { a.KeyResults[0].Id, a.KeyResults[2].Id, b.KeyResults[1].Id }.Order(),
+            found.Keys.Order());
+        foreach (var (keyResult, objective) in found)
+        {
+            Assert.Equal(await store.FindObjectiveByKeyResultAsync(tenant, keyResult), objective);
+        }
+
+        Assert.Equal(a, found[a.KeyResults[0].Id]);
+        Assert.Equal(b, found[b.KeyResults[1].Id]);
+        Assert.Equal(theirs, (await store.FindObjectivesByKeyResultsAsync(other, asked))[theirs.KeyResults[0].Id]);
+        Assert.Empty(await store.FindObjectivesByKeyResultsAsync(tenant, []));
+        Assert.Empty(await store.FindObjectivesByKeyResultsAsync(NewTenant(), asked));
+    });
+
     /// <summary>Returns a copy of an objective with another title and nothing else changed.</summary>
     /// <param name="o">The objective.</param>
     /// <param name="title">The title.</param>

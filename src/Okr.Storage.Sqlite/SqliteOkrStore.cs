@@ -27,6 +27,15 @@ public sealed class SqliteOkrStore : IOkrStore
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
     /// <summary>
+    /// The objectives holding a list of key results, each once. The ids go in as an <c>IN</c> list: written as a
+    /// join, SQLite walked the tenant's key results and scanned the list for each.
+    /// </summary>
+    internal const string FindObjectivesSql = """
+        SELECT o.body FROM objectives o
+        WHERE o.tenant = $t AND o.id IN (SELECT k.objective_id FROM key_results k WHERE k.tenant = $t AND k.id IN (SELECT value FROM json_each($krs)))
+        """;
+
+    /// <summary>
     /// The values in force, in one statement: for each key result, the id of its latest check-in not
     /// superseded by a known correction (the rule of <see cref="CheckInHistory.AsOf"/>), found by walking the
     /// history index backwards and stopping at the first that qualifies; then those rows by key. Every step is
@@ -150,6 +159,27 @@ public sealed class SqliteOkrStore : IOkrStore
         }
 
         return null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var found = new Dictionary<KeyResultId, Objective>(keyResults.Count);
+        if (keyResults.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return found;
+        }
+
+        var asked = keyResults as IReadOnlySet<KeyResultId> ?? keyResults.ToHashSet();
+        var ids = JsonSerializer.Serialize(keyResults.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+        await foreach (var o in QueryAsync(FindObjectivesSql, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$krs", ids)).ConfigureAwait(false))
+        {
+            StoreRules.MapKeyResults(o, asked, found);
+        }
+
+        return found;
     }
 
     /// <inheritdoc/>

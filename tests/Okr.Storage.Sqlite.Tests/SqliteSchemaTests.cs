@@ -103,6 +103,7 @@ public class SqliteSchemaTests
 
         AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", 2L));
         AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", DBNull.Value));
+        AssertIndexed(connection, SqliteOkrStore.FindObjectivesSql, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
     }
 
     private static void AssertIndexed(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
@@ -124,7 +125,9 @@ public class SqliteSchemaTests
         }
 
         var plan = string.Join(" | ", rows);
-        var scans = rows.Where(r => r.StartsWith("SCAN", StringComparison.Ordinal) && r != "SCAN CONSTANT ROW" && !r.StartsWith("SCAN j VIRTUAL TABLE", StringComparison.Ordinal));
+        // json_each (the list of ids a statement is given) is the one thing read whole. A plan that reads it once
+        // per row of a table also searches that table by tenant only, which the next check refuses.
+        var scans = rows.Where(r => r.StartsWith("SCAN", StringComparison.Ordinal) && r != "SCAN CONSTANT ROW" && !r.Contains("VIRTUAL TABLE", StringComparison.Ordinal));
         Assert.True(!scans.Any(), $"A table is scanned: {plan}");
 
         // A search on the tenant alone reads the tenant's whole table: as bad as a scan once a tenant is large.

@@ -79,6 +79,9 @@ public sealed class OkrCheckIns
         using var activity = OkrTelemetry.Source.StartActivity("okr.check_ins.record");
         activity?.SetTag("okr.tenant", tenant.ToString());
         activity?.SetTag("okr.check_ins.count", checkIns.Count);
+        // The objectives of every key result in the batch, in one store call; below, each objective is checked
+        // for access once, and its key results are then known to the loop.
+        var holders = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, [.. checkIns.Where(c => c is not null).Select(c => c.KeyResultId).Distinct()], cancellationToken).ConfigureAwait(false);
         var objectives = new Dictionary<KeyResultId, Objective>();
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
@@ -95,11 +98,11 @@ public sealed class OkrCheckIns
 
             if (!objectives.TryGetValue(c.KeyResultId, out var objective))
             {
-                objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, c.KeyResultId, cancellationToken).ConfigureAwait(false)
+                objective = holders.GetValueOrDefault(c.KeyResultId)
                     ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
                 await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
 
-                // One lookup and one access check per objective: its other key results are known now.
+                // One access check per objective: its other key results are known now.
                 foreach (var keyResult in objective.KeyResults)
                 {
                     objectives[keyResult.Id] = objective;

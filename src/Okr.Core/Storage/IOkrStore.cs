@@ -90,6 +90,37 @@ public interface IOkrStore
     /// <returns>The objective, or null when no objective of the tenant holds that key result.</returns>
     ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default);
 
+    /// <summary>Finds the objectives that hold several key results, in one call.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResults">The key results' ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// For each key result an objective of the tenant holds, that objective (one instance per objective); ids no
+    /// objective of the tenant holds are left out.
+    /// </returns>
+    /// <remarks>
+    /// The default calls <see cref="FindObjectiveByKeyResultAsync"/> once per key result. A store that can answer
+    /// in one round trip should override it: the facade uses it for every batch of check-ins.
+    /// </remarks>
+    async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var found = new Dictionary<KeyResultId, Objective>(keyResults.Count);
+        foreach (var keyResult in keyResults)
+        {
+            if (!found.ContainsKey(keyResult) && await FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is { } objective)
+            {
+                foreach (var held in objective.KeyResults)
+                {
+                    found[held.Id] = objective;
+                }
+            }
+        }
+
+        // Only what was asked for.
+        return keyResults.Where(found.ContainsKey).Distinct().ToDictionary(k => k, k => found[k]);
+    }
+
     /// <summary>Lists objectives matching a query, ordered by id, one page at a time.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="query">Filters and paging; everything of the tenant when empty.</param>

@@ -97,6 +97,16 @@ public sealed class InMemoryOkrStore : IOkrStore
         Read(tenant, s => s.KeyResultOwners.TryGetValue(keyResult, out var o) ? s.Objectives[o] : null, cancellationToken);
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        return Read<IReadOnlyDictionary<KeyResultId, Objective>>(
+            tenant,
+            s => keyResults.Distinct().Where(s.KeyResultOwners.ContainsKey).ToDictionary(k => k, k => s.Objectives[s.KeyResultOwners[k]]),
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

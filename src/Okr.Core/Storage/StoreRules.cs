@@ -121,6 +121,27 @@ public static class StoreRules
     }
 
     /// <summary>
+    /// For a store's <see cref="IOkrStore.FindObjectivesByKeyResultsAsync"/>: records <paramref name="objective"/>
+    /// under each of its key results that was asked for.
+    /// </summary>
+    /// <param name="objective">An objective the store found.</param>
+    /// <param name="asked">The key results asked for.</param>
+    /// <param name="found">The result being built.</param>
+    public static void MapKeyResults(Objective objective, IReadOnlySet<KeyResultId> asked, IDictionary<KeyResultId, Objective> found)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentNullException.ThrowIfNull(asked);
+        ArgumentNullException.ThrowIfNull(found);
+        foreach (var keyResult in objective.KeyResults)
+        {
+            if (asked.Contains(keyResult.Id))
+            {
+                found[keyResult.Id] = objective;
+            }
+        }
+    }
+
+    /// <summary>
     /// The SQL that follows <c>WHERE tenant = {prefix}t</c> for an <see cref="ObjectiveQuery"/>: one condition per
     /// filter set, <c>ORDER BY id</c> and the limit, over the columns <c>period_id</c>, <c>owner_kind</c>,
     /// <c>owner_id</c>, <c>state</c> and <c>id</c>. Parameters are named <c>period</c>, <c>ok</c>, <c>oid</c>,
