@@ -215,20 +215,16 @@ public sealed class SqliteOkrStore : IOkrStore
             ("$id", id.ToString()));
 
     /// <summary>
-    /// The listing statement for a query. The index is named: without statistics SQLite prefers walking the
-    /// tenant's whole primary key in id order (no sort) over the filter's index, which reads every objective of
-    /// the tenant to return one period's, one owner's or one state's.
+    /// The listing statement for a query. SQLite chooses the index: without statistics it walks the tenant's
+    /// primary key in id order (no sort, bodies read in place), which is the fastest read of a tenant's
+    /// objectives and of a period that holds most of them (1.35× the raw read for 100 000); naming the period's
+    /// index instead made that read 3.4× (a lookup per row) in exchange for reading less of a tenant with
+    /// many periods.
     /// </summary>
     /// <param name="query">The query.</param>
     /// <returns>The statement, with the parameters <c>$t</c>, <c>$period</c>, <c>$ok</c>, <c>$oid</c>, <c>$state</c>, <c>$after</c>, <c>$limit</c>.</returns>
-    internal static string ListObjectivesSql(ObjectiveQuery query)
-    {
-        var index = query.Period is not null ? " INDEXED BY ix_objectives_period"
-            : query.Owner is not null ? " INDEXED BY ix_objectives_owner"
-            : query.State is not null ? " INDEXED BY ix_objectives_state"
-            : string.Empty;
-        return "SELECT body FROM objectives" + index + " WHERE tenant = $t" + StoreRules.ObjectiveQueryClauses(query, '$');
-    }
+    internal static string ListObjectivesSql(ObjectiveQuery query) =>
+        "SELECT body FROM objectives WHERE tenant = $t" + StoreRules.ObjectiveQueryClauses(query, '$');
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
