@@ -30,7 +30,7 @@ public class SqliteSchemaTests
     }
 
     [Fact]
-    public async Task A_version_1_database_gains_the_audit_trail_and_keeps_its_data()
+    public async Task A_version_1_database_gains_the_audit_trail_and_the_later_indexes_and_keeps_its_data()
     {
         var cs = TempDatabase.NewConnectionString();
         var tenant = new TenantId(Guid.NewGuid());
@@ -38,9 +38,9 @@ public class SqliteSchemaTests
         var v1 = await new SqliteOkrStore(cs).SaveObjectiveAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), new PeriodId(Guid.NewGuid()), "Before the upgrade", OwnerRef.Team("t"), clock), 0);
         await using (var connection = new SqliteConnection(cs))
         {
-            // Back to what version 1 of the schema was: no history tables, no period audit columns.
+            // Back to what version 1 of the schema was: no history tables, no period audit columns, the first corrections index.
             await connection.OpenAsync();
-            Scalar(connection, "DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; UPDATE okr_schema SET version = 1;");
+            Scalar(connection, "DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; DROP INDEX ix_check_ins_corrects; CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL; UPDATE okr_schema SET version = 1;");
         }
 
         SqliteConnection.ClearAllPools();
@@ -51,6 +51,10 @@ public class SqliteSchemaTests
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
         Assert.Equal(4L, Scalar(check, "SELECT version FROM okr_schema;"));
+
+        // Version 4: the corrections index serves the as-of read's "is it corrected?" question whole.
+        Assert.Equal(4L, Scalar(check, "SELECT count(*) FROM pragma_index_info('ix_check_ins_corrects');"));
+        Assert.Equal("kr_id", Scalar(check, "SELECT name FROM pragma_index_info('ix_check_ins_corrects') WHERE seqno = 2;"));
     }
 
     [Fact]
