@@ -173,7 +173,7 @@ public sealed class SqliteOkrStore : IOkrStore
         }
 
         var asked = keyResults as IReadOnlySet<KeyResultId> ?? keyResults.ToHashSet();
-        var ids = JsonSerializer.Serialize(keyResults.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+        var ids = IdList(keyResults);
         await foreach (var o in QueryAsync(FindObjectivesSql, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$krs", ids)).ConfigureAwait(false))
         {
             StoreRules.MapKeyResults(o, asked, found);
@@ -285,7 +285,7 @@ public sealed class SqliteOkrStore : IOkrStore
             return result;
         }
 
-        var ids = JsonSerializer.Serialize(keyResults.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+        var ids = IdList(keyResults);
         await foreach (var c in QueryAsync(ValuesAsOfSql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", ids), ("$at", Nanos(effectiveAt)), ("$known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
         {
             result[c.KeyResultId] = c;
@@ -374,7 +374,7 @@ public sealed class SqliteOkrStore : IOkrStore
         var id = objective.Id.ToString();
         if (objective.KeyResults.Count > 0)
         {
-            var ids = JsonSerializer.Serialize(objective.KeyResults.Select(k => k.Id.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+            var ids = IdList(objective.KeyResults.Select(k => k.Id));
             using var taken = Command(connection, transaction, "SELECT id, objective_id FROM key_results WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids)) AND objective_id <> $id LIMIT 1", ("$t", t), ("$ids", ids), ("$id", id));
             using var reader = taken.ExecuteReader();
             if (reader.Read())
@@ -595,6 +595,10 @@ public sealed class SqliteOkrStore : IOkrStore
         r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)));
 
     // The body is read as its UTF-8 bytes: no UTF-16 string in between.
+    /// <summary>Key result ids as the one JSON array parameter that <c>json_each</c> reads.</summary>
+    private static string IdList(IEnumerable<KeyResultId> ids) =>
+        JsonSerializer.Serialize(ids.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+
     private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetFieldValue<byte[]>(0));
 
     private static CheckIn ReadCheckIn(SqliteDataReader r) => new(
