@@ -53,7 +53,7 @@ public static class KilledWriter
     /// <returns>The tags the writer reported committed, and the tag of the write it was killed in.</returns>
     /// <exception cref="InvalidOperationException">The writer exited on its own (its error output says why).</exception>
     /// <exception cref="TimeoutException">The writer printed nothing for a minute.</exception>
-    public static async Task<(IReadOnlyList<string> Committed, string InFlight)> RunAsync(
+    private static async Task<(IReadOnlyList<string> Committed, string InFlight)> RunAsync(
         string provider, string connectionString, string mode, string tenant, int batchSize, int commits, string killOn)
     {
         var helper = Path.Combine(AppContext.BaseDirectory, "Okr.Storage.CrashHelper.dll");

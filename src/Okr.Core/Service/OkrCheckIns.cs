@@ -79,10 +79,9 @@ public sealed class OkrCheckIns
         using var activity = OkrTelemetry.Source.StartActivity("okr.check_ins.record");
         activity?.SetTag("okr.tenant", tenant.ToString());
         activity?.SetTag("okr.check_ins.count", checkIns.Count);
-        // The objectives of every key result in the batch, in one store call; below, each objective is checked
-        // for access once, and its key results are then known to the loop.
-        var holders = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, [.. checkIns.Where(c => c is not null).Select(c => c.KeyResultId).Distinct()], cancellationToken).ConfigureAwait(false);
-        var objectives = new Dictionary<KeyResultId, Objective>();
+        // The objectives of every key result in the batch, in one store call; each is checked for access once.
+        var objectives = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, [.. checkIns.Where(c => c is not null).Select(c => c.KeyResultId).Distinct()], cancellationToken).ConfigureAwait(false);
+        var allowed = new HashSet<ObjectiveId>();
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
         var violations = new ViolationList();
@@ -96,17 +95,11 @@ public sealed class OkrCheckIns
                 violations.Add(OkrErrorCodes.OutOfRange, $"[{i}].{nameof(CheckIn.RecordedAt)}", $"RecordedAt ({c.RecordedAt}) lies after the current time ({checkedAt}): a check-in cannot be recorded in the future. Build check-ins with the service's clock.");
             }
 
-            if (!objectives.TryGetValue(c.KeyResultId, out var objective))
+            var objective = objectives.GetValueOrDefault(c.KeyResultId)
+                ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
+            if (allowed.Add(objective.Id))
             {
-                objective = holders.GetValueOrDefault(c.KeyResultId)
-                    ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
                 await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
-
-                // One access check per objective: its other key results are known now.
-                foreach (var keyResult in objective.KeyResults)
-                {
-                    objectives[keyResult.Id] = objective;
-                }
             }
 
             if (!periods.TryGetValue(objective.PeriodId, out var period))
