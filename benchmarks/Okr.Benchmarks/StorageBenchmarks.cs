@@ -100,7 +100,7 @@ public class SqliteBatchAppend
     }
 
     [Benchmark(Description = "SqliteOkrStore.AppendCheckInsAsync (idempotent, validated)")]
-    public int Store() => _store.AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
+    public int Store() => ((IOkrStore)_store).AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
 }
 
 /// <summary>Load every objective of a period of 100 000 from SQLite, against a raw read of the same rows.</summary>
@@ -218,7 +218,7 @@ public class PostgreSqlCopy
     }
 
     [Benchmark(Description = "PostgreSqlOkrStore.AppendCheckInsAsync (COPY + idempotent merge + clash check)")]
-    public int Store() => _store.AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
+    public int Store() => ((IOkrStore)_store).AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
 }
 
 /// <summary>PostgreSQL: import 10 000 objectives (40 000 key results) in one transaction, against raw Npgsql COPY of the same rows. Needs OKR_TEST_POSTGRES.</summary>

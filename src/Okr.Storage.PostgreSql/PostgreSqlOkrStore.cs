@@ -16,7 +16,15 @@ namespace Okr.Storage.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposable
 {
-    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at";
+    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
+
+    /// <summary>A period's content for <see cref="OkrChangeSet.ExpectContent"/>: its objectives, and the check-ins of their key results.</summary>
+    private const string PeriodContentSql = """
+        SELECT (SELECT count(*) FROM okr_objectives WHERE tenant = @t AND period_id = @p),
+               (SELECT count(*) FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id
+                                JOIN okr_check_ins c ON c.tenant = k.tenant AND c.kr_id = k.id
+                WHERE o.tenant = @t AND o.period_id = @p)
+        """;
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
 
@@ -83,16 +91,147 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc/>
-    public async ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// One transaction at READ COMMITTED. It first locks the rows of every period and objective the unit depends on,
+    /// periods then objectives, each in id order: <c>FOR UPDATE</c> when the unit writes rows of that table (or, for
+    /// periods, counts their content), <c>FOR SHARE</c> otherwise, so check-ins that only expect a period commit side
+    /// by side while a close waits for them and they for it. With the rows locked, the versions and counts it checks
+    /// cannot change before it commits. A unique-key race, a serialization failure or a deadlock becomes
+    /// <see cref="OkrConcurrencyException"/>.
+    /// </remarks>
+    public async ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(period);
-        await WriteAsync((c, t) => UpsertPeriod(c, t, tenant, period, cancellationToken), cancellationToken).ConfigureAwait(false);
+        StoreRules.CheckChangeSet(tenant, changes);
+        OkrCommitResult? result = null;
+        try
+        {
+            await WriteAsync(async (connection, transaction) => result = await CommitCoreAsync(connection, transaction, tenant, changes, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+        {
+            throw new OkrConcurrencyException($"Another writer changed the same data at the same moment ({ex.SqlState} {ex.ConstraintName}); nothing was written. Read again and retry.", 0, null);
+        }
+
+        return result!;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    {
+        await foreach (var content in QueryAsync(PeriodContentSql, r => new PeriodContent(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("t", T(tenant)), ("p", period.Value)).ConfigureAwait(false))
+        {
+            return content;
+        }
+
+        return default;
+    }
+
+    private async Task<OkrCommitResult> CommitCoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken)
+    {
+        var (periodDeps, objectiveDeps) = changes.Dependencies();
+        var periodMode = changes.Periods.Count > 0 || changes.ExpectedContent.Count > 0 ? "UPDATE" : "SHARE";
+        var objectiveMode = changes.Objectives.Count > 0 ? "UPDATE" : "SHARE";
+        var periodVersions = await LockVersionsAsync(connection, transaction, "okr_periods", tenant, periodDeps.Select(p => p.Key.Value).ToArray(), periodMode, cancellationToken).ConfigureAwait(false);
+        var objectiveVersions = await LockVersionsAsync(connection, transaction, "okr_objectives", tenant, objectiveDeps.Select(o => o.Key.Value).ToArray(), objectiveMode, cancellationToken).ConfigureAwait(false);
+        foreach (var (id, version) in changes.ExpectedPeriods)
+        {
+            StoreRules.CheckExpectation($"Period {id}", version, Current(periodVersions, id.Value));
+        }
+
+        foreach (var (id, version) in changes.ExpectedObjectives)
+        {
+            StoreRules.CheckExpectation($"Objective {id}", version, Current(objectiveVersions, id.Value));
+        }
+
+        foreach (var (id, content) in changes.ExpectedContent)
+        {
+            var read = Command(connection, transaction, PeriodContentSql, ("t", T(tenant)), ("p", id.Value));
+            await using (read.ConfigureAwait(false))
+            {
+                var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    StoreRules.CheckContent(id, content, new PeriodContent(reader.GetInt64(0), reader.GetInt64(1)));
+                }
+            }
+        }
+
+        var periods = new List<OkrPeriod>(changes.Periods.Count);
+        foreach (var w in changes.Periods)
+        {
+            StoreRules.CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, Current(periodVersions, w.Period.Id.Value));
+            var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
+            await UpsertPeriod(connection, transaction, tenant, stored, cancellationToken).ConfigureAwait(false);
+            periods.Add(stored);
+        }
+
+        var objectives = new List<Objective>(changes.Objectives.Count);
+        foreach (var w in changes.Objectives)
+        {
+            var current = Current(objectiveVersions, w.Objective.Id.Value);
+            StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, current);
+            var stored = w.Objective.WithVersion(w.ExpectedVersion + 1);
+            await PutObjective(connection, transaction, tenant, stored, exists: current is not null, cancellationToken).ConfigureAwait(false);
+            objectives.Add(stored);
+        }
+
+        var added = await Append(connection, transaction, tenant, changes.CheckIns, cancellationToken).ConfigureAwait(false);
+        return new OkrCommitResult(periods, objectives, added);
+    }
+
+    private static long? Current(Dictionary<Guid, long> versions, Guid id) => versions.TryGetValue(id, out var v) ? v : null;
+
+    /// <summary>Locks the rows of <paramref name="ids"/> in id order and returns their versions (absent ids are left out).</summary>
+    private static async Task<Dictionary<Guid, long>> LockVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, TenantId tenant, Guid[] ids, string mode, CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<Guid, long>(ids.Length);
+        if (ids.Length == 0)
+        {
+            return versions;
+        }
+
+        var read = Command(connection, transaction, $"SELECT id, version FROM {table} WHERE tenant = @t AND id = ANY(@ids) ORDER BY id FOR {mode}", ("t", T(tenant)), ("ids", ids));
+        await using (read.ConfigureAwait(false))
+        {
+            var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    versions[reader.GetGuid(0)] = reader.GetInt64(1);
+                }
+            }
+        }
+
+        return versions;
+    }
+
+    /// <summary>Inserts an objective, or replaces the locked row keeping the replaced version in the audit trail; then its key result index.</summary>
+    private static async Task PutObjective(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Objective stored, bool exists, CancellationToken cancellationToken)
+    {
+        const string insert = "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body)";
+        const string keep = "INSERT INTO okr_objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM okr_objectives WHERE tenant = @t AND id = @id";
+        const string update = "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id";
+        var parameters = ObjectiveParameters(tenant, stored).ToArray();
+        if (exists)
+        {
+            await Execute(connection, transaction, keep, cancellationToken, parameters).ConfigureAwait(false);
+            await Execute(connection, transaction, update, cancellationToken, parameters).ConfigureAwait(false);
+        }
+        else
+        {
+            // A concurrent insert of the same id fails this one with a unique violation: a concurrency error.
+            await Execute(connection, transaction, insert, cancellationToken, parameters).ConfigureAwait(false);
+        }
+
+        await PutKeyResults(connection, transaction, tenant, stored, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var p in QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id", ReadPeriod, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var p in QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id", ReadPeriod, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
         {
             return p;
         }
@@ -102,55 +241,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("t", tenant.Value));
-
-    /// <inheritdoc/>
-    public async ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(objective);
-        StoreRules.CheckVersion(objective.Id, expectedVersion, expectedVersion == 0 ? null : expectedVersion);
-        var stored = objective.WithVersion(expectedVersion + 1);
-        await WriteAsync(
-            async (connection, transaction) =>
-            {
-                const string insert = "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body) ON CONFLICT (tenant, id) DO NOTHING";
-                const string keep = "INSERT INTO okr_objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM okr_objectives WHERE tenant = @t AND id = @id AND version = @expected FOR UPDATE";
-                const string update = "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id AND version = @expected";
-                var parameters = ObjectiveParameters(tenant, stored).Append(("expected", expectedVersion)).ToArray();
-                var written = expectedVersion == 0 ? await Execute(connection, transaction, insert, cancellationToken, parameters).ConfigureAwait(false) : 0;
-                if (written == 0)
-                {
-                    // Replace the stored version if it is the expected one (an imported objective may be stored at version 0).
-                    // The audit trail keeps the version replaced; the row stays locked until the update, and a failed
-                    // update rolls the kept copy back with everything else.
-                    await Execute(connection, transaction, keep, cancellationToken, parameters).ConfigureAwait(false);
-                    written = await Execute(connection, transaction, update, cancellationToken, parameters).ConfigureAwait(false);
-                }
-
-                if (written == 0)
-                {
-                    // Lost the race, or nothing to replace: say which, with the stored version.
-                    long? current = null;
-                    var read = Command(connection, transaction, "SELECT version FROM okr_objectives WHERE tenant = @t AND id = @id", ("t", tenant.Value), ("id", objective.Id.Value));
-                    await using (read.ConfigureAwait(false))
-                    {
-                        current = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
-                    }
-
-                    StoreRules.CheckVersion(objective.Id, expectedVersion, current);
-                    throw new OkrConcurrencyException($"Objective {objective.Id} changed while it was written.", expectedVersion, current);
-                }
-
-                await PutKeyResults(connection, transaction, tenant, stored, cancellationToken).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-        return stored;
-    }
+        QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("t", T(tenant)));
 
     /// <inheritdoc/>
     public async ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var o in QueryAsync("SELECT body FROM okr_objectives WHERE tenant = @t AND id = @id", ReadObjective, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var o in QueryAsync("SELECT body FROM okr_objectives WHERE tenant = @t AND id = @id", ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
         {
             return o;
         }
@@ -162,7 +258,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
         const string sql = "SELECT o.body FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND k.id = @kr";
-        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", tenant.Value), ("kr", keyResult.Value)).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value)).ConfigureAwait(false))
         {
             return o;
         }
@@ -187,7 +283,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             SELECT o.body FROM okr_objectives o
             WHERE o.tenant = @t AND o.id IN (SELECT k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs))
             """;
-        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", tenant.Value), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
         {
             StoreRules.MapKeyResults(o, asked, found);
         }
@@ -208,7 +304,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             """,
             ReadPeriod,
             cancellationToken,
-            ("t", tenant.Value),
+            ("t", T(tenant)),
             ("id", id.Value));
 
     /// <inheritdoc/>
@@ -224,7 +320,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             """,
             ReadObjective,
             cancellationToken,
-            ("t", tenant.Value),
+            ("t", T(tenant)),
             ("id", id.Value));
 
     /// <inheritdoc/>
@@ -237,7 +333,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             sql,
             ReadObjective,
             cancellationToken,
-            ("t", tenant.Value),
+            ("t", T(tenant)),
             ("period", query.Period?.Value),
             ("ok", (short?)query.Owner?.Kind),
             ("oid", query.Owner?.ExternalId),
@@ -247,25 +343,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkIn);
-        return await AppendCheckInsAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false) == 1;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkIns);
-        var added = 0;
-        await WriteAsync(async (c, t) => added = await Append(c, t, tenant, checkIns, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return added;
-    }
-
-    /// <inheritdoc/>
     public async ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ReadCheckIn, cancellationToken, ("t", tenant.Value), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ReadCheckIn, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
         {
             return c;
         }
@@ -275,7 +355,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     /// <inheritdoc/>
     public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id = @kr ORDER BY effective_at, recorded_at, id", ReadCheckIn, cancellationToken, ("t", tenant.Value), ("kr", keyResult.Value));
+        QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id = @kr ORDER BY effective_at, recorded_at, id", ReadCheckIn, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value));
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
@@ -299,7 +379,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
                                 AND (@known::bigint IS NULL OR d.recorded_at <= @known::bigint))
             ORDER BY c.kr_id, c.effective_at DESC, c.recorded_at DESC, c.id DESC
             """;
-        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", tenant.Value), ("krs", keyResults.Select(k => k.Value).ToArray()), ("at", Nanos(effectiveAt)), ("known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
+        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray()), ("at", Nanos(effectiveAt)), ("known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
         {
             result[c.KeyResultId] = c;
         }
@@ -349,7 +429,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         var sql = period is null
             ? $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t ORDER BY id"
             : $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id IN (SELECT k.id FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND o.period_id = @p) ORDER BY id";
-        return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", tenant.Value), ("p", period?.Value)), cancellationToken);
+        return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("p", period?.Value)), cancellationToken);
     }
 
     private static PostgreSqlOkrStoreOptions Validated(PostgreSqlOkrStoreOptions options)
@@ -365,12 +445,13 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             transaction,
             $"""
             INSERT INTO okr_period_history (tenant, {PeriodColumns}) SELECT tenant, {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id FOR UPDATE;
-            INSERT INTO okr_periods (tenant, {PeriodColumns}) VALUES (@t, @id, @name, @start, @end, @state, @reason, @byk, @byid, @at)
+            INSERT INTO okr_periods (tenant, {PeriodColumns}) VALUES (@t, @id, @name, @start, @end, @state, @reason, @byk, @byid, @at, @version)
             ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
-                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at
+                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at,
+                version = excluded.version
             """,
             cancellationToken,
-            ("t", tenant.Value),
+            ("t", T(tenant)),
             ("id", period.Id.Value),
             ("name", period.Name),
             ("start", period.Dates.Start.ToDateOnly()),
@@ -379,28 +460,29 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             ("reason", period.ReopenReason),
             ("byk", (short?)period.UpdatedBy?.Kind),
             ("byid", period.UpdatedBy?.ExternalId),
-            ("at", period.UpdatedAt is { } at ? OkrStoreFormat.ToUnixNanoseconds(at) : null)).ConfigureAwait(false);
+            ("at", period.UpdatedAt is { } at ? OkrStoreFormat.ToUnixNanoseconds(at) : null),
+            ("version", period.Version)).ConfigureAwait(false);
 
     private static IEnumerable<(string, object?)> ObjectiveParameters(TenantId tenant, Objective o) =>
     [
-        ("t", tenant.Value), ("id", o.Id.Value), ("period", o.PeriodId.Value), ("ok", (short)o.Owner.Kind), ("oid", o.Owner.ExternalId),
+        ("t", T(tenant)), ("id", o.Id.Value), ("period", o.PeriodId.Value), ("ok", (short)o.Owner.Kind), ("oid", o.Owner.ExternalId),
         ("state", (short)o.State), ("version", o.Version), ("body", OkrJson.SerializeObjective(o)),
     ];
 
     /// <summary>Replaces an objective's key result index; a key result id held by another objective fails the write.</summary>
     private static async Task PutKeyResults(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Objective objective, CancellationToken cancellationToken)
     {
-        await Execute(connection, transaction, "DELETE FROM okr_key_results WHERE tenant = @t AND objective_id = @id", cancellationToken, ("t", tenant.Value), ("id", objective.Id.Value)).ConfigureAwait(false);
+        await Execute(connection, transaction, "DELETE FROM okr_key_results WHERE tenant = @t AND objective_id = @id", cancellationToken, ("t", T(tenant)), ("id", objective.Id.Value)).ConfigureAwait(false);
         if (objective.KeyResults.Count == 0)
         {
             return;
         }
 
         var ids = objective.KeyResults.Select(k => k.Id.Value).ToArray();
-        var inserted = await Execute(connection, transaction, "INSERT INTO okr_key_results (tenant, id, objective_id) SELECT @t, kr, @id FROM unnest(@krs) AS kr ON CONFLICT (tenant, id) DO NOTHING", cancellationToken, ("t", tenant.Value), ("id", objective.Id.Value), ("krs", ids)).ConfigureAwait(false);
+        var inserted = await Execute(connection, transaction, "INSERT INTO okr_key_results (tenant, id, objective_id) SELECT @t, kr, @id FROM unnest(@krs) AS kr ON CONFLICT (tenant, id) DO NOTHING", cancellationToken, ("t", T(tenant)), ("id", objective.Id.Value), ("krs", ids)).ConfigureAwait(false);
         if (inserted < ids.Length)
         {
-            await ThrowKeyResultTaken(connection, transaction, tenant, "SELECT k.id, k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs) AND k.objective_id <> @id LIMIT 1", cancellationToken, ("t", tenant.Value), ("krs", ids), ("id", objective.Id.Value)).ConfigureAwait(false);
+            await ThrowKeyResultTaken(connection, transaction, tenant, "SELECT k.id, k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs) AND k.objective_id <> @id LIMIT 1", cancellationToken, ("t", T(tenant)), ("krs", ids), ("id", objective.Id.Value)).ConfigureAwait(false);
         }
     }
 
@@ -503,7 +585,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             return false;
         }
 
-        var any = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM okr_objectives WHERE tenant = @t AND id = ANY(@ids)) OR EXISTS (SELECT 1 FROM okr_key_results WHERE tenant = @t AND id = ANY(@krs))", ("t", tenant.Value), ("ids", ids), ("krs", krs));
+        var any = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM okr_objectives WHERE tenant = @t AND id = ANY(@ids)) OR EXISTS (SELECT 1 FROM okr_key_results WHERE tenant = @t AND id = ANY(@krs))", ("t", T(tenant)), ("ids", ids), ("krs", krs));
         await using (any.ConfigureAwait(false))
         {
             return !(bool)(await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
@@ -559,7 +641,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
                 transaction,
                 $"INSERT INTO okr_check_ins (tenant, {CheckInColumns}) VALUES (@t, @id, @kr, @value, @ak, @aid, @eff, @rec, @conf, @note, @corr) ON CONFLICT (tenant, id) DO NOTHING",
                 cancellationToken,
-                ("t", tenant.Value), ("id", c.Id.Value), ("kr", c.KeyResultId.Value), ("value", c.Value), ("ak", (short)c.Author.Kind), ("aid", c.Author.ExternalId),
+                ("t", T(tenant)), ("id", c.Id.Value), ("kr", c.KeyResultId.Value), ("value", c.Value), ("ak", (short)c.Author.Kind), ("aid", c.Author.ExternalId),
                 ("eff", Nanos(c.EffectiveAt)), ("rec", Nanos(c.RecordedAt)), ("conf", c.Confidence?.Value), ("note", c.Note), ("corr", c.Corrects?.Value)).ConfigureAwait(false);
             if (inserted == 1)
             {
@@ -567,7 +649,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
                 continue;
             }
 
-            var existing = Command(connection, transaction, $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ("t", tenant.Value), ("id", c.Id.Value));
+            var existing = Command(connection, transaction, $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ("t", T(tenant)), ("id", c.Id.Value));
             await using var existingScope = existing.ConfigureAwait(false);
             var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
@@ -697,9 +779,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         return command;
     }
 
-    /// <summary>The fingerprint of a check-in's content, compared when an id is appended twice (the value as text keeps its scale).</summary>
+    /// <summary>The fingerprint of a check-in's payload, compared when an id is appended twice (the value as text keeps its scale; the recorded instant is left out, as in <see cref="StoreRules.SamePayload"/>).</summary>
     private static string Fingerprint(string alias) =>
-        $"md5(row({alias}.kr_id, {alias}.value::text, {alias}.author_kind, {alias}.author_id, {alias}.effective_at, {alias}.recorded_at, {alias}.confidence, {alias}.note, {alias}.corrects)::text)";
+        $"md5(row({alias}.kr_id, {alias}.value::text, {alias}.author_kind, {alias}.author_id, {alias}.effective_at, {alias}.confidence, {alias}.note, {alias}.corrects)::text)";
 
     private static string Prefixed(string alias) => string.Join(", ", CheckInColumns.Split(", ").Select(c => $"{alias}.{c}"));
 
@@ -710,7 +792,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         (PeriodState)r.GetInt16(4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt16(6), r.GetString(7)),
-        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)));
+        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)),
+        r.GetInt64(9));
 
     private static Objective ReadObjective(NpgsqlDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
 
@@ -724,6 +807,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         r.IsDBNull(7) ? null : new Confidence(r.GetDouble(7)),
         r.GetString(8),
         r.IsDBNull(9) ? null : new CheckInId(r.GetGuid(9)));
+
+    private static Guid T(TenantId tenant)
+    {
+        StoreRules.RequireTenant(tenant);
+        return tenant.Value;
+    }
 
     private static long Nanos(Instant instant) => OkrStoreFormat.ToUnixNanoseconds(instant);
 }

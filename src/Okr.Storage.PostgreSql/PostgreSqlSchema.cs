@@ -64,6 +64,16 @@ internal static class PostgreSqlSchema
             updated_by_kind smallint, updated_by_id text, updated_at bigint,
             PRIMARY KEY (tenant, id, seq));
         """,
+
+        // 4: periods are versioned like objectives (optimistic concurrency for their life cycle); the audit trail keeps
+        // each version's number (periods stored before carry version 1, as if written once). The corrections index gains
+        // kr_id and recorded_at, as SQLite's did in its version 4: the as-of read asks by tenant, check-in and key result.
+        """
+        ALTER TABLE okr_periods ADD COLUMN version bigint NOT NULL DEFAULT 1;
+        ALTER TABLE okr_period_history ADD COLUMN version bigint NOT NULL DEFAULT 1;
+        DROP INDEX ix_okr_check_ins_corrects;
+        CREATE INDEX ix_okr_check_ins_corrects ON okr_check_ins (tenant, corrects, kr_id, recorded_at) WHERE corrects IS NOT NULL;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

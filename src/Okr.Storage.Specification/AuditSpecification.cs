@@ -1,4 +1,5 @@
 using Okr.Core;
+using Okr.Core.Storage;
 using Okr.Core.Serialization;
 using Xunit;
 
@@ -71,13 +72,15 @@ public abstract partial class OkrStoreSpecification
         var planned = Quarter().WithChange(OwnerRef.Person("admin"), Start);
         var active = planned.Activate().WithChange(OwnerRef.Person("admin"), Start + NodaTime.Duration.FromDays(1));
         var closed = active.Close().WithChange(null, Start + NodaTime.Duration.FromDays(90));
+        var stored = new List<OkrPeriod>();
         foreach (var version in new[] { planned, active, closed })
         {
-            await store.SavePeriodAsync(tenant, version);
+            stored.Add(await store.SavePeriodAsync(tenant, version, stored.Count));
         }
 
-        Assert.Equal([planned, active, closed], await ToListAsync(store.ListPeriodHistoryAsync(tenant, planned.Id)));
-        Assert.Equal(closed, await store.GetPeriodAsync(tenant, planned.Id));
+        Assert.Equal([planned.WithVersion(1), active.WithVersion(2), closed.WithVersion(3)], stored);
+        Assert.Equal(stored, await ToListAsync(store.ListPeriodHistoryAsync(tenant, planned.Id)));
+        Assert.Equal(stored[^1], await store.GetPeriodAsync(tenant, planned.Id));
         Assert.Empty(await ToListAsync(store.ListPeriodHistoryAsync(NewTenant(), planned.Id)));
         Assert.Empty(await ToListAsync(store.ListPeriodHistoryAsync(tenant, new PeriodId(Guid.NewGuid()))));
     });

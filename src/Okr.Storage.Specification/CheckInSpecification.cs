@@ -1,5 +1,6 @@
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Storage;
 using Xunit;
 
 namespace Okr.Storage.Specification;

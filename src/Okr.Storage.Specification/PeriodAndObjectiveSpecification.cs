@@ -1,5 +1,6 @@
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Storage;
 using Xunit;
 
 namespace Okr.Storage.Specification;
@@ -13,8 +14,8 @@ public abstract partial class OkrStoreSpecification
     {
         var tenant = NewTenant();
         var period = Quarter().Activate().Close().Reopen("Late figures, with a\nsecond line");
-        await store.SavePeriodAsync(tenant, period);
-        Assert.Equal(period, await store.GetPeriodAsync(tenant, period.Id));
+        Assert.Equal(period.WithVersion(1), await store.SavePeriodAsync(tenant, period, 0));
+        Assert.Equal(period.WithVersion(1), await store.GetPeriodAsync(tenant, period.Id));
     });
 
     /// <summary>An unknown period reads as null.</summary>
@@ -23,17 +24,34 @@ public abstract partial class OkrStoreSpecification
     public Task Missing_period_is_null() => WithStore(async store =>
         Assert.Null(await store.GetPeriodAsync(NewTenant(), new PeriodId(Guid.NewGuid()))));
 
-    /// <summary>Saving a period again replaces it.</summary>
+    /// <summary>Saving a period over its stored version replaces it and bumps the version.</summary>
     /// <returns>The test.</returns>
     [StoreFact]
-    public Task Saving_a_period_again_replaces_it() => WithStore(async store =>
+    public Task Saving_a_period_over_its_version_replaces_it() => WithStore(async store =>
     {
         var tenant = NewTenant();
-        var period = Quarter();
-        await store.SavePeriodAsync(tenant, period);
-        await store.SavePeriodAsync(tenant, period.Activate());
-        Assert.Equal(PeriodState.Active, (await store.GetPeriodAsync(tenant, period.Id))!.State);
+        var period = await store.SavePeriodAsync(tenant, Quarter(), 0);
+        var active = await store.SavePeriodAsync(tenant, period.Activate(), period.Version);
+        Assert.Equal(2, active.Version);
+        Assert.Equal(active, await store.GetPeriodAsync(tenant, period.Id));
         Assert.Single(await ToListAsync(store.ListPeriodsAsync(tenant)));
+    });
+
+    /// <summary>A period save with a stale version, or a second create of one id, fails and writes nothing.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Saving_a_period_over_a_stale_version_fails() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var period = await store.SavePeriodAsync(tenant, Quarter(), 0);
+        var active = await store.SavePeriodAsync(tenant, period.Activate(), 1);
+        var stale = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await store.SavePeriodAsync(tenant, period.Activate(), 1));
+        Assert.Equal((1L, 2L), (stale.ExpectedVersion, stale.ActualVersion!.Value));
+        var again = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await store.SavePeriodAsync(tenant, period.WithVersion(0), 0));
+        Assert.Equal(2L, again.ActualVersion);
+        await Assert.ThrowsAsync<OkrNotFoundException>(async () => await store.SavePeriodAsync(tenant, Quarter(), 3));
+        Assert.Equal(active, await store.GetPeriodAsync(tenant, period.Id));
+        Assert.Equal(2, (await ToListAsync(store.ListPeriodHistoryAsync(tenant, period.Id))).Count);
     });
 
     /// <summary>Periods are listed by first day, then id.</summary>
@@ -48,7 +66,7 @@ public abstract partial class OkrStoreSpecification
         var year = OkrPeriod.CalendarYear(new PeriodId(Guid.NewGuid()), 2025);
         foreach (var p in new[] { q3, q1, year, q1b })
         {
-            await store.SavePeriodAsync(tenant, p);
+            await store.SavePeriodAsync(tenant, p, 0);
         }
 
         var expected = new[] { year }.Concat(new[] { q1, q1b }.OrderBy(p => p.Id)).Append(q3).Select(p => p.Id);

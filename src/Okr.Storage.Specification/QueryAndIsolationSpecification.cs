@@ -91,7 +91,7 @@ public abstract partial class OkrStoreSpecification
     {
         var (mine, theirs) = (NewTenant(), NewTenant());
         var period = Quarter();
-        await store.SavePeriodAsync(mine, period);
+        await store.SavePeriodAsync(mine, period, 0);
         var objective = await store.SaveObjectiveAsync(mine, NewObjective(period.Id), 0);
         var checkIn = NewCheckIn(objective.KeyResults[0].Id, 1500);
         await store.AppendCheckInAsync(mine, checkIn);

@@ -108,7 +108,7 @@ public abstract partial class OkrStoreSpecification
     {
         var tenant = NewTenant();
         var quarter = Quarter();
-        await store.SavePeriodAsync(tenant, quarter);
+        await store.SavePeriodAsync(tenant, quarter, 0);
         var objectives = new List<Objective>();
         for (var i = 0; i < 4; i++)
         {

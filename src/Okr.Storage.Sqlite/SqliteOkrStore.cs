@@ -23,7 +23,7 @@ public sealed class SqliteOkrStore : IOkrStore
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
-    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at";
+    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
     /// <summary>
@@ -53,6 +53,17 @@ public sealed class SqliteOkrStore : IOkrStore
                                         AND ($known IS NULL OR d.recorded_at <= $known))
                     ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)
             FROM json_each($krs) j)
+        """;
+
+    /// <summary>
+    /// A period's content for <see cref="OkrChangeSet.ExpectContent"/>: its objectives, and the check-ins of the key
+    /// results they hold (by the key-result index, then each key result's history index).
+    /// </summary>
+    internal const string PeriodContentSql = """
+        SELECT (SELECT count(*) FROM objectives WHERE tenant = $t AND period_id = $p),
+               (SELECT count(*) FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id
+                                JOIN check_ins c ON c.tenant = k.tenant AND c.kr_id = k.id
+                WHERE o.tenant = $t AND o.period_id = $p)
         """;
 
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
@@ -95,10 +106,66 @@ public sealed class SqliteOkrStore : IOkrStore
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// One <c>BEGIN IMMEDIATE</c> transaction: SQLite admits one writer per file at a time (across processes too),
+    /// so the versions and counts checked at its start cannot change before it commits.
+    /// </remarks>
+    public async ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(period);
-        await WriteAsync((connection, transaction) => UpsertPeriod(connection, transaction, tenant, period), cancellationToken).ConfigureAwait(false);
+        StoreRules.CheckChangeSet(tenant, changes);
+        OkrCommitResult? result = null;
+        await WriteAsync((connection, transaction) =>
+        {
+            var t = Text(tenant);
+            foreach (var (id, version) in changes.ExpectedPeriods)
+            {
+                StoreRules.CheckExpectation($"Period {id}", version, Version(connection, transaction, "SELECT version FROM periods WHERE tenant = $t AND id = $id", t, id.ToString()));
+            }
+
+            foreach (var (id, version) in changes.ExpectedObjectives)
+            {
+                StoreRules.CheckExpectation($"Objective {id}", version, Version(connection, transaction, "SELECT version FROM objectives WHERE tenant = $t AND id = $id", t, id.ToString()));
+            }
+
+            foreach (var (id, content) in changes.ExpectedContent)
+            {
+                StoreRules.CheckContent(id, content, Content(connection, transaction, t, id));
+            }
+
+            var periods = new List<OkrPeriod>(changes.Periods.Count);
+            foreach (var w in changes.Periods)
+            {
+                StoreRules.CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, Version(connection, transaction, "SELECT version FROM periods WHERE tenant = $t AND id = $id", t, w.Period.Id.ToString()));
+                var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
+                UpsertPeriod(connection, transaction, tenant, stored);
+                periods.Add(stored);
+            }
+
+            var objectives = new List<Objective>(changes.Objectives.Count);
+            foreach (var w in changes.Objectives)
+            {
+                var current = Version(connection, transaction, "SELECT version FROM objectives WHERE tenant = $t AND id = $id", t, w.Objective.Id.ToString());
+                StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, current);
+                var stored = w.Objective.WithVersion(w.ExpectedVersion + 1);
+                PutObjective(connection, transaction, tenant, stored, exists: current is not null);
+                objectives.Add(stored);
+            }
+
+            var added = Append(connection, transaction, tenant, changes.CheckIns, cancellationToken);
+            result = new OkrCommitResult(periods, objectives, added);
+        }, cancellationToken).ConfigureAwait(false);
+        return result!;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    {
+        await foreach (var content in QueryAsync(PeriodContentSql, r => new PeriodContent(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString())).ConfigureAwait(false))
+        {
+            return content;
+        }
+
+        return default;
     }
 
     /// <inheritdoc/>
@@ -115,28 +182,6 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
         QueryAsync($"SELECT {PeriodColumns} FROM periods WHERE tenant = $t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("$t", Text(tenant)));
-
-    /// <inheritdoc/>
-    public async ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(objective);
-        var stored = objective.WithVersion(expectedVersion + 1);
-        await WriteAsync((connection, transaction) =>
-        {
-            long? current = null;
-            using (var read = Command(connection, transaction, "SELECT version FROM objectives WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", objective.Id.ToString())))
-            {
-                if (read.ExecuteScalar() is long v)
-                {
-                    current = v;
-                }
-            }
-
-            StoreRules.CheckVersion(objective.Id, expectedVersion, current);
-            PutObjective(connection, transaction, tenant, stored, exists: current is not null);
-        }, cancellationToken).ConfigureAwait(false);
-        return stored;
-    }
 
     /// <inheritdoc/>
     public async ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
@@ -164,6 +209,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
     {
+        StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
         var found = new Dictionary<KeyResultId, Objective>(keyResults.Count);
         if (keyResults.Count == 0)
@@ -244,22 +290,6 @@ public sealed class SqliteOkrStore : IOkrStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkIn);
-        return await AppendCheckInsAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false) == 1;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkIns);
-        var added = 0;
-        await WriteAsync((connection, transaction) => added = Append(connection, transaction, tenant, checkIns, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return added;
-    }
-
-    /// <inheritdoc/>
     public async ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
     {
         await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND id = $id", ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
@@ -277,6 +307,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
     {
+        StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
         var result = new Dictionary<KeyResultId, CheckIn>();
         if (keyResults.Count == 0)
@@ -337,6 +368,20 @@ public sealed class SqliteOkrStore : IOkrStore
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())), cancellationToken);
     }
 
+    private static long? Version(SqliteConnection connection, SqliteTransaction transaction, string sql, string tenant, string id)
+    {
+        using var read = Command(connection, transaction, sql, ("$t", tenant), ("$id", id));
+        return read.ExecuteScalar() is long v ? v : null;
+    }
+
+    private static PeriodContent Content(SqliteConnection connection, SqliteTransaction transaction, string tenant, PeriodId period)
+    {
+        using var read = Command(connection, transaction, PeriodContentSql, ("$t", tenant), ("$p", period.ToString()));
+        using var reader = read.ExecuteReader();
+        reader.Read();
+        return new PeriodContent(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     private static void UpsertPeriod(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, OkrPeriod period)
     {
         // The audit trail keeps the version this save replaces, in the same transaction.
@@ -349,10 +394,11 @@ public sealed class SqliteOkrStore : IOkrStore
             connection,
             transaction,
             """
-            INSERT INTO periods (tenant, id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at)
-            VALUES ($t, $id, $name, $start, $end, $state, $reason, $byk, $byid, $at)
+            INSERT INTO periods (tenant, id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version)
+            VALUES ($t, $id, $name, $start, $end, $state, $reason, $byk, $byid, $at, $version)
             ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
-                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at
+                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at,
+                version = excluded.version
             """,
             ("$t", Text(tenant)),
             ("$id", period.Id.ToString()),
@@ -363,7 +409,8 @@ public sealed class SqliteOkrStore : IOkrStore
             ("$reason", period.ReopenReason),
             ("$byk", (long?)period.UpdatedBy?.Kind),
             ("$byid", period.UpdatedBy?.ExternalId),
-            ("$at", period.UpdatedAt is { } at ? OkrStoreFormat.ToUnixNanoseconds(at) : null));
+            ("$at", period.UpdatedAt is { } at ? OkrStoreFormat.ToUnixNanoseconds(at) : null),
+            ("$version", period.Version));
         command.ExecuteNonQuery();
     }
 
@@ -592,7 +639,8 @@ public sealed class SqliteOkrStore : IOkrStore
         (PeriodState)r.GetInt64(4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt64(6), r.GetString(7)),
-        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)));
+        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)),
+        r.GetInt64(9));
 
     // The body is read as its UTF-8 bytes: no UTF-16 string in between.
     /// <summary>Key result ids as the one JSON array parameter that <c>json_each</c> reads.</summary>
@@ -612,7 +660,11 @@ public sealed class SqliteOkrStore : IOkrStore
         r.GetString(8),
         r.IsDBNull(9) ? null : CheckInId.Parse(r.GetString(9)));
 
-    private static string Text(TenantId tenant) => tenant.ToString();
+    private static string Text(TenantId tenant)
+    {
+        StoreRules.RequireTenant(tenant);
+        return tenant.ToString();
+    }
 
     private static long Nanos(Instant instant) => OkrStoreFormat.ToUnixNanoseconds(instant);
 }

@@ -68,6 +68,13 @@ internal static class SqliteSchema
         DROP INDEX ix_check_ins_corrects;
         CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects, kr_id, recorded_at) WHERE corrects IS NOT NULL;
         """,
+
+        // 5: periods are versioned like objectives (optimistic concurrency for their life cycle); the audit trail
+        // keeps each version's number. Periods stored before carry version 1, as if written once.
+        """
+        ALTER TABLE periods ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE period_history ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        """,
     ];
 
     /// <summary>The schema version this library writes.</summary>

@@ -165,13 +165,13 @@ public sealed class MyStore : IOkrStore
 {
     private readonly InMemoryOkrStore _inner = new();
 
-    public ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default) => _inner.SavePeriodAsync(tenant, period, cancellationToken);
+    public ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default) => _inner.CommitAsync(tenant, changes, cancellationToken);
+
+    public ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) => _inner.GetPeriodContentAsync(tenant, period, cancellationToken);
 
     public ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => _inner.GetPeriodAsync(tenant, id, cancellationToken);
 
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) => _inner.ListPeriodsAsync(tenant, cancellationToken);
-
-    public ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default) => _inner.SaveObjectiveAsync(tenant, objective, expectedVersion, cancellationToken);
 
     public ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.GetObjectiveAsync(tenant, id, cancellationToken);
 
@@ -182,10 +182,6 @@ public sealed class MyStore : IOkrStore
     public ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => _inner.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken);
 
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default) => _inner.ListObjectivesAsync(tenant, query, cancellationToken);
-
-    public ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default) => _inner.AppendCheckInAsync(tenant, checkIn, cancellationToken);
-
-    public ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default) => _inner.AppendCheckInsAsync(tenant, checkIns, cancellationToken);
 
     public ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default) => _inner.GetCheckInAsync(tenant, id, cancellationToken);
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Storage;
 
 namespace Okr.Storage.PostgreSql.Tests;
 

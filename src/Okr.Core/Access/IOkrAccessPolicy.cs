@@ -48,4 +48,16 @@ public interface IOkrAccessPolicy
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>True to allow.</returns>
     ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may record a check-in in the name of <paramref name="author"/> (an assistant
+    /// entering a manager's numbers, an integration posting for a team). Asked only when the author is not the actor;
+    /// the default refuses, so under <see cref="Service.OkrService.As"/> a check-in's author is the actor unless the host says otherwise.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="actor">Who calls.</param>
+    /// <param name="author">The author the check-in names.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>True to allow.</returns>
+    ValueTask<bool> CanRecordForAsync(TenantId tenant, OwnerRef actor, OwnerRef author, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 }

@@ -68,4 +68,7 @@ public static class OkrErrorCodes
 
     /// <summary>An objective aligns to itself, or names the same parent twice.</summary>
     public const string InvalidAlignment = "okr.alignment.invalid";
+
+    /// <summary>A value that only its own operation may set was changed by another (an edit that sets the state, the grade, the version or a stamp).</summary>
+    public const string Invalid = "okr.invalid";
 }

@@ -333,6 +333,10 @@ public sealed class Objective : IEquatable<Objective>
     public Objective WithUpdatedBy(OwnerRef? actor) =>
         actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor);
 
+    /// <summary>The same objective recording who made this version and when (never before <see cref="CreatedAt"/>).</summary>
+    internal Objective Restamp(OwnerRef? actor, Instant at) =>
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor);
+
     /// <inheritdoc/>
     public bool Equals(Objective? other) =>
         other is not null

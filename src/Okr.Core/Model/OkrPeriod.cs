@@ -43,8 +43,9 @@ public sealed record OkrPeriod
     /// <param name="reopenReason">Why the period was last reopened, if it was.</param>
     /// <param name="updatedBy">Who made this version, when known (the audit trail); null for the system or unknown.</param>
     /// <param name="updatedAt">When this version was written through the facade; null when unknown.</param>
+    /// <param name="version">The optimistic-concurrency token a store assigns (0 for a period never stored).</param>
     /// <exception cref="OkrValidationException">An argument is invalid; all problems are reported.</exception>
-    public OkrPeriod(PeriodId id, string name, DateInterval dates, PeriodState state = PeriodState.Planning, string? reopenReason = null, OwnerRef? updatedBy = null, Instant? updatedAt = null)
+    public OkrPeriod(PeriodId id, string name, DateInterval dates, PeriodState state = PeriodState.Planning, string? reopenReason = null, OwnerRef? updatedBy = null, Instant? updatedAt = null, long version = 0)
     {
         var violations = new ViolationList();
         violations.NotDefault(id, nameof(Id));
@@ -73,9 +74,15 @@ public sealed record OkrPeriod
             violations.Add(OkrErrorCodes.Required, nameof(UpdatedBy), "UpdatedBy, when given, must not be the default reference.");
         }
 
+        if (version < 0)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(Version), $"Version must be ≥ 0; it is {version}.");
+        }
+
         violations.ThrowIfAny();
         Id = id;
         Name = name;
+        Version = version;
         Dates = dates!;
         State = state;
         ReopenReason = reopenReason;
@@ -104,11 +111,22 @@ public sealed record OkrPeriod
     /// <summary>When this version was written through the facade; null when unknown (for example a period built in code).</summary>
     public Instant? UpdatedAt { get; }
 
+    /// <summary>
+    /// The optimistic-concurrency token: a store replaces a period only if its stored version is still the one the
+    /// writer read, and stores the new one at <c>version + 1</c>. 0 for a period that was never stored.
+    /// </summary>
+    public long Version { get; }
+
     /// <summary>Returns the same period recording who changed it and when, and nothing else changed.</summary>
     /// <param name="by">Who made the change; null for the system.</param>
     /// <param name="at">When.</param>
     /// <returns>The copy.</returns>
-    public OkrPeriod WithChange(OwnerRef? by, Instant at) => new(Id, Name, Dates, State, ReopenReason, by, at);
+    public OkrPeriod WithChange(OwnerRef? by, Instant at) => new(Id, Name, Dates, State, ReopenReason, by, at, Version);
+
+    /// <summary>Returns the same period with another version; stores call it when they write.</summary>
+    /// <param name="version">The version, ≥ 0.</param>
+    /// <returns>The copy.</returns>
+    public OkrPeriod WithVersion(long version) => new(Id, Name, Dates, State, ReopenReason, UpdatedBy, UpdatedAt, version);
 
     /// <summary>Whether objectives and check-ins in this period may be written (Planning or Active).</summary>
     public bool IsWritable => State is PeriodState.Planning or PeriodState.Active;
@@ -209,7 +227,7 @@ public sealed record OkrPeriod
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(State), $"Period '{Name}' cannot move from {State} to {to}; only {from} → {to} is allowed.")]);
         }
 
-        return new OkrPeriod(Id, Name, Dates, to, reopenReason);
+        return new OkrPeriod(Id, Name, Dates, to, reopenReason, version: Version);
     }
 
     private static OkrPeriod Year(PeriodId id, int year, int fiscalYearStartMonth, string name)

@@ -46,6 +46,8 @@ internal sealed class PeriodDto
     public OwnerDto? UpdatedBy { get; set; }
 
     public Instant? UpdatedAt { get; set; }
+
+    public long Version { get; set; }
 }
 
 internal sealed class OwnerDto

@@ -63,6 +63,7 @@ internal static class OkrJsonMapper
         ReopenReason = p.ReopenReason,
         UpdatedBy = p.UpdatedBy is { } who ? ToDto(who) : null,
         UpdatedAt = p.UpdatedAt,
+        Version = p.Version,
     };
 
     private static OwnerDto ToDto(OwnerRef o) => new() { Kind = o.Kind, Id = o.ExternalId };
@@ -132,7 +133,7 @@ internal static class OkrJsonMapper
     {
         // A null element of a list (which the serializer lets through) throws ArgumentNullException in
         // NotNull, so the detailed reader names it.
-        public static OkrPeriod Period(PeriodDto p) => new(NotNull(p).Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason, p.UpdatedBy is { } who ? Owner(who) : null, p.UpdatedAt);
+        public static OkrPeriod Period(PeriodDto p) => new(NotNull(p).Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason, p.UpdatedBy is { } who ? Owner(who) : null, p.UpdatedAt, p.Version);
 
         public static Objective Objective(ObjectiveDto o) => new(
             NotNull(o).Id,
@@ -228,7 +229,7 @@ internal static class OkrJsonMapper
             }
 
             var updatedBy = p.UpdatedBy is { } u ? Owner(u, path + ".updatedBy") : null;
-            var period = Build(path, () => new OkrPeriod(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason, updatedBy, p.UpdatedAt));
+            var period = Build(path, () => new OkrPeriod(p.Id, p.Name, new DateInterval(p.Start, p.End), p.State, p.ReopenReason, updatedBy, p.UpdatedAt, p.Version));
             return p.UpdatedBy is not null && updatedBy is null ? null : period;
         }
 

@@ -14,20 +14,24 @@ public sealed class OkrCheckIns
 
     /// <summary>
     /// Records a value of a key result, now (or as of <paramref name="effectiveAt"/>). Pass your own
-    /// <paramref name="id"/> to make retries safe: the same id is appended once.
+    /// <paramref name="id"/> to make retries safe: a retry with the same id and the same key result, value, author,
+    /// confidence, note (and effective instant, when given) returns the stored check-in and writes nothing, however
+    /// much later it comes; the same id with a different payload fails with <c>okr.id.duplicate</c>.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="keyResult">The key result.</param>
     /// <param name="value">The value.</param>
-    /// <param name="author">Who records it.</param>
+    /// <param name="author">Who records it. Under <see cref="OkrService.As"/> this is the actor, unless the access policy lets the actor record for the author (<see cref="Access.IOkrAccessPolicy.CanRecordForAsync"/>).</param>
     /// <param name="effectiveAt">When the value was true; now when null.</param>
     /// <param name="confidence">The author's confidence, if given.</param>
     /// <param name="note">A note.</param>
     /// <param name="id">The check-in's id; a new one when null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The check-in.</returns>
+    /// <returns>The check-in (for a retry, the one stored first).</returns>
     /// <exception cref="OkrNotFoundException">No objective holds the key result.</exception>
     /// <exception cref="OkrValidationException">A rule fails (closed period, inactive objective, value the measure cannot take, ...); nothing was written.</exception>
+    /// <exception cref="OkrConcurrencyException">The objective or its period changed between the check and the write (closed, edited); nothing was written.</exception>
+    /// <exception cref="OkrAccessDeniedException">The actor may not write the objective, or may not record for <paramref name="author"/>.</exception>
     public async ValueTask<CheckIn> RecordAsync(
         TenantId tenant,
         KeyResultId keyResult,
@@ -39,7 +43,29 @@ public sealed class OkrCheckIns
         CheckInId? id = null,
         CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         var checkIn = CheckIn.Record(id ?? CheckInId.New(_service.Clock), keyResult, value, author, _service.Clock, effectiveAt, confidence, note);
+        if (id is { } given && await _service.Store.GetCheckInAsync(tenant, given, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            // A retry: the stored check-in when the payload is the same (a retry without effectiveAt takes the stored one).
+            var retried = effectiveAt is null
+                ? new CheckIn(checkIn.Id, checkIn.KeyResultId, checkIn.Value, checkIn.Author, stored.EffectiveAt, stored.RecordedAt, checkIn.Confidence, checkIn.Note, checkIn.Corrects)
+                : checkIn;
+            if (StoreRules.SamePayload(stored, retried))
+            {
+                var objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false);
+                if (objective is not null)
+                {
+                    await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
+                }
+
+                await DemandAuthorAsync(tenant, author, cancellationToken).ConfigureAwait(false);
+                return stored;
+            }
+
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in {given} already exists with a different payload; check-ins are append-only. Use a new id, or CorrectAsync.")]);
+        }
+
         await RecordManyAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false);
         return checkIn;
     }
@@ -59,6 +85,7 @@ public sealed class OkrCheckIns
     /// <exception cref="OkrNotFoundException">The original does not exist.</exception>
     public async ValueTask<CheckIn> CorrectAsync(TenantId tenant, CheckInId original, decimal value, OwnerRef author, string note = "", CheckInId? id = null, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         var stored = await _service.Store.GetCheckInAsync(tenant, original, cancellationToken).ConfigureAwait(false)
             ?? throw new OkrNotFoundException($"Check-in {original} does not exist.");
         var correction = stored.Correct(id ?? CheckInId.New(_service.Clock), value, author, _service.Clock, note);
@@ -73,8 +100,16 @@ public sealed class OkrCheckIns
     /// <returns>How many were new (retried ones are skipped).</returns>
     /// <exception cref="OkrValidationException">Any check-in breaks a rule or was recorded after the service clock's now (all violations listed, members prefixed with the index); nothing was written.</exception>
     /// <exception cref="OkrNotFoundException">A key result or corrected check-in does not exist; nothing was written.</exception>
+    /// <exception cref="OkrConcurrencyException">An objective or period of the batch changed between the check and the write (closed, edited); nothing was written.</exception>
+    /// <exception cref="OkrAccessDeniedException">The actor may not write an objective of the batch, or names another author without the policy's leave.</exception>
+    /// <remarks>
+    /// The batch commits only while every objective it touches is at the version checked (so still active, with the
+    /// same key results and measures) and every period is at the version checked (so still open): a check-in checked
+    /// before a concurrent close never lands after the grades.
+    /// </remarks>
     public async ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(checkIns);
         using var activity = OkrTelemetry.Source.StartActivity("okr.check_ins.record");
         activity?.SetTag("okr.tenant", tenant.ToString());
@@ -82,6 +117,7 @@ public sealed class OkrCheckIns
         // The objectives of every key result in the batch, in one store call; each is checked for access once.
         var objectives = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, [.. checkIns.Where(c => c is not null).Select(c => c.KeyResultId).Distinct()], cancellationToken).ConfigureAwait(false);
         var allowed = new HashSet<ObjectiveId>();
+        var authors = new HashSet<OwnerRef>();
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
         var violations = new ViolationList();
@@ -100,6 +136,11 @@ public sealed class OkrCheckIns
             if (allowed.Add(objective.Id))
             {
                 await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (authors.Add(c.Author))
+            {
+                await DemandAuthorAsync(tenant, c.Author, cancellationToken).ConfigureAwait(false);
             }
 
             if (!periods.TryGetValue(objective.PeriodId, out var period))
@@ -122,7 +163,19 @@ public sealed class OkrCheckIns
         var listening = _service.Options.EventSubscribers.Count > 0;
         var affected = checkIns.Select(c => c.KeyResultId).Distinct().ToList();
         var before = listening ? await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false) : null;
-        var added = await _service.Store.AppendCheckInsAsync(tenant, checkIns, cancellationToken).ConfigureAwait(false);
+        // Conditional on what the rules were checked against: each objective and period at the version read.
+        var changes = new OkrChangeSet().Append(checkIns);
+        foreach (var objective in objectives.Values.DistinctBy(o => o.Id))
+        {
+            changes.Expect(objective);
+        }
+
+        foreach (var period in periods.Values)
+        {
+            changes.Expect(period);
+        }
+
+        var added = (await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false)).CheckInsAdded;
         OkrTelemetry.CheckIns.Add(added);
         var now = _service.Clock.GetCurrentInstant();
         foreach (var c in checkIns)
@@ -160,6 +213,7 @@ public sealed class OkrCheckIns
     /// <returns>The check-ins, by effective instant.</returns>
     public async ValueTask<IReadOnlyList<CheckIn>> HistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         if (_service.Actor is not null && await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is { } objective)
         {
             await _service.DemandReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
@@ -172,6 +226,20 @@ public sealed class OkrCheckIns
         }
 
         return list;
+    }
+
+    /// <summary>Under an actor, a check-in's author is the actor; recording for someone else is the policy's to allow.</summary>
+    private async ValueTask DemandAuthorAsync(TenantId tenant, OwnerRef author, CancellationToken cancellationToken)
+    {
+        if (_service.Actor is not { } actor || author == actor)
+        {
+            return;
+        }
+
+        if (_service.Options.AccessPolicy is not { } policy || !await policy.CanRecordForAsync(tenant, actor, author, cancellationToken).ConfigureAwait(false))
+        {
+            throw new OkrAccessDeniedException($"{actor} may not record check-ins in the name of {author}.", actor);
+        }
     }
 
     private Health.HealthAssessment Health(KeyResult keyResult, CheckIn? latest, OkrPeriod period, Instant now)

@@ -21,72 +21,63 @@ public sealed class OkrObjectives
     /// <exception cref="OkrNotFoundException">Its period does not exist.</exception>
     public async ValueTask<Objective> CreateAsync(TenantId tenant, Objective draft, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(draft);
         if (draft.State != ObjectiveState.Draft)
         {
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(Objective.State), $"A new objective starts as a Draft, not {draft.State}.")]);
         }
 
+        if (draft.Version != 0 || draft.Grade is not null || draft.UpdatedBy is not null)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.Version), "A new objective has version 0, no grade and no UpdatedBy: CreateAsync only creates, and the facade stamps who made it.")]);
+        }
+
         await _service.DemandWriteAsync(tenant, null, draft, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, draft.PeriodId, cancellationToken).ConfigureAwait(false);
         var violations = _service.Options.Rules.Check(new ObjectiveChange(null, draft, period, new HashSet<KeyResultId>())).ToList();
-        violations.AddRange(await CheckLinksAsync(tenant, draft, cancellationToken).ConfigureAwait(false));
+        var changes = new OkrChangeSet().Expect(period);
+        violations.AddRange(await CheckLinksAsync(tenant, draft, changes, cancellationToken).ConfigureAwait(false));
         Throw(violations);
-        var stored = await _service.Store.SaveObjectiveAsync(tenant, _service.Stamp(draft), 0, cancellationToken).ConfigureAwait(false);
+        var committed = await _service.CommitAsync(tenant, changes.Save(_service.Stamp(draft), 0), cancellationToken).ConfigureAwait(false);
+        var stored = committed.Objectives[0];
         await _service.PublishAsync(new ObjectiveCreated(tenant, _service.Clock.GetCurrentInstant(), stored), cancellationToken).ConfigureAwait(false);
         return stored;
     }
 
     /// <summary>
-    /// Applies an edit to the stored objective, checks every rule and link, and writes it with the
-    /// version that was read. The edit gets the stored objective and the service's clock.
+    /// Applies an edit to the stored objective, checks every rule and link, and commits it only if nothing it read
+    /// changed meanwhile (the objective, its period, the objectives its links walk through). The edit gets the stored
+    /// objective and the service's clock. The life cycle is not an edit: an edit that changes the state, the grade,
+    /// the version, <see cref="Objective.CreatedAt"/> or <see cref="Objective.UpdatedBy"/>, or sets
+    /// <see cref="Objective.UpdatedAt"/> outside the span from the stored stamp to now, fails with
+    /// <c>okr.state.illegal_transition</c> or <c>okr.invalid</c>; use <see cref="ActivateAsync"/>,
+    /// <see cref="CancelAsync"/> and <see cref="OkrPeriods.CloseAsync"/>. The facade stamps who and when.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The objective.</param>
     /// <param name="edit">The change, for example <c>(o, clock) =&gt; o.WithTitle("…", clock)</c>.</param>
+    /// <param name="expectedVersion">The version the caller loaded (the ETag a UI holds); a stale one fails with <see cref="OkrConcurrencyException"/> naming both versions. Null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored objective.</returns>
     /// <exception cref="OkrValidationException">The edit or a rule fails; nothing was written.</exception>
-    /// <exception cref="OkrConcurrencyException">Someone else changed the objective meanwhile; nothing was written.</exception>
+    /// <exception cref="OkrConcurrencyException">The caller's version is stale, or someone else changed what the edit read meanwhile; nothing was written.</exception>
     /// <exception cref="OkrNotFoundException">The objective or its period does not exist.</exception>
-    public async ValueTask<Objective> EditAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, CancellationToken cancellationToken = default)
+    public ValueTask<Objective> EditAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        var before = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        await _service.DemandReadAsync(tenant, before, cancellationToken).ConfigureAwait(false);
-        var after = edit(before, _service.Clock) ?? throw new ArgumentException("The edit returned null.", nameof(edit));
-        if (after.Id != before.Id)
-        {
-            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Mismatch, nameof(Objective.Id), "An edit cannot change the objective's id.")]);
-        }
-
-        await _service.DemandWriteAsync(tenant, before, after, cancellationToken).ConfigureAwait(false);
-
-        var period = await _service.RequirePeriodAsync(tenant, after.PeriodId, cancellationToken).ConfigureAwait(false);
-        var withCheckIns = await _service.Store.GetValuesAsOfAsync(tenant, [.. before.KeyResults.Select(k => k.Id)], OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
-        var violations = _service.Options.Rules.Check(new ObjectiveChange(before, after, period, withCheckIns.Keys.ToHashSet())).ToList();
-        if (before.PeriodId != after.PeriodId && await _service.Store.GetPeriodAsync(tenant, before.PeriodId, cancellationToken).ConfigureAwait(false) is { IsWritable: false } old)
-        {
-            violations.Add(new OkrViolation(OkrErrorCodes.PeriodClosed, nameof(Objective.PeriodId), $"Period '{old.Name}' is {old.State}; its objectives cannot move out."));
-        }
-
-        if (!before.Alignments.SequenceEqual(after.Alignments))
-        {
-            violations.AddRange(await CheckLinksAsync(tenant, after, cancellationToken).ConfigureAwait(false));
-        }
-
-        Throw(violations);
-        return await _service.Store.SaveObjectiveAsync(tenant, _service.Stamp(after), before.Version, cancellationToken).ConfigureAwait(false);
+        return EditCoreAsync(tenant, id, edit, expectedVersion, lifecycle: false, cancellationToken);
     }
 
     /// <summary>Moves a draft to Active (the rules check it has 3–5 key results and an open period).</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The objective.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active objective.</returns>
-    public async ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    public async ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
-        var active = await EditAsync(tenant, id, static (o, clock) => o.Activate(clock), cancellationToken).ConfigureAwait(false);
+        var active = await EditCoreAsync(tenant, id, static (o, clock) => o.Activate(clock), expectedVersion, lifecycle: true, cancellationToken).ConfigureAwait(false);
         await _service.PublishAsync(new ObjectiveActivated(tenant, _service.Clock.GetCurrentInstant(), active), cancellationToken).ConfigureAwait(false);
         return active;
     }
@@ -94,19 +85,21 @@ public sealed class OkrObjectives
     /// <summary>Cancels a draft or active objective; it stays for the record and never counts.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The objective.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The cancelled objective.</returns>
-    public ValueTask<Objective> CancelAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
-        EditAsync(tenant, id, static (o, clock) => o.Cancel(clock), cancellationToken);
+    public ValueTask<Objective> CancelAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        EditCoreAsync(tenant, id, static (o, clock) => o.Cancel(clock), expectedVersion, lifecycle: true, cancellationToken);
 
     /// <summary>Adds a key result.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The objective.</param>
     /// <param name="keyResult">The key result.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored objective.</returns>
-    public ValueTask<Objective> AddKeyResultAsync(TenantId tenant, ObjectiveId id, KeyResult keyResult, CancellationToken cancellationToken = default) =>
-        EditAsync(tenant, id, (o, clock) => o.AddKeyResult(keyResult, clock), cancellationToken);
+    public ValueTask<Objective> AddKeyResultAsync(TenantId tenant, ObjectiveId id, KeyResult keyResult, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        EditAsync(tenant, id, (o, clock) => o.AddKeyResult(keyResult, clock), expectedVersion, cancellationToken);
 
     /// <summary>
     /// Aligns an objective to a parent objective or key result. Rejected, with the cycle's path, when
@@ -115,12 +108,18 @@ public sealed class OkrObjectives
     /// <param name="tenant">The tenant.</param>
     /// <param name="child">The objective that aligns.</param>
     /// <param name="link">The link to its parent.</param>
+    /// <param name="expectedVersion">The version of the child the caller loaded (an ETag); null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored objective.</returns>
-    public ValueTask<Objective> AlignAsync(TenantId tenant, ObjectiveId child, AlignmentLink link, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The link commits only if every objective the cycle check walked through is unchanged, so two links that would
+    /// close a cycle together (x → y and y → x at the same moment) never both commit: one fails with
+    /// <see cref="OkrConcurrencyException"/>, and its retry sees the cycle.
+    /// </remarks>
+    public ValueTask<Objective> AlignAsync(TenantId tenant, ObjectiveId child, AlignmentLink link, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
-        return EditAsync(tenant, child, (o, clock) => o.WithAlignments([.. o.Alignments.Where(a => !a.HasSameParentAs(link)), link], clock), cancellationToken);
+        return EditAsync(tenant, child, (o, clock) => o.WithAlignments([.. o.Alignments.Where(a => !a.HasSameParentAs(link)), link], clock), expectedVersion, cancellationToken);
     }
 
     /// <summary>Reads an objective.</summary>
@@ -131,6 +130,7 @@ public sealed class OkrObjectives
     /// <exception cref="OkrNotFoundException">It does not exist.</exception>
     public async ValueTask<Objective> GetAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         var objective = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         await _service.DemandReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
         return objective;
@@ -141,7 +141,13 @@ public sealed class OkrObjectives
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The objectives, by id.</returns>
-    public async IAsyncEnumerable<Objective> ListAsync(TenantId tenant, ObjectiveQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Objective> ListAsync(TenantId tenant, ObjectiveQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        OkrService.CheckTenant(tenant);
+        return ListCoreAsync(tenant, query, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<Objective> ListCoreAsync(TenantId tenant, ObjectiveQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var o in _service.Store.ListObjectivesAsync(tenant, query ?? ObjectiveQuery.All, cancellationToken).ConfigureAwait(false))
         {
@@ -153,7 +159,6 @@ public sealed class OkrObjectives
         }
     }
 
-    /// <summary>Checks each link: the parent and its key result exist, the periods nest, and no cycle closes (walking up through the store).</summary>
     /// <summary>
     /// The audit trail of an objective: every stored version, oldest first, each with who made it, when, and what
     /// changed since the version before.
@@ -166,6 +171,7 @@ public sealed class OkrObjectives
     /// <exception cref="OkrAccessDeniedException">The actor may not read the objective.</exception>
     public async ValueTask<IReadOnlyList<ObjectiveRevision>> HistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         var current = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         await _service.DemandReadAsync(tenant, current, cancellationToken).ConfigureAwait(false);
         var revisions = new List<ObjectiveRevision>();
@@ -179,7 +185,100 @@ public sealed class OkrObjectives
         return revisions;
     }
 
-    private async ValueTask<List<OkrViolation>> CheckLinksAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)
+    private async ValueTask<Objective> EditCoreAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion, bool lifecycle, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        var before = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        await _service.DemandReadAsync(tenant, before, cancellationToken).ConfigureAwait(false);
+        OkrService.CheckLoadedVersion($"Objective {id}", expectedVersion, before.Version);
+        var after = edit(before, _service.Clock) ?? throw new ArgumentException("The edit returned null.", nameof(edit));
+        if (after.Id != before.Id)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Mismatch, nameof(Objective.Id), "An edit cannot change the objective's id.")]);
+        }
+
+        if (!lifecycle)
+        {
+            CheckLifecycleUntouched(before, after, _service.Clock.GetCurrentInstant());
+        }
+
+        await _service.DemandWriteAsync(tenant, before, after, cancellationToken).ConfigureAwait(false);
+
+        // A measure may change only before the first check-in. When an edit changes one, the decision depends on
+        // the period's check-ins: count them first, and the commit fails if one arrived in between.
+        var measureChanged = before.KeyResults.Any(k => after.FindKeyResult(k.Id) is { } changed && !Equals(changed.Measure, k.Measure));
+        var content = measureChanged ? await _service.Store.GetPeriodContentAsync(tenant, before.PeriodId, cancellationToken).ConfigureAwait(false) : default;
+        var period = await _service.RequirePeriodAsync(tenant, after.PeriodId, cancellationToken).ConfigureAwait(false);
+        var withCheckIns = await _service.Store.GetValuesAsOfAsync(tenant, [.. before.KeyResults.Select(k => k.Id)], OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
+        var violations = _service.Options.Rules.Check(new ObjectiveChange(before, after, period, withCheckIns.Keys.ToHashSet())).ToList();
+        var changes = new OkrChangeSet().Expect(period);
+        if (measureChanged)
+        {
+            changes.ExpectContent(before.PeriodId, content);
+        }
+
+        if (before.PeriodId != after.PeriodId && await _service.Store.GetPeriodAsync(tenant, before.PeriodId, cancellationToken).ConfigureAwait(false) is { } old)
+        {
+            changes.Expect(old);
+            if (!old.IsWritable)
+            {
+                violations.Add(new OkrViolation(OkrErrorCodes.PeriodClosed, nameof(Objective.PeriodId), $"Period '{old.Name}' is {old.State}; its objectives cannot move out."));
+            }
+        }
+
+        if (!before.Alignments.SequenceEqual(after.Alignments))
+        {
+            violations.AddRange(await CheckLinksAsync(tenant, after, changes, cancellationToken).ConfigureAwait(false));
+        }
+
+        Throw(violations);
+        var committed = await _service.CommitAsync(tenant, changes.Save(_service.Stamp(after), before.Version), cancellationToken).ConfigureAwait(false);
+        return committed.Objectives[0];
+    }
+
+    /// <summary>The life cycle and the stamps change only through their own operations, never through an edit.</summary>
+    private static void CheckLifecycleUntouched(Objective before, Objective after, NodaTime.Instant now)
+    {
+        var violations = new List<OkrViolation>();
+        if (after.State != before.State)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(Objective.State), $"An edit cannot move the objective from {before.State} to {after.State}; use ActivateAsync, CancelAsync or the period's CloseAsync."));
+        }
+
+        if (after.Grade != before.Grade)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.Grade), "An edit cannot set the grade; grades are given when the period closes."));
+        }
+
+        if (after.Version != before.Version)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.Version), $"An edit cannot set the version ({before.Version} → {after.Version}); pass the loaded version as expectedVersion instead."));
+        }
+
+        if (after.CreatedAt != before.CreatedAt)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.CreatedAt), "An edit cannot change CreatedAt."));
+        }
+
+        if (after.UpdatedAt < before.UpdatedAt || (after.UpdatedAt != before.UpdatedAt && after.UpdatedAt > now))
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.UpdatedAt), $"An edit cannot set UpdatedAt to {after.UpdatedAt}; the facade stamps it with the service clock."));
+        }
+
+        if (after.UpdatedBy is { } by && by != before.UpdatedBy)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.UpdatedBy), "An edit cannot set UpdatedBy; the facade stamps the actor."));
+        }
+
+        Throw(violations);
+    }
+
+    /// <summary>
+    /// Checks each link: the parent and its key result exist, the periods nest, and no cycle closes (walking up
+    /// through the store). Every objective and period the walk reads is added to <paramref name="changes"/> as an
+    /// expectation, so the commit fails if any of them changed: that is what keeps a cycle from ever being stored.
+    /// </summary>
+    private async ValueTask<List<OkrViolation>> CheckLinksAsync(TenantId tenant, Objective objective, OkrChangeSet changes, CancellationToken cancellationToken)
     {
         var violations = new List<OkrViolation>();
         var cache = new Dictionary<ObjectiveId, Objective?>();
@@ -188,6 +287,12 @@ public sealed class OkrObjectives
             if (!cache.TryGetValue(id, out var o))
             {
                 cache[id] = o = await _service.Store.GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+
+                // Read at version v, or read as missing (0): either way the decision depends on it staying so.
+                if (id != objective.Id)
+                {
+                    changes.ExpectObjective(id, o?.Version ?? 0);
+                }
             }
 
             return o;
@@ -213,6 +318,14 @@ public sealed class OkrObjectives
             {
                 var mine = await _service.Store.GetPeriodAsync(tenant, objective.PeriodId, cancellationToken).ConfigureAwait(false);
                 var theirs = await _service.Store.GetPeriodAsync(tenant, parent.PeriodId, cancellationToken).ConfigureAwait(false);
+                foreach (var read in new[] { mine, theirs })
+                {
+                    if (read is not null)
+                    {
+                        changes.Expect(read);
+                    }
+                }
+
                 if (mine is not null && theirs is not null && (mine.Dates.Start < theirs.Dates.Start || mine.Dates.End > theirs.Dates.End))
                 {
                     violations.Add(new OkrViolation(OkrErrorCodes.AlignmentPeriod, member, $"Period '{mine.Name}' does not lie inside the parent's period '{theirs.Name}'."));

@@ -15,19 +15,28 @@ public sealed class OkrPeriods
     /// <param name="period">The period, for example from <see cref="OkrPeriod.CalendarQuarter"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored period.</returns>
-    /// <exception cref="OkrValidationException">A period with that id already exists.</exception>
+    /// <returns>The stored period (version 1).</returns>
+    /// <exception cref="OkrValidationException">A period with that id already exists, or the period is not new (its version is not 0).</exception>
+    /// <exception cref="OkrConcurrencyException">Another caller created a period with that id at the same moment; nothing was written.</exception>
     public async ValueTask<OkrPeriod> CreateAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(period);
+        if (period.Version != 0)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Invalid, nameof(OkrPeriod.Version), $"A new period has version 0, not {period.Version}: CreateAsync only creates.")]);
+        }
+
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (await _service.Store.GetPeriodAsync(tenant, period.Id, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(OkrPeriod.Id), $"Period {period.Id} already exists.")]);
         }
 
+        // Expected version 0: of two creates with one id racing past the check above, the store lets one commit.
         var stamped = period.WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
-        await _service.Store.SavePeriodAsync(tenant, stamped, cancellationToken).ConfigureAwait(false);
-        return stamped;
+        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(stamped, 0), cancellationToken).ConfigureAwait(false);
+        return result.Periods[0];
     }
 
     /// <summary>Reads a period.</summary>
@@ -42,45 +51,57 @@ public sealed class OkrPeriods
     /// <summary>Moves a period from Planning to Active.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The period.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); a stale one fails with <see cref="OkrConcurrencyException"/>. Null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active period.</returns>
-    public ValueTask<OkrPeriod> ActivateAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Activate(), cancellationToken);
+    public ValueTask<OkrPeriod> ActivateAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(tenant, id, p => p.Activate(), expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed to Archived.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The period.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); a stale one fails with <see cref="OkrConcurrencyException"/>. Null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The archived period.</returns>
-    public ValueTask<OkrPeriod> ArchiveAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Archive(), cancellationToken);
+    public ValueTask<OkrPeriod> ArchiveAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(tenant, id, p => p.Archive(), expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed back to Active, recording why.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The period.</param>
     /// <param name="reason">Why; not blank.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); a stale one fails with <see cref="OkrConcurrencyException"/>. Null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active period.</returns>
-    public ValueTask<OkrPeriod> ReopenAsync(TenantId tenant, PeriodId id, string reason, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Reopen(reason), cancellationToken);
+    public ValueTask<OkrPeriod> ReopenAsync(TenantId tenant, PeriodId id, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(tenant, id, p => p.Reopen(reason), expectedVersion, cancellationToken);
 
     /// <summary>
-    /// Closes a period: every active objective is graded (its computed grade, or the override given for
-    /// it) and closed, then the period becomes read-only. Drafts stay drafts. Running it again after a
-    /// failure part-way finishes the job: already closed objectives are skipped.
+    /// Closes a period in one atomic write: every active objective is graded (its computed grade, or the override
+    /// given for it) and closed, and the period becomes read-only, or nothing changes. Drafts stay drafts. The write
+    /// commits only if nothing in the period changed after the grades were computed (no check-in recorded, no
+    /// objective created, edited or activated, the period itself unchanged); otherwise it fails with
+    /// <see cref="OkrConcurrencyException"/> and a retry grades the newer data.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The period.</param>
     /// <param name="overrides">Grade overrides by objective, if any.</param>
+    /// <param name="expectedVersion">The version of the period the caller loaded (an ETag); a stale one fails with <see cref="OkrConcurrencyException"/>. Null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The assessment of the period.</returns>
     /// <exception cref="OkrValidationException">The period is not active, or an override is invalid; nothing was written.</exception>
-    public async ValueTask<PeriodAssessment> CloseAsync(TenantId tenant, PeriodId id, IReadOnlyDictionary<ObjectiveId, GradeOverride>? overrides = null, CancellationToken cancellationToken = default)
+    /// <exception cref="OkrConcurrencyException">The period or its content changed meanwhile; nothing was written.</exception>
+    public async ValueTask<PeriodAssessment> CloseAsync(TenantId tenant, PeriodId id, IReadOnlyDictionary<ObjectiveId, GradeOverride>? overrides = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         using var activity = OkrTelemetry.Source.StartActivity("okr.period.close");
         activity?.SetTag("okr.tenant", tenant.ToString());
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
+
+        // Count the period's content before reading it: the commit then proves nothing arrived in between.
+        var content = await _service.Store.GetPeriodContentAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        OkrService.CheckLoadedVersion($"Period {id}", expectedVersion, period.Version);
         var closed = period.Close().WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
 
         // The closing grades every objective of the period, whoever may see it: it runs as the system.
@@ -103,21 +124,37 @@ public sealed class OkrPeriods
             })
             .ToList();
 
-        var final = new List<ObjectiveAssessment>();
-        var newlyClosed = new List<Objective>();
-        foreach (var a in assessments)
+        // One unit: the period, every objective read (drafts and cancelled ones too: activating one must fail the
+        // close), the counted content, and the closed objectives.
+        var changes = new Storage.OkrChangeSet().Save(closed, period.Version).ExpectContent(id, content);
+        foreach (var o in summary.Objectives)
         {
-            var objective = a.Objective;
-            if (objective.State == ObjectiveState.Active)
-            {
-                objective = await _service.Store.SaveObjectiveAsync(tenant, _service.Stamp(objective.Close(a.Grade, _service.Clock)), objective.Version, cancellationToken).ConfigureAwait(false);
-                newlyClosed.Add(objective);
-            }
-
-            final.Add(a with { Objective = objective });
+            changes.Expect(o.Progress.Objective);
         }
 
-        await _service.Store.SavePeriodAsync(tenant, closed, cancellationToken).ConfigureAwait(false);
+        var closing = new List<(int Index, Objective Closed)>();
+        for (var i = 0; i < assessments.Count; i++)
+        {
+            var objective = assessments[i].Objective;
+            if (objective.State == ObjectiveState.Active)
+            {
+                var next = _service.Stamp(objective.Close(assessments[i].Grade, _service.Clock));
+                changes.Save(next, objective.Version);
+                closing.Add((i, next));
+            }
+        }
+
+        var committed = await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
+        var final = assessments.ToList();
+        var newlyClosed = new List<Objective>(closing.Count);
+        for (var j = 0; j < closing.Count; j++)
+        {
+            var stored = committed.Objectives[j];
+            final[closing[j].Index] = final[closing[j].Index] with { Objective = stored };
+            newlyClosed.Add(stored);
+        }
+
+        var storedPeriod = committed.Periods[0];
         var result = assessor.AssessPeriod(final);
         var now = _service.Clock.GetCurrentInstant();
         foreach (var objective in newlyClosed)
@@ -125,7 +162,7 @@ public sealed class OkrPeriods
             await _service.PublishAsync(new ObjectiveClosed(tenant, now, objective), cancellationToken).ConfigureAwait(false);
         }
 
-        await _service.PublishAsync(new PeriodClosed(tenant, now, closed, result), cancellationToken).ConfigureAwait(false);
+        await _service.PublishAsync(new PeriodClosed(tenant, now, storedPeriod, result), cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -137,6 +174,7 @@ public sealed class OkrPeriods
     /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
     public async ValueTask<IReadOnlyList<OkrPeriod>> HistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
+        OkrService.CheckTenant(tenant);
         await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var versions = new List<OkrPeriod>();
         await foreach (var version in _service.Store.ListPeriodHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false))
@@ -147,11 +185,16 @@ public sealed class OkrPeriods
         return versions;
     }
 
-    private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, CancellationToken cancellationToken)
+    private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, long? expectedVersion, CancellationToken cancellationToken)
     {
+        OkrService.CheckTenant(tenant);
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
-        var next = move(await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false)).WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
-        await _service.Store.SavePeriodAsync(tenant, next, cancellationToken).ConfigureAwait(false);
-        return next;
+        var current = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        OkrService.CheckLoadedVersion($"Period {id}", expectedVersion, current.Version);
+        var next = move(current).WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
+
+        // Conditional on the version read: of two moves racing (archive and reopen), one commits.
+        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(next, current.Version), cancellationToken).ConfigureAwait(false);
+        return result.Periods[0];
     }
 }

@@ -114,7 +114,22 @@ public sealed class OkrService
         }
     }
 
-    internal Objective Stamp(Objective objective) => objective.WithUpdatedBy(Actor);
+    internal Objective Stamp(Objective objective) => objective.Restamp(Actor, Clock.GetCurrentInstant());
+
+    /// <summary>Every facade call names a tenant; the default identifier is refused before anything is read.</summary>
+    internal static void CheckTenant(TenantId tenant) => StoreRules.RequireTenant(tenant);
+
+    /// <summary>Refuses a write whose caller loaded another version than the one stored (a stale ETag).</summary>
+    internal static void CheckLoadedVersion(string what, long? loaded, long stored)
+    {
+        if (loaded is { } expected && expected != stored)
+        {
+            throw new OkrConcurrencyException($"{what} is at version {stored}, not {expected} as loaded: someone else changed it. Load it again and retry.", expected, stored);
+        }
+    }
+
+    internal ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken) =>
+        Store.CommitAsync(tenant, changes, cancellationToken);
 
     /// <summary>Whether the actor may read the objective: visibility against the policy's relation.</summary>
     internal async ValueTask<bool> CanReadAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)
@@ -190,11 +205,17 @@ public sealed class OkrService
         }
     }
 
-    internal async ValueTask<OkrPeriod> RequirePeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken) =>
-        await Store.GetPeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false)
-        ?? throw new OkrNotFoundException($"Period {id} does not exist.");
+    internal async ValueTask<OkrPeriod> RequirePeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken)
+    {
+        CheckTenant(tenant);
+        return await Store.GetPeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new OkrNotFoundException($"Period {id} does not exist.");
+    }
 
-    internal async ValueTask<Objective> RequireObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken) =>
-        await Store.GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false)
-        ?? throw new OkrNotFoundException($"Objective {id} does not exist.");
+    internal async ValueTask<Objective> RequireObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken)
+    {
+        CheckTenant(tenant);
+        return await Store.GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new OkrNotFoundException($"Objective {id} does not exist.");
+    }
 }

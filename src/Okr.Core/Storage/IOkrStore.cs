@@ -9,7 +9,10 @@ namespace Okr.Core.Storage;
 /// own (prove it with the conformance kit in Okr.Storage.Specification).
 /// </summary>
 /// <remarks>
-/// <para>Writes are atomic: a failed call writes nothing. Failures are typed:
+/// <para>Every call names its tenant; <c>default(TenantId)</c> is refused with an <see cref="ArgumentException"/>
+/// naming the argument (<see cref="StoreRules.RequireTenant"/>).</para>
+/// <para>Writes are atomic: a failed call writes nothing. <see cref="CommitAsync"/> is the write the facade uses:
+/// one unit of work, applied only if every version its decision read is still stored. Failures are typed:
 /// <see cref="OkrConcurrencyException"/> for a stale version, <see cref="OkrNotFoundException"/> for a
 /// missing item, <see cref="OkrValidationException"/> for data the store cannot accept (a key result id
 /// already used by another objective, a check-in id reused for different content, an instant outside
@@ -18,12 +21,27 @@ namespace Okr.Core.Storage;
 /// </remarks>
 public interface IOkrStore
 {
-    /// <summary>Inserts or replaces a period.</summary>
+    /// <summary>
+    /// Applies one unit of work in one transaction: first checks that every period and objective it expects or
+    /// replaces is still at the version given and that every period content it counted is unchanged, then writes its
+    /// periods and objectives (each at <c>expectedVersion + 1</c>, keeping the replaced version in the audit trail) and
+    /// appends its check-ins. Either all of it commits or nothing does.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="changes">The unit of work.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing is written then.</param>
+    /// <returns>What was stored.</returns>
+    /// <exception cref="OkrConcurrencyException">An expectation no longer holds (someone else committed first); nothing was written.</exception>
+    /// <exception cref="OkrNotFoundException">A write replaces a version above 0 of an item that does not exist; nothing was written.</exception>
+    /// <exception cref="OkrValidationException">Data the store cannot accept (a key result id held by another objective, a check-in id reused for a different payload, an instant out of range); nothing was written.</exception>
+    ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a period's objectives and the check-ins of their key results, for <see cref="OkrChangeSet.ExpectContent"/>.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="period">The period.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the period is stored.</returns>
-    ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default);
+    /// <returns>The counts; zeros for a period that has nothing (or does not exist).</returns>
+    ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a period.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -37,21 +55,6 @@ public interface IOkrStore
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The periods.</returns>
     IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Writes an objective whole, with optimistic concurrency: the stored objective is replaced only if
-    /// its version is still <paramref name="expectedVersion"/>, and 0 inserts a new one (or replaces one
-    /// an import stored at version 0). The stored objective gets version <c>expectedVersion + 1</c>.
-    /// </summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="objective">The objective.</param>
-    /// <param name="expectedVersion">The version read before the change (0 for a new objective).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The objective as stored, with its new version.</returns>
-    /// <exception cref="OkrConcurrencyException">The stored version differs (or the objective already exists, for 0); nothing was written.</exception>
-    /// <exception cref="OkrNotFoundException">There is no objective to replace; nothing was written.</exception>
-    /// <exception cref="OkrValidationException">A key result id is already used by another objective of the tenant; nothing was written.</exception>
-    ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default);
 
     /// <summary>Reads an objective.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -128,25 +131,6 @@ public interface IOkrStore
     /// <returns>The objectives.</returns>
     IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Appends one check-in. Idempotent by id: appending the same check-in again changes nothing and
-    /// returns false.
-    /// </summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="checkIn">The check-in.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>True when it was added; false when an identical check-in was already there.</returns>
-    /// <exception cref="OkrValidationException">The id is already used by a different check-in; nothing was written.</exception>
-    ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default);
-
-    /// <summary>Appends several check-ins atomically: all or none. Already present identical check-ins are skipped.</summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="checkIns">The check-ins.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How many were added.</returns>
-    /// <exception cref="OkrValidationException">An id is used by a different check-in (in the store or twice in the batch); nothing was written.</exception>
-    ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default);
-
     /// <summary>Reads a check-in.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The check-in's id.</param>
@@ -188,6 +172,88 @@ public interface IOkrStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The document, items ordered as the list methods order them, check-ins by id.</returns>
     ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Single writes over <see cref="IOkrStore.CommitAsync"/>: each is a unit of work of one item, with the same
+/// guarantees. For migrations, tools and tests; the facade builds whole units.
+/// </summary>
+public static class OkrStoreExtensions
+{
+    /// <summary>
+    /// Writes a period with optimistic concurrency: the stored period is replaced only if its version is still
+    /// <paramref name="expectedVersion"/>, and 0 inserts a new one (or replaces one an import stored at version 0).
+    /// The stored period gets version <c>expectedVersion + 1</c>. The same as a <see cref="IOkrStore.CommitAsync"/> of that one write.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="expectedVersion">The version read before the change (0 for a new period).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The period as stored, with its new version.</returns>
+    /// <exception cref="OkrConcurrencyException">The stored version differs (or the period already exists, for 0); nothing was written.</exception>
+    /// <exception cref="OkrNotFoundException">There is no period to replace; nothing was written.</exception>
+    public static async ValueTask<OkrPeriod> SavePeriodAsync(this IOkrStore store, TenantId tenant, OkrPeriod period, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(period);
+        var result = await store.CommitAsync(tenant, new OkrChangeSet().Save(period, expectedVersion), cancellationToken).ConfigureAwait(false);
+        return result.Periods[0];
+    }
+
+    /// <summary>
+    /// Writes an objective whole, with optimistic concurrency: the stored objective is replaced only if
+    /// its version is still <paramref name="expectedVersion"/>, and 0 inserts a new one (or replaces one
+    /// an import stored at version 0). The stored objective gets version <c>expectedVersion + 1</c>.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="objective">The objective.</param>
+    /// <param name="expectedVersion">The version read before the change (0 for a new objective).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objective as stored, with its new version.</returns>
+    /// <exception cref="OkrConcurrencyException">The stored version differs (or the objective already exists, for 0); nothing was written.</exception>
+    /// <exception cref="OkrNotFoundException">There is no objective to replace; nothing was written.</exception>
+    /// <exception cref="OkrValidationException">A key result id is already used by another objective of the tenant; nothing was written.</exception>
+    public static async ValueTask<Objective> SaveObjectiveAsync(this IOkrStore store, TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(objective);
+        var result = await store.CommitAsync(tenant, new OkrChangeSet().Save(objective, expectedVersion), cancellationToken).ConfigureAwait(false);
+        return result.Objectives[0];
+    }
+
+    /// <summary>
+    /// Appends one check-in. Idempotent by id: appending the same check-in again (the same payload, see
+    /// <see cref="StoreRules.SamePayload"/>; the recorded instant may differ) changes nothing and returns false.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="checkIn">The check-in.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when it was added; false when an identical check-in was already there.</returns>
+    /// <exception cref="OkrValidationException">The id is already used by a different check-in; nothing was written.</exception>
+    public static async ValueTask<bool> AppendCheckInAsync(this IOkrStore store, TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(checkIn);
+        return await store.AppendCheckInsAsync(tenant, [checkIn], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Appends several check-ins atomically: all or none. Already present identical check-ins are skipped.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="checkIns">The check-ins.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were added.</returns>
+    /// <exception cref="OkrValidationException">An id is used by a different check-in (in the store or twice in the batch); nothing was written.</exception>
+    public static async ValueTask<int> AppendCheckInsAsync(this IOkrStore store, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(checkIns);
+        var result = await store.CommitAsync(tenant, new OkrChangeSet().Append(checkIns), cancellationToken).ConfigureAwait(false);
+        return result.CheckInsAdded;
+    }
 }
 
 /// <summary>Filters and keyset paging for <see cref="IOkrStore.ListObjectivesAsync"/>. Results are ordered by id.</summary>

@@ -16,12 +16,56 @@ public sealed class InMemoryOkrStore : IOkrStore
     private readonly ConcurrentDictionary<TenantId, TenantSlot> _tenants = new();
 
     /// <inheritdoc/>
-    public ValueTask SavePeriodAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    public ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(period);
-        Write(tenant, s => PutPeriod(s, period), cancellationToken);
-        return ValueTask.CompletedTask;
+        StoreRules.CheckChangeSet(tenant, changes);
+        OkrCommitResult? result = null;
+        Write(tenant, s =>
+        {
+            foreach (var (id, version) in changes.ExpectedPeriods)
+            {
+                StoreRules.CheckExpectation($"Period {id}", version, s.Periods.GetValueOrDefault(id)?.Version);
+            }
+
+            foreach (var (id, version) in changes.ExpectedObjectives)
+            {
+                StoreRules.CheckExpectation($"Objective {id}", version, s.Objectives.GetValueOrDefault(id)?.Version);
+            }
+
+            foreach (var (id, content) in changes.ExpectedContent)
+            {
+                StoreRules.CheckContent(id, content, Content(s, id));
+            }
+
+            var next = s;
+            var periods = new List<OkrPeriod>(changes.Periods.Count);
+            foreach (var w in changes.Periods)
+            {
+                StoreRules.CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, next.Periods.GetValueOrDefault(w.Period.Id)?.Version);
+                var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
+                next = PutPeriod(next, stored);
+                periods.Add(stored);
+            }
+
+            var objectives = new List<Objective>(changes.Objectives.Count);
+            foreach (var w in changes.Objectives)
+            {
+                StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, next.Objectives.GetValueOrDefault(w.Objective.Id)?.Version);
+                var stored = w.Objective.WithVersion(w.ExpectedVersion + 1);
+                next = PutObjective(next, stored);
+                objectives.Add(stored);
+            }
+
+            (next, var added) = Append(next, changes.CheckIns);
+            result = new OkrCommitResult(periods, objectives, added);
+            return next;
+        }, cancellationToken);
+        return ValueTask.FromResult(result!);
     }
+
+    /// <inheritdoc/>
+    public ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) =>
+        Read(tenant, s => Content(s, period), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
@@ -39,23 +83,9 @@ public sealed class InMemoryOkrStore : IOkrStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<Objective> SaveObjectiveAsync(TenantId tenant, Objective objective, long expectedVersion, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(objective);
-        var stored = objective.WithVersion(expectedVersion + 1);
-        Write(tenant, s =>
-        {
-            StoreRules.CheckVersion(objective.Id, expectedVersion, s.Objectives.GetValueOrDefault(objective.Id)?.Version);
-            return PutObjective(s, stored);
-        }, cancellationToken);
-        return ValueTask.FromResult(stored);
-    }
-
-    /// <inheritdoc/>
     public ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
         Read(tenant, s => s.Objectives.GetValueOrDefault(id), cancellationToken);
 
-    /// <inheritdoc/>
     /// <inheritdoc/>
     public async IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -126,34 +156,6 @@ public sealed class InMemoryOkrStore : IOkrStore
                 yield return o;
             }
         }
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<bool> AppendCheckInAsync(TenantId tenant, CheckIn checkIn, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkIn);
-        var added = false;
-        Write(tenant, s =>
-        {
-            var (next, n) = Append(s, [checkIn]);
-            added = n == 1;
-            return next;
-        }, cancellationToken);
-        return ValueTask.FromResult(added);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<int> AppendCheckInsAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(checkIns);
-        var added = 0;
-        Write(tenant, s =>
-        {
-            var (next, n) = Append(s, checkIns);
-            added = n;
-            return next;
-        }, cancellationToken);
-        return ValueTask.FromResult(added);
     }
 
     /// <inheritdoc/>
@@ -233,6 +235,24 @@ public sealed class InMemoryOkrStore : IOkrStore
             return new OkrDocument(tenant, periods, objectives, checkIns);
         }, cancellationToken);
 
+    private static PeriodContent Content(TenantData s, PeriodId period)
+    {
+        long objectives = 0, checkIns = 0;
+        foreach (var o in s.Objectives.Values)
+        {
+            if (o.PeriodId == period)
+            {
+                objectives++;
+                foreach (var kr in o.KeyResults)
+                {
+                    checkIns += s.History.GetValueOrDefault(kr.Id)?.Count ?? 0;
+                }
+            }
+        }
+
+        return new PeriodContent(objectives, checkIns);
+    }
+
     private static TenantData PutPeriod(TenantData s, OkrPeriod period) =>
         s.Periods.TryGetValue(period.Id, out var previous)
             ? s with { Periods = s.Periods.SetItem(period.Id, period), SupersededPeriods = s.SupersededPeriods.SetItem(period.Id, s.SupersededPeriods.GetValueOrDefault(period.Id, []).Add(previous)) }
@@ -286,12 +306,14 @@ public sealed class InMemoryOkrStore : IOkrStore
 
     private ValueTask<T> Read<T>(TenantId tenant, Func<TenantData, T> read, CancellationToken cancellationToken)
     {
+        StoreRules.RequireTenant(tenant);
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(read(_tenants.TryGetValue(tenant, out var data) ? data.Current : TenantData.Empty));
     }
 
     private void Write(TenantId tenant, Func<TenantData, TenantData> change, CancellationToken cancellationToken)
     {
+        StoreRules.RequireTenant(tenant);
         cancellationToken.ThrowIfCancellationRequested();
         var data = _tenants.GetOrAdd(tenant, static _ => new TenantSlot());
         lock (data)

@@ -16,10 +16,7 @@ public static class StoreRules
     /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
     public static void CheckVersion(ObjectiveId id, long expectedVersion, long? storedVersion)
     {
-        if (expectedVersion < 0)
-        {
-            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, "ExpectedVersion", $"The expected version must be ≥ 0; it is {expectedVersion}.")]);
-        }
+        CheckExpected(expectedVersion);
 
         if (storedVersion is null && expectedVersion > 0)
         {
@@ -34,6 +31,114 @@ public static class StoreRules
                     : $"Objective {id} is at version {stored}, not {expectedVersion}: someone else changed it. Read it again and retry.",
                 expectedVersion,
                 stored);
+        }
+    }
+
+    /// <summary>
+    /// Throws when a store or facade call names no tenant: <c>default(TenantId)</c> is never a tenant, so a host
+    /// that forgot to set one fails at once instead of sharing one all-zero bucket with every other such host.
+    /// </summary>
+    /// <param name="tenant">The tenant passed (the argument named <c>tenant</c>).</param>
+    /// <exception cref="ArgumentException">The tenant is the default (empty) identifier.</exception>
+    public static void RequireTenant(TenantId tenant)
+    {
+        if (tenant.IsEmpty)
+        {
+            throw new ArgumentException("The tenant must not be default(TenantId): every call names the tenant it works for.", nameof(tenant));
+        }
+    }
+
+    /// <summary>Throws the right error when a period's <paramref name="expectedVersion"/> does not match the stored version.</summary>
+    /// <param name="id">The period.</param>
+    /// <param name="expectedVersion">The version the caller expects (0: the period must not exist, or was imported at 0).</param>
+    /// <param name="storedVersion">The stored version, or null when there is none.</param>
+    /// <exception cref="OkrConcurrencyException">The versions differ (for 0: the period already exists).</exception>
+    /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
+    public static void CheckPeriodVersion(PeriodId id, long expectedVersion, long? storedVersion)
+    {
+        CheckExpected(expectedVersion);
+        if (storedVersion is null && expectedVersion > 0)
+        {
+            throw new OkrNotFoundException($"Period {id} does not exist, so version {expectedVersion} cannot be replaced.");
+        }
+
+        if (storedVersion is { } stored && stored != expectedVersion)
+        {
+            throw new OkrConcurrencyException(
+                expectedVersion == 0
+                    ? $"Period {id} already exists (version {stored})."
+                    : $"Period {id} is at version {stored}, not {expectedVersion}: someone else changed it. Read it again and retry.",
+                expectedVersion,
+                stored);
+        }
+    }
+
+    /// <summary>Throws when a read-only expectation of a unit of work no longer holds.</summary>
+    /// <param name="what">"Period" or "Objective", with the id.</param>
+    /// <param name="expectedVersion">The version the decision read.</param>
+    /// <param name="storedVersion">The version stored now, or null when the item is gone.</param>
+    /// <exception cref="OkrConcurrencyException">The versions differ.</exception>
+    public static void CheckExpectation(string what, long expectedVersion, long? storedVersion)
+    {
+        if (storedVersion != expectedVersion && !(storedVersion is null && expectedVersion == 0))
+        {
+            throw new OkrConcurrencyException(
+                storedVersion is null
+                    ? $"{what} was read at version {expectedVersion} but no longer exists. Read again and retry."
+                    : $"{what} was read at version {expectedVersion} and is now at version {storedVersion}: someone else changed it while this change was decided. Read again and retry.",
+                expectedVersion,
+                storedVersion);
+        }
+    }
+
+    /// <summary>Throws when a period's content changed after a unit of work counted it.</summary>
+    /// <param name="period">The period.</param>
+    /// <param name="expected">The counts read.</param>
+    /// <param name="actual">The counts at commit time.</param>
+    /// <exception cref="OkrConcurrencyException">They differ.</exception>
+    public static void CheckContent(PeriodId period, PeriodContent expected, PeriodContent actual)
+    {
+        if (expected != actual)
+        {
+            throw new OkrConcurrencyException(
+                $"Period {period} changed while this change was decided: it held {expected.Objectives} objective(s) and {expected.CheckIns} check-in(s), and now holds {actual.Objectives} and {actual.CheckIns}. Read again and retry.",
+                expected.CheckIns,
+                actual.CheckIns);
+        }
+    }
+
+    /// <summary>Checks a unit of work before a store applies it: a tenant, versions ≥ 0, instants a store can keep.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="changes">The unit.</param>
+    /// <exception cref="ArgumentException">The tenant is the default identifier, or the unit contradicts itself.</exception>
+    /// <exception cref="OkrValidationException">A version is negative or an instant is out of range.</exception>
+    public static void CheckChangeSet(TenantId tenant, OkrChangeSet changes)
+    {
+        RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var w in changes.Periods)
+        {
+            CheckExpected(w.ExpectedVersion);
+        }
+
+        foreach (var w in changes.Objectives)
+        {
+            CheckExpected(w.ExpectedVersion);
+        }
+
+        foreach (var c in changes.CheckIns)
+        {
+            CheckInstants(c);
+        }
+
+        _ = changes.Dependencies();
+    }
+
+    private static void CheckExpected(long expectedVersion)
+    {
+        if (expectedVersion < 0)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, "ExpectedVersion", $"The expected version must be ≥ 0; it is {expectedVersion}.")]);
         }
     }
 
@@ -52,10 +157,33 @@ public static class StoreRules
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(incoming);
-        if (!stored.Equals(incoming) || stored.Value.Scale != incoming.Value.Scale)
+        if (!SamePayload(stored, incoming))
         {
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in {incoming.Id} already exists with different content; check-ins are append-only.")]);
         }
+    }
+
+    /// <summary>
+    /// Whether two check-ins with one id carry the same payload: key result, value (with its scale), author, effective
+    /// instant, confidence, note and corrected check-in. <see cref="CheckIn.RecordedAt"/> is left out: a retry sent a
+    /// minute later is recorded later, and is still the same check-in.
+    /// </summary>
+    /// <param name="stored">The stored check-in.</param>
+    /// <param name="incoming">The one arriving with the same id.</param>
+    /// <returns>True when they are the same check-in.</returns>
+    public static bool SamePayload(CheckIn stored, CheckIn incoming)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(incoming);
+        return stored.Id == incoming.Id
+            && stored.KeyResultId == incoming.KeyResultId
+            && stored.Value == incoming.Value
+            && stored.Value.Scale == incoming.Value.Scale
+            && stored.Author == incoming.Author
+            && stored.EffectiveAt == incoming.EffectiveAt
+            && stored.Confidence == incoming.Confidence
+            && string.Equals(stored.Note, incoming.Note, StringComparison.Ordinal)
+            && stored.Corrects == incoming.Corrects;
     }
 
     /// <summary>Throws when a check-in's instants lie outside what SQL stores keep.</summary>
@@ -72,8 +200,10 @@ public static class StoreRules
     /// <param name="tenant">The tenant imported into.</param>
     /// <param name="document">The document.</param>
     /// <exception cref="OkrValidationException">The tenants differ.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tenant"/> is the default identifier.</exception>
     public static void CheckTenant(TenantId tenant, OkrDocument document)
     {
+        RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(document);
         if (document.TenantId != tenant)
         {

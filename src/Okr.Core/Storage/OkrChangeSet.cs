@@ -1,0 +1,202 @@
+namespace Okr.Core.Storage;
+
+/// <summary>
+/// One unit of work for <see cref="IOkrStore.CommitAsync"/>: the writes a decision produced, and the versions of
+/// everything the decision read. A store applies it in one transaction only if every expectation still holds at
+/// commit time; otherwise it writes nothing and throws <see cref="OkrConcurrencyException"/>.
+/// </summary>
+/// <remarks>
+/// <para>This is how the facade keeps its rules true with many writers: it reads, decides, and then commits
+/// <em>conditionally on what it read</em>. A check-in, for example, expects its objective's version (so the
+/// objective is still active with the same key result) and its period's version (so the period is still open);
+/// closing a period expects the period, every objective of the period and the period's content (so no check-in or
+/// objective arrived after the grades were computed).</para>
+/// <para>An expectation is checked, not changed: two check-ins that both expect the same period version commit
+/// side by side. A write with an expected version both checks and replaces (0 for an item that must not exist yet).</para>
+/// <para>Not thread-safe; build one per decision.</para>
+/// </remarks>
+public sealed class OkrChangeSet
+{
+    private readonly Dictionary<PeriodId, long> _expectedPeriods = [];
+    private readonly Dictionary<ObjectiveId, long> _expectedObjectives = [];
+    private readonly Dictionary<PeriodId, PeriodContent> _expectedContent = [];
+    private readonly List<PeriodWrite> _periods = [];
+    private readonly List<ObjectiveWrite> _objectives = [];
+    private readonly List<CheckIn> _checkIns = [];
+
+    /// <summary>Periods that must still be at the given version (read, not written).</summary>
+    public IReadOnlyDictionary<PeriodId, long> ExpectedPeriods => _expectedPeriods;
+
+    /// <summary>Objectives that must still be at the given version (read, not written).</summary>
+    public IReadOnlyDictionary<ObjectiveId, long> ExpectedObjectives => _expectedObjectives;
+
+    /// <summary>Periods whose content (objectives and check-ins) must still be what was counted.</summary>
+    public IReadOnlyDictionary<PeriodId, PeriodContent> ExpectedContent => _expectedContent;
+
+    /// <summary>Periods to write, each replacing its expected version (0: a new period).</summary>
+    public IReadOnlyList<PeriodWrite> Periods => _periods;
+
+    /// <summary>Objectives to write, each replacing its expected version (0: a new objective, or one an import stored at 0).</summary>
+    public IReadOnlyList<ObjectiveWrite> Objectives => _objectives;
+
+    /// <summary>Check-ins to append; identical ones already stored are skipped.</summary>
+    public IReadOnlyList<CheckIn> CheckIns => _checkIns;
+
+    /// <summary>Whether the unit writes nothing.</summary>
+    public bool IsEmpty => _periods.Count == 0 && _objectives.Count == 0 && _checkIns.Count == 0;
+
+    /// <summary>Requires a period to be still at the version read when the unit commits.</summary>
+    /// <param name="period">The period as read.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Expect(OkrPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return ExpectPeriod(period.Id, period.Version);
+    }
+
+    /// <summary>Requires an objective to be still at the version read when the unit commits.</summary>
+    /// <param name="objective">The objective as read.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Expect(Objective objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return ExpectObjective(objective.Id, objective.Version);
+    }
+
+    /// <summary>Requires a period to be still at <paramref name="version"/> when the unit commits.</summary>
+    /// <param name="period">The period.</param>
+    /// <param name="version">The version read.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet ExpectPeriod(PeriodId period, long version)
+    {
+        Stale(_expectedPeriods.TryGetValue(period, out var known) && known != version, $"Period {period} was read at version {known} and then at version {version}: it changed while the decision was made.", known, version);
+        _expectedPeriods[period] = version;
+        return this;
+    }
+
+    /// <summary>Requires an objective to be still at <paramref name="version"/> when the unit commits.</summary>
+    /// <param name="objective">The objective.</param>
+    /// <param name="version">The version read.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet ExpectObjective(ObjectiveId objective, long version)
+    {
+        Stale(_expectedObjectives.TryGetValue(objective, out var known) && known != version, $"Objective {objective} was read at version {known} and then at version {version}: it changed while the decision was made.", known, version);
+        _expectedObjectives[objective] = version;
+        return this;
+    }
+
+    /// <summary>
+    /// Requires a period to hold the same number of objectives and check-ins when the unit commits as when
+    /// <paramref name="content"/> was counted (<see cref="IOkrStore.GetPeriodContentAsync"/>). Count before reading
+    /// what the decision depends on: nothing is ever deleted, and changing a counted objective changes its version,
+    /// so equal counts (with the objectives' versions) mean nothing arrived in between.
+    /// </summary>
+    /// <param name="period">The period.</param>
+    /// <param name="content">The counts read.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet ExpectContent(PeriodId period, PeriodContent content)
+    {
+        _expectedContent[period] = content;
+        return this;
+    }
+
+    /// <summary>Writes a period, replacing <paramref name="expectedVersion"/> (0 creates it).</summary>
+    /// <param name="period">The period to store; the store sets its version to <c>expectedVersion + 1</c>.</param>
+    /// <param name="expectedVersion">The version read (0 for a new period).</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Save(OkrPeriod period, long expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        Conflict(_periods.Exists(p => p.Period.Id == period.Id), $"Period {period.Id} is written twice in one unit.");
+        _periods.Add(new PeriodWrite(period, expectedVersion));
+        return this;
+    }
+
+    /// <summary>Writes an objective, replacing <paramref name="expectedVersion"/> (0 creates it).</summary>
+    /// <param name="objective">The objective to store; the store sets its version to <c>expectedVersion + 1</c>.</param>
+    /// <param name="expectedVersion">The version read (0 for a new objective).</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Save(Objective objective, long expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        Conflict(_objectives.Exists(o => o.Objective.Id == objective.Id), $"Objective {objective.Id} is written twice in one unit.");
+        _objectives.Add(new ObjectiveWrite(objective, expectedVersion));
+        return this;
+    }
+
+    /// <summary>Appends check-ins.</summary>
+    /// <param name="checkIns">The check-ins.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Append(IEnumerable<CheckIn> checkIns)
+    {
+        ArgumentNullException.ThrowIfNull(checkIns);
+        foreach (var c in checkIns)
+        {
+            ArgumentNullException.ThrowIfNull(c, nameof(checkIns));
+            _checkIns.Add(c);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Every version the unit depends on: what it expects and what it replaces, periods then objectives, each in id
+    /// order (the order SQL stores lock rows in, so that two units never wait on each other in a circle).
+    /// </summary>
+    /// <returns>The periods and objectives with the version each must have.</returns>
+    public (IReadOnlyList<KeyValuePair<PeriodId, long>> Periods, IReadOnlyList<KeyValuePair<ObjectiveId, long>> Objectives) Dependencies()
+    {
+        var periods = new SortedDictionary<PeriodId, long>(_expectedPeriods);
+        foreach (var w in _periods)
+        {
+            Stale(periods.TryGetValue(w.Period.Id, out var v) && v != w.ExpectedVersion, $"Period {w.Period.Id} was read at version {v} and is written over version {w.ExpectedVersion}.", v, w.ExpectedVersion);
+            periods[w.Period.Id] = w.ExpectedVersion;
+        }
+
+        var objectives = new SortedDictionary<ObjectiveId, long>(_expectedObjectives);
+        foreach (var w in _objectives)
+        {
+            Stale(objectives.TryGetValue(w.Objective.Id, out var v) && v != w.ExpectedVersion, $"Objective {w.Objective.Id} was read at version {v} and is written over version {w.ExpectedVersion}.", v, w.ExpectedVersion);
+            objectives[w.Objective.Id] = w.ExpectedVersion;
+        }
+
+        return ([.. periods], [.. objectives]);
+    }
+
+    private static void Stale(bool stale, string message, long expected, long actual)
+    {
+        if (stale)
+        {
+            throw new OkrConcurrencyException(message + " Read again and retry.", expected, actual);
+        }
+    }
+
+    private static void Conflict(bool conflicting, string message)
+    {
+        if (conflicting)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}
+
+/// <summary>A period write in an <see cref="OkrChangeSet"/>.</summary>
+/// <param name="Period">The period.</param>
+/// <param name="ExpectedVersion">The version it replaces; 0 creates it.</param>
+public readonly record struct PeriodWrite(OkrPeriod Period, long ExpectedVersion);
+
+/// <summary>An objective write in an <see cref="OkrChangeSet"/>.</summary>
+/// <param name="Objective">The objective.</param>
+/// <param name="ExpectedVersion">The version it replaces; 0 creates it (or replaces one an import stored at 0).</param>
+public readonly record struct ObjectiveWrite(Objective Objective, long ExpectedVersion);
+
+/// <summary>How many objectives and check-ins a period holds (see <see cref="OkrChangeSet.ExpectContent"/>).</summary>
+/// <param name="Objectives">Objectives of the period, in any state.</param>
+/// <param name="CheckIns">Check-ins (corrections included) of the key results those objectives hold.</param>
+public readonly record struct PeriodContent(long Objectives, long CheckIns);
+
+/// <summary>What <see cref="IOkrStore.CommitAsync"/> stored.</summary>
+/// <param name="Periods">The periods written, in the unit's order, with their new versions.</param>
+/// <param name="Objectives">The objectives written, in the unit's order, with their new versions.</param>
+/// <param name="CheckInsAdded">How many check-ins were new (identical ones already stored are skipped).</param>
+public sealed record OkrCommitResult(IReadOnlyList<OkrPeriod> Periods, IReadOnlyList<Objective> Objectives, int CheckInsAdded);
