@@ -11,6 +11,16 @@ public class PostgreSqlStoreConformance : OkrStoreSpecification
 
     protected override ValueTask<IOkrStore> CreateStoreAsync() => ValueTask.FromResult<IOkrStore>(TestDatabase.Store);
 
-    // The store is shared by every test of the run (each test uses its own tenants).
-    protected override ValueTask ReleaseStoreAsync(IOkrStore store) => ValueTask.CompletedTask;
+    // A second application instance: another store, with its own connection pool, on the same database.
+    protected override ValueTask<IOkrStore> CreateSecondInstanceAsync(IOkrStore first) =>
+        ValueTask.FromResult<IOkrStore>(new PostgreSqlOkrStore(TestDatabase.SharedConnectionString));
+
+    // The shared store serves every test of the run (each test uses its own tenants); second instances are disposed.
+    protected override async ValueTask ReleaseStoreAsync(IOkrStore store)
+    {
+        if (!ReferenceEquals(store, TestDatabase.Store))
+        {
+            await base.ReleaseStoreAsync(store);
+        }
+    }
 }

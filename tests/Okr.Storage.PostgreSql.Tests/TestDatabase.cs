@@ -10,7 +10,11 @@ internal static class TestDatabase
 {
     public const string Variable = "OKR_TEST_POSTGRES";
 
-    private static readonly Lazy<PostgreSqlOkrStore> Shared = new(() => new PostgreSqlOkrStore(CreateDatabase()));
+    private static readonly Lazy<string> SharedDatabase = new(CreateDatabase);
+    private static readonly Lazy<PostgreSqlOkrStore> Shared = new(() => new PostgreSqlOkrStore(SharedDatabase.Value));
+
+    /// <summary>The connection string of the database <see cref="Store"/> uses.</summary>
+    public static string SharedConnectionString => SharedDatabase.Value;
 
     /// <summary>Why the tests cannot run, or null when a server is configured.</summary>
     public static string? SkipReason =>

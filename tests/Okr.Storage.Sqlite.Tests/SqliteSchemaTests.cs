@@ -14,7 +14,7 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(4L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(5L, Scalar(connection, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
     }
 
@@ -36,11 +36,12 @@ public class SqliteSchemaTests
         var tenant = new TenantId(Guid.NewGuid());
         var clock = new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 1, 5, 9, 0));
         var v1 = await new SqliteOkrStore(cs).SaveObjectiveAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), new PeriodId(Guid.NewGuid()), "Before the upgrade", OwnerRef.Team("t"), clock), 0);
+        var period = await new SqliteOkrStore(cs).SavePeriodAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1), 0);
         await using (var connection = new SqliteConnection(cs))
         {
             // Back to what version 1 of the schema was: no history tables, no period audit columns, the first corrections index.
             await connection.OpenAsync();
-            Scalar(connection, "DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; DROP INDEX ix_check_ins_corrects; CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL; UPDATE okr_schema SET version = 1;");
+            Scalar(connection, "DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; ALTER TABLE periods DROP COLUMN version; DROP INDEX ix_check_ins_corrects; CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL; UPDATE okr_schema SET version = 1;");
         }
 
         SqliteConnection.ClearAllPools();
@@ -48,9 +49,13 @@ public class SqliteSchemaTests
         var v2 = await store.SaveObjectiveAsync(tenant, v1.WithTitle("After the upgrade", clock), 1);
 
         Assert.Equal([v1, v2], await store.ListObjectiveHistoryAsync(tenant, v1.Id).ToListAsync());
+
+        // Version 5: a period stored before versions existed reads as version 1, and saves over it.
+        Assert.Equal(period, await store.GetPeriodAsync(tenant, period.Id));
+        Assert.Equal(2, (await store.SavePeriodAsync(tenant, period.Activate(), 1)).Version);
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
-        Assert.Equal(4L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(5L, Scalar(check, "SELECT version FROM okr_schema;"));
 
         // Version 4: the corrections index serves the as-of read's "is it corrected?" question whole.
         Assert.Equal(4L, Scalar(check, "SELECT count(*) FROM pragma_index_info('ix_check_ins_corrects');"));

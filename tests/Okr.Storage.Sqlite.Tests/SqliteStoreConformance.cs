@@ -7,7 +7,13 @@ namespace Okr.Storage.Sqlite.Tests;
 /// <summary>The SQLite store passes the whole conformance kit, each test on a fresh database file.</summary>
 public class SqliteStoreConformance : OkrStoreSpecification
 {
-    protected override ValueTask<IOkrStore> CreateStoreAsync() => ValueTask.FromResult<IOkrStore>(new SqliteOkrStore(TempDatabase.NewConnectionString()));
+    private string? _connectionString;
+
+    protected override ValueTask<IOkrStore> CreateStoreAsync() => ValueTask.FromResult<IOkrStore>(new SqliteOkrStore(_connectionString = TempDatabase.NewConnectionString()));
+
+    // A second application instance: another store object on the same database file.
+    protected override ValueTask<IOkrStore> CreateSecondInstanceAsync(IOkrStore first) =>
+        ValueTask.FromResult<IOkrStore>(new SqliteOkrStore(_connectionString ?? throw new InvalidOperationException("CreateStoreAsync first.")));
 
     protected override ValueTask ReleaseStoreAsync(IOkrStore store)
     {

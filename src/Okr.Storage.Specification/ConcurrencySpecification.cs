@@ -1,0 +1,309 @@
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Alignment;
+using Okr.Core.Scoring;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Xunit;
+
+namespace Okr.Storage.Specification;
+
+/// <summary>
+/// The rules hold at commit time, across store instances: each race the facade can lose is pinned with a
+/// <see cref="PausingStore"/> on one instance (decide, hold the commit, let a whole competing write through a second
+/// instance, then release), and the loser must fail with <see cref="OkrConcurrencyException"/> and write nothing.
+/// </summary>
+public abstract partial class OkrStoreSpecification
+{
+    private static readonly Instant Now = Start + Duration.FromDays(10);
+
+    /// <summary>
+    /// A second instance of the store over the same data (the same database file, the same database), as a second
+    /// application instance would open it. The default returns <paramref name="first"/> itself, which is right only
+    /// for a store whose data lives in its own process memory.
+    /// </summary>
+    /// <param name="first">The store made by <see cref="CreateStoreAsync"/>.</param>
+    /// <returns>The second instance; released with <see cref="ReleaseStoreAsync"/> when it is not the first.</returns>
+    protected virtual ValueTask<IOkrStore> CreateSecondInstanceAsync(IOkrStore first) => ValueTask.FromResult(first);
+
+    /// <summary>A check-in decided before a close, and committed after it, fails: nothing lands after the grades.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_a_check_in_decided_before_a_close_fails_when_the_close_commits_first() => Race(async r =>
+    {
+        var (period, objective) = await r.ActiveObjectiveAsync();
+        var kr = objective.KeyResults[0].Id;
+        var append = await r.HoldAsync(s => s.CheckIns.RecordAsync(r.Tenant, kr, 2000m, Author).AsTask());
+        var assessment = await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+        await r.LoseAsync(append);
+
+        Assert.Empty(await ToListAsync(r.Store.GetHistoryAsync(r.Tenant, kr)));
+        var closed = await r.Store.GetObjectiveAsync(r.Tenant, objective.Id);
+        Assert.Equal(ObjectiveState.Closed, closed!.State);
+        Assert.Equal(assessment.Objectives.Single().Grade, closed.Grade);
+        await r.AssertGradesMatchStoredValuesAsync(period.Id);
+    });
+
+    /// <summary>A close decided before a check-in, and committed after it, fails; the retry grades the check-in.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_a_close_decided_before_a_check_in_fails_and_its_retry_grades_the_check_in() => Race(async r =>
+    {
+        var (period, objective) = await r.ActiveObjectiveAsync();
+        var kr = objective.KeyResults[0].Id;
+        var close = await r.HoldAsync(s => s.Periods.CloseAsync(r.Tenant, period.Id).AsTask());
+        await r.Other.CheckIns.RecordAsync(r.Tenant, kr, 2500.25m, Author);
+        await r.LoseAsync(close);
+
+        Assert.Equal(PeriodState.Active, (await r.Store.GetPeriodAsync(r.Tenant, period.Id))!.State);
+        Assert.Equal(ObjectiveState.Active, (await r.Store.GetObjectiveAsync(r.Tenant, objective.Id))!.State);
+        await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+        await r.AssertGradesMatchStoredValuesAsync(period.Id);
+        Assert.True((await r.Store.GetObjectiveAsync(r.Tenant, objective.Id))!.Grade!.Computed > 0);
+    });
+
+    /// <summary>x → y and y → x decided at the same moment: one commits, the other fails, and no cycle is ever stored.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_alignments_that_would_close_a_cycle_never_both_commit() => Race(async r =>
+    {
+        var (period, x) = await r.ActiveObjectiveAsync();
+        var y = await r.Other.Objectives.CreateAsync(r.Tenant, NewObjective(period.Id, "Y"));
+        var first = await r.HoldAsync(s => s.Objectives.AlignAsync(r.Tenant, x.Id, new AlignmentLink(y.Id)).AsTask());
+        await r.Other.Objectives.AlignAsync(r.Tenant, y.Id, new AlignmentLink(x.Id));
+        await r.LoseAsync(first);
+
+        var retry = await Assert.ThrowsAsync<OkrValidationException>(async () => await r.Held.Objectives.AlignAsync(r.Tenant, x.Id, new AlignmentLink(y.Id)));
+        Assert.Contains(retry.Violations, v => v.Code == OkrErrorCodes.AlignmentCycle);
+        var stored = await ToListAsync(r.Store.ListObjectivesAsync(r.Tenant, new ObjectiveQuery { Period = period.Id }));
+        _ = AlignmentGraph.Build(stored);   // throws on a stored cycle
+        Assert.Empty((await r.Store.GetObjectiveAsync(r.Tenant, x.Id))!.Alignments);
+    });
+
+    /// <summary>Two creates of one period id: exactly one commits; the other fails and replaces nothing.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_creates_of_one_period_have_exactly_one_winner() => Race(async r =>
+    {
+        var id = new PeriodId(Guid.NewGuid());
+        var held = await r.HoldAsync(s => s.Periods.CreateAsync(r.Tenant, OkrPeriod.CalendarQuarter(id, 2026, 1)).AsTask());
+        var winner = await r.Other.Periods.CreateAsync(r.Tenant, OkrPeriod.CalendarQuarter(id, 2026, 2));
+        await r.LoseAsync(held);
+
+        Assert.Equal(winner, await r.Store.GetPeriodAsync(r.Tenant, id));
+        Assert.Single(await ToListAsync(r.Store.ListPeriodHistoryAsync(r.Tenant, id)));
+    });
+
+    /// <summary>Archive and reopen decided on one closed period: the one that commits first wins.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_archive_and_reopen_have_exactly_one_winner() => Race(async r =>
+    {
+        var (period, _) = await r.ActiveObjectiveAsync();
+        await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+        var archive = await r.HoldAsync(s => s.Periods.ArchiveAsync(r.Tenant, period.Id).AsTask());
+        var reopened = await r.Other.Periods.ReopenAsync(r.Tenant, period.Id, "Late figures");
+        await r.LoseAsync(archive);
+
+        Assert.Equal(reopened, await r.Store.GetPeriodAsync(r.Tenant, period.Id));
+        Assert.Equal(PeriodState.Active, reopened.State);
+    });
+
+    /// <summary>An activation decided before a close fails when the close commits first: no active, ungraded objective in a closed period.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_an_activation_decided_before_a_close_fails_when_the_close_commits_first() => Race(async r =>
+    {
+        var (period, _) = await r.ActiveObjectiveAsync();
+        var draft = await r.Other.Objectives.CreateAsync(r.Tenant, NewObjective(period.Id, "Late draft"));
+        var activate = await r.HoldAsync(s => s.Objectives.ActivateAsync(r.Tenant, draft.Id).AsTask());
+        await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+        await r.LoseAsync(activate);
+
+        Assert.Equal(ObjectiveState.Draft, (await r.Store.GetObjectiveAsync(r.Tenant, draft.Id))!.State);
+        await r.AssertNoActiveObjectiveInClosedPeriodAsync(period.Id);
+    });
+
+    /// <summary>A close decided before an activation fails when the activation commits first.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_a_close_decided_before_an_activation_fails_when_the_activation_commits_first() => Race(async r =>
+    {
+        var (period, _) = await r.ActiveObjectiveAsync();
+        var draft = await r.Other.Objectives.CreateAsync(r.Tenant, NewObjective(period.Id, "Late draft"));
+        var close = await r.HoldAsync(s => s.Periods.CloseAsync(r.Tenant, period.Id).AsTask());
+        await r.Other.Objectives.ActivateAsync(r.Tenant, draft.Id);
+        await r.LoseAsync(close);
+
+        Assert.Equal(PeriodState.Active, (await r.Store.GetPeriodAsync(r.Tenant, period.Id))!.State);
+        await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+        await r.AssertNoActiveObjectiveInClosedPeriodAsync(period.Id);
+    });
+
+    /// <summary>A new objective created in a period after a close counted it fails the close.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_a_close_fails_when_an_objective_arrives_after_it_counted_the_period() => Race(async r =>
+    {
+        var (period, _) = await r.ActiveObjectiveAsync();
+        var close = await r.HoldAsync(s => s.Periods.CloseAsync(r.Tenant, period.Id).AsTask());
+        await r.Other.Objectives.CreateAsync(r.Tenant, NewObjective(period.Id, "Arrived late"));
+        await r.LoseAsync(close);
+        Assert.Equal(PeriodState.Active, (await r.Store.GetPeriodAsync(r.Tenant, period.Id))!.State);
+    });
+
+    /// <summary>Two edits decided on one version: the second to commit fails instead of overwriting the first.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_edits_of_one_version_never_overwrite_each_other() => Race(async r =>
+    {
+        var (_, objective) = await r.ActiveObjectiveAsync();
+        var held = await r.HoldAsync(s => s.Objectives.EditAsync(r.Tenant, objective.Id, (o, c) => o.WithTitle("Mine", c)).AsTask());
+        var theirs = await r.Other.Objectives.EditAsync(r.Tenant, objective.Id, (o, c) => o.WithTitle("Theirs", c));
+        await r.LoseAsync(held);
+        Assert.Equal(theirs, await r.Store.GetObjectiveAsync(r.Tenant, objective.Id));
+    });
+
+    /// <summary>A caller's loaded version (an ETag) that is stale fails every facade write, naming both versions.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Stale_expected_versions_fail_naming_both_versions() => Race(async r =>
+    {
+        var (period, objective) = await r.ActiveObjectiveAsync();
+        var loaded = objective.Version;
+        await r.Other.Objectives.EditAsync(r.Tenant, objective.Id, (o, c) => o.WithTitle("Edited elsewhere", c));
+        var edit = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await r.Held.Objectives.EditAsync(r.Tenant, objective.Id, (o, c) => o.WithTitle("Mine", c), loaded));
+        Assert.Equal((loaded, loaded + 1), (edit.ExpectedVersion, edit.ActualVersion!.Value));
+        Assert.Contains($"version {loaded + 1}", edit.Message, StringComparison.Ordinal);
+        Assert.Contains($"not {loaded}", edit.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await r.Held.Objectives.CancelAsync(r.Tenant, objective.Id, loaded));
+        await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await r.Held.Objectives.AlignAsync(r.Tenant, objective.Id, new AlignmentLink(new ObjectiveId(Guid.NewGuid())), loaded));
+        Assert.Equal("Edited elsewhere", (await r.Store.GetObjectiveAsync(r.Tenant, objective.Id))!.Title);
+
+        var periodLoaded = period.Version;
+        await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+        var reopen = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await r.Held.Periods.ReopenAsync(r.Tenant, period.Id, "Late", periodLoaded));
+        Assert.Equal((periodLoaded, periodLoaded + 1), (reopen.ExpectedVersion, reopen.ActualVersion!.Value));
+        var current = (await r.Store.GetPeriodAsync(r.Tenant, period.Id))!;
+        Assert.Equal(PeriodState.Active, (await r.Held.Periods.ReopenAsync(r.Tenant, period.Id, "Late", current.Version)).State);
+    });
+
+    /// <summary>
+    /// Unpinned: closes and check-ins race freely on two instances, a few rounds. Whoever wins, the stored grades
+    /// equal a recompute from the stored check-ins, and every failure is a concurrency or rule error.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Racing_closes_and_check_ins_never_leave_a_check_in_after_the_grade() => Race(async r =>
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            var (period, objective) = await r.ActiveObjectiveAsync();
+            var appends = Enumerable.Range(0, 3).Select(i => Attempt(r.Held.CheckIns.RecordAsync(r.Tenant, objective.KeyResults[i % 3].Id, 1500m + i, Author, Start + Duration.FromMinutes(i)).AsTask())).ToList();
+            var close = Attempt(r.Other.Periods.CloseAsync(r.Tenant, period.Id).AsTask());
+            await Task.WhenAll([.. appends, close]);
+            if (await close is not null)
+            {
+                await r.Other.Periods.CloseAsync(r.Tenant, period.Id);
+            }
+
+            await r.AssertGradesMatchStoredValuesAsync(period.Id);
+        }
+    });
+
+    /// <summary>Runs a task and returns its failure, which must be a concurrency or rule error; null on success.</summary>
+    private static async Task<Exception?> Attempt(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is OkrConcurrencyException or OkrValidationException)
+        {
+            return ex;
+        }
+    }
+
+    private async Task Race(Func<Racers, Task> test)
+    {
+        var store = await CreateStoreAsync().ConfigureAwait(false);
+        var second = await CreateSecondInstanceAsync(store).ConfigureAwait(false);
+        try
+        {
+            var door = new PausingStore(store);
+            var clock = new FixedClock(Now);
+            await test(new Racers(NewTenant(), store, door, new OkrService(door, clock), new OkrService(second, clock))).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(second, store))
+            {
+                await ReleaseStoreAsync(second).ConfigureAwait(false);
+            }
+
+            await ReleaseStoreAsync(store).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Two facades over two instances of one store: <see cref="Held"/> goes through a door the test controls.</summary>
+    private sealed record Racers(TenantId Tenant, IOkrStore Store, PausingStore Door, OkrService Held, OkrService Other)
+    {
+        /// <summary>An active period with one active objective of three key results.</summary>
+        public async Task<(OkrPeriod Period, Objective Objective)> ActiveObjectiveAsync()
+        {
+            var period = await Other.Periods.CreateAsync(Tenant, Quarter()).ConfigureAwait(false);
+            period = await Other.Periods.ActivateAsync(Tenant, period.Id).ConfigureAwait(false);
+            var objective = await Other.Objectives.CreateAsync(Tenant, NewObjective(period.Id)).ConfigureAwait(false);
+            objective = await Other.Objectives.ActivateAsync(Tenant, objective.Id).ConfigureAwait(false);
+            return (period, objective);
+        }
+
+        /// <summary>Starts <paramref name="write"/> on <see cref="Held"/> and returns once it has decided and waits at the commit.</summary>
+        public async Task<Task<T>> HoldAsync<T>(Func<OkrService, Task<T>> write)
+        {
+            Door.HoldNextCommit();
+            var task = write(Held);
+            await Task.WhenAny(Door.Arrived, task).ConfigureAwait(false);
+            if (task.IsCompleted)
+            {
+                await task.ConfigureAwait(false);   // surfaces why it never reached the commit
+                Assert.Fail("The held write completed without committing through the store.");
+            }
+
+            return task;
+        }
+
+        /// <summary>Releases the held write, which must lose with <see cref="OkrConcurrencyException"/>.</summary>
+        public async Task LoseAsync<T>(Task<T> held)
+        {
+            Door.Release();
+            await Assert.ThrowsAsync<OkrConcurrencyException>(() => held).ConfigureAwait(false);
+        }
+
+        /// <summary>Every closed objective's stored grade equals the grade computed now from the stored check-ins.</summary>
+        public async Task AssertGradesMatchStoredValuesAsync(PeriodId period)
+        {
+            var system = new OkrService(Store, Other.Clock, Other.Options);
+            var summary = await system.Progress.SummarizeAsync(Tenant, period).ConfigureAwait(false);
+            var assessor = new OkrAssessor(Other.Options.Scoring, Other.Options.Assessment);
+            foreach (var status in summary.Objectives.Where(o => o.Progress.Objective.State == ObjectiveState.Closed))
+            {
+                Assert.Equal(assessor.Assess(status.Progress).Grade.Computed, status.Progress.Objective.Grade!.Computed);
+            }
+
+            if (summary.Period.State == PeriodState.Closed)
+            {
+                Assert.DoesNotContain(summary.Objectives, o => o.Progress.Objective.State == ObjectiveState.Active);
+            }
+        }
+
+        public async Task AssertNoActiveObjectiveInClosedPeriodAsync(PeriodId period)
+        {
+            Assert.Equal(PeriodState.Closed, (await Store.GetPeriodAsync(Tenant, period).ConfigureAwait(false))!.State);
+            var objectives = await ToListAsync(Store.ListObjectivesAsync(Tenant, new ObjectiveQuery { Period = period })).ConfigureAwait(false);
+            Assert.DoesNotContain(objectives, o => o.State == ObjectiveState.Active);
+            Assert.All(objectives.Where(o => o.State == ObjectiveState.Closed), o => Assert.NotNull(o.Grade));
+        }
+    }
+}
