@@ -1,4 +1,5 @@
 using Okr.Core;
+using Okr.Core.Serialization;
 using Okr.Core.Storage;
 using Xunit;
 
@@ -140,5 +141,44 @@ public abstract partial class OkrStoreSpecification
         await store.SaveObjectiveAsync(a, objective, 1);
         await Assert.ThrowsAsync<OkrNotFoundException>(async () => await store.SaveObjectiveAsync(b, objective, 2));
         Assert.Equal(1, (await store.SaveObjectiveAsync(b, objective, 0)).Version);
+    });
+
+    /// <summary><c>default(TenantId)</c> is never a tenant: every store entry point refuses it, naming the argument, and writes nothing.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task The_default_tenant_is_refused_by_every_entry_point() => WithStore(async store =>
+    {
+        var none = default(TenantId);
+        var period = Quarter();
+        var objective = NewObjective(period.Id);
+        var kr = objective.KeyResults[0].Id;
+        var calls = new Func<Task>[]
+        {
+            async () => await store.CommitAsync(none, new OkrChangeSet().Save(period, 0)),
+            async () => await store.SavePeriodAsync(none, period, 0),
+            async () => await store.SaveObjectiveAsync(none, objective, 0),
+            async () => await store.AppendCheckInsAsync(none, [NewCheckIn(kr, 1)]),
+            async () => await store.GetPeriodContentAsync(none, period.Id),
+            async () => await store.GetPeriodAsync(none, period.Id),
+            async () => await ToListAsync(store.ListPeriodsAsync(none)),
+            async () => await store.GetObjectiveAsync(none, objective.Id),
+            async () => await ToListAsync(store.ListPeriodHistoryAsync(none, period.Id)),
+            async () => await ToListAsync(store.ListObjectiveHistoryAsync(none, objective.Id)),
+            async () => await store.FindObjectiveByKeyResultAsync(none, kr),
+            async () => await store.FindObjectivesByKeyResultsAsync(none, [kr]),
+            async () => await store.FindObjectivesByKeyResultsAsync(none, []),
+            async () => await ToListAsync(store.ListObjectivesAsync(none, ObjectiveQuery.All)),
+            async () => await store.GetCheckInAsync(none, new CheckInId(Guid.NewGuid())),
+            async () => await ToListAsync(store.GetHistoryAsync(none, kr)),
+            async () => await store.GetValuesAsOfAsync(none, [kr], Start),
+            async () => await store.GetValuesAsOfAsync(none, [], Start),
+            async () => await store.ImportAsync(none, new OkrDocument(none, [period], [objective], [])),
+            async () => await store.ExportAsync(none),
+        };
+        foreach (var call in calls)
+        {
+            var ex = await Assert.ThrowsAsync<ArgumentException>(call);
+            Assert.Equal("tenant", ex.ParamName);
+        }
     });
 }

@@ -1,0 +1,62 @@
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Serialization;
+using Okr.Core.Storage;
+
+namespace Okr.Storage.Specification;
+
+/// <summary>
+/// A store that hands every call to another: the base for decorators in tests (fault injection, pausing at a
+/// commit, counting round trips) and in hosts (logging, caching). Override what the decorator changes.
+/// </summary>
+/// <param name="inner">The store calls go to.</param>
+public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore
+{
+    /// <summary>The store calls go to.</summary>
+    protected IOkrStore Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    /// <inheritdoc/>
+    public virtual ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default) => Inner.CommitAsync(tenant, changes, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) => Inner.GetPeriodContentAsync(tenant, period, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => Inner.GetPeriodAsync(tenant, id, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) => Inner.ListPeriodsAsync(tenant, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => Inner.GetObjectiveAsync(tenant, id, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => Inner.ListPeriodHistoryAsync(tenant, id, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => Inner.ListObjectiveHistoryAsync(tenant, id, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => Inner.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default) => Inner.FindObjectivesByKeyResultsAsync(tenant, keyResults, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default) => Inner.ListObjectivesAsync(tenant, query, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default) => Inner.GetCheckInAsync(tenant, id, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => Inner.GetHistoryAsync(tenant, keyResult, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default) => Inner.GetValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) => Inner.ImportAsync(tenant, document, progress, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) => Inner.ExportAsync(tenant, period, cancellationToken);
+}
