@@ -269,6 +269,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
     {
+        StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
         cancellationToken.ThrowIfCancellationRequested();
         var found = new Dictionary<KeyResultId, Objective>(keyResults.Count);
@@ -360,6 +361,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
     {
+        StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
         var result = new Dictionary<KeyResultId, CheckIn>();
         cancellationToken.ThrowIfCancellationRequested();
