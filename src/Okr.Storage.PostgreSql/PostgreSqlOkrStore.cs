@@ -180,6 +180,25 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         return new OkrCommitResult(periods, objectives, added);
     }
 
+    private static async ValueTask<IReadOnlyList<Objective>> LoadObjectivesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken)
+    {
+        var found = new List<Objective>(ids.Count);
+        var read = Command(connection, transaction, "SELECT body FROM okr_objectives WHERE tenant = @t AND id = ANY(@ids) ORDER BY id FOR SHARE", ("t", T(tenant)), ("ids", ids.Select(i => i.Value).ToArray()));
+        await using (read.ConfigureAwait(false))
+        {
+            var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found.Add(ReadObjective(reader));
+                }
+            }
+        }
+
+        return found;
+    }
+
     private static long? Current(Dictionary<Guid, long> versions, Guid id) => versions.TryGetValue(id, out var v) ? v : null;
 
     /// <summary>Locks the rows of <paramref name="ids"/> in id order and returns their versions (absent ids are left out).</summary>
@@ -412,6 +431,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         await WriteAsync(
             async (connection, transaction) =>
             {
+                // The stored objectives the check reads stay locked (FOR SHARE) until the import commits.
+                await StoreRules.CheckImportAsync(document, (ids, ct) => LoadObjectivesAsync(connection, transaction, tenant, ids, ct), cancellationToken).ConfigureAwait(false);
                 foreach (var period in document.Periods)
                 {
                     await UpsertPeriod(connection, transaction, tenant, period, cancellationToken).ConfigureAwait(false);

@@ -332,6 +332,9 @@ public sealed class SqliteOkrStore : IOkrStore
         StoreRules.CheckTenant(tenant, document);
         await WriteAsync((connection, transaction) =>
         {
+            // Inside the write transaction (SQLite's one writer): nothing can change what the check read before the commit.
+            var check = StoreRules.CheckImportAsync(document, (ids, _) => ValueTask.FromResult<IReadOnlyList<Objective>>(LoadObjectives(connection, transaction, tenant, ids)), cancellationToken);
+            check.GetAwaiter().GetResult();
             foreach (var period in document.Periods)
             {
                 UpsertPeriod(connection, transaction, tenant, period);
@@ -366,6 +369,19 @@ public sealed class SqliteOkrStore : IOkrStore
             ? $"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t ORDER BY id"
             : $"SELECT {CheckInColumns} FROM check_ins c WHERE tenant = $t AND kr_id IN (SELECT k.id FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = $t AND o.period_id = $p) ORDER BY id";
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())), cancellationToken);
+    }
+
+    private static List<Objective> LoadObjectives(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids)
+    {
+        var found = new List<Objective>(ids.Count);
+        using var read = Command(connection, transaction, "SELECT body FROM objectives WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids))", ("$t", Text(tenant)), ("$ids", JsonSerializer.Serialize(ids.Select(i => i.ToString()).ToArray(), SqliteJsonContext.Default.StringArray)));
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(ReadObjective(reader));
+        }
+
+        return found;
     }
 
     private static long? Version(SqliteConnection connection, SqliteTransaction transaction, string sql, string tenant, string id)

@@ -199,6 +199,9 @@ public sealed class InMemoryOkrStore : IOkrStore
         StoreRules.CheckTenant(tenant, document);
         Write(tenant, s =>
         {
+            // The snapshot is in memory: the check completes synchronously, under the tenant's lock.
+            var check = StoreRules.CheckImportAsync(document, (ids, _) => ValueTask.FromResult<IReadOnlyList<Objective>>([.. ids.Where(s.Objectives.ContainsKey).Select(id => s.Objectives[id])]), cancellationToken);
+            check.GetAwaiter().GetResult();
             var next = s;
             foreach (var p in document.Periods)
             {

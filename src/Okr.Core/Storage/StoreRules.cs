@@ -212,6 +212,28 @@ public static class StoreRules
     }
 
     /// <summary>
+    /// Checks what an import must never break, whoever imports: no id twice in the document (periods, objectives, key
+    /// results, check-ins), every alignment link resolving to an objective (and key result) in the document or the
+    /// store, and no cycle in the graph the import would leave. A store calls it inside its import transaction, reading
+    /// stored objectives through <paramref name="loadStored"/> (walked upward from the document's parents only).
+    /// </summary>
+    /// <param name="document">The document.</param>
+    /// <param name="loadStored">Reads the stored objectives with the given ids, inside the import's transaction; absent ids are left out.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>A task that completes when the document passed.</returns>
+    /// <exception cref="OkrValidationException">Every problem, each with its JSON path (<c>$.objectives[3].alignments[0].parentObjectiveId</c>).</exception>
+    public static async ValueTask CheckImportAsync(OkrDocument document, Func<IReadOnlyCollection<ObjectiveId>, CancellationToken, ValueTask<IReadOnlyList<Objective>>> loadStored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(loadStored);
+        var (violations, _) = await ImportChecks.CheckAsync(document, loadStored, cancellationToken).ConfigureAwait(false);
+        if (violations.Count > 0)
+        {
+            throw new OkrValidationException(violations);
+        }
+    }
+
+    /// <summary>
     /// Assembles <see cref="IOkrStore.ExportAsync"/> from a store's own list methods and its check-in
     /// query: every period (or the one asked for) by first day, the objectives by id, and the check-ins
     /// as the store returns them (ordered by id).
