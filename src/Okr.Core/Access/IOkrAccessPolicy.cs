@@ -60,4 +60,15 @@ public interface IOkrAccessPolicy
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>True to allow.</returns>
     ValueTask<bool> CanRecordForAsync(TenantId tenant, OwnerRef actor, OwnerRef author, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may import documents into the tenant or export its data whole
+    /// (<see cref="Service.OkrService.Transfer"/>): a document holds every objective, whatever its visibility. The
+    /// default asks <see cref="CanManagePeriodsAsync"/>: the people who run the cycle.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="actor">Who calls.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>True to allow.</returns>
+    ValueTask<bool> CanTransferAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => CanManagePeriodsAsync(tenant, actor, cancellationToken);
 }

@@ -37,6 +37,7 @@ public sealed class OkrService
         Objectives = new OkrObjectives(this);
         CheckIns = new OkrCheckIns(this);
         Progress = new OkrProgress(this);
+        Transfer = new OkrTransfer(this);
     }
 
     /// <summary>The store.</summary>
@@ -65,6 +66,9 @@ public sealed class OkrService
 
     /// <summary>Progress, health, forecasts and period summaries.</summary>
     public OkrProgress Progress { get; }
+
+    /// <summary>Whole documents in and out: imports checked against every rule and written atomically, exports.</summary>
+    public OkrTransfer Transfer { get; }
 
     /// <summary>Delivers an event to every handler; a handler's failure is reported and never propagates.</summary>
     /// <summary>
@@ -179,6 +183,14 @@ public sealed class OkrService
         if (Actor is { } actor && Options.AccessPolicy is { } policy && !await policy.CanManagePeriodsAsync(tenant, actor, cancellationToken).ConfigureAwait(false))
         {
             throw new OkrAccessDeniedException($"{actor} may not manage periods.", actor);
+        }
+    }
+
+    internal async ValueTask DemandTransferAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        if (Actor is { } actor && Options.AccessPolicy is { } policy && !await policy.CanTransferAsync(tenant, actor, cancellationToken).ConfigureAwait(false))
+        {
+            throw new OkrAccessDeniedException($"{actor} may not import or export the tenant's data.", actor);
         }
     }
 
