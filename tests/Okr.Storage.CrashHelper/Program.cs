@@ -1,7 +1,12 @@
-// Writes to a SQLite or PostgreSQL store in a loop until killed. For each write it prints "begin TAG" before the call,
-// "inside TAG" once the import's transaction is open and has written (imports only), and "committed TAG"
-// after the call returns, so the test can kill it at a known point: before, inside or after a transaction.
-// Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> <append|import> <tenant> <batch size>
+// Two jobs, as a second OS process beside the tests:
+// - Crash writer: writes to a SQLite or PostgreSQL store in a loop until killed. For each write it prints "begin TAG"
+//   before the call, "inside TAG" once the import's transaction is open and has written (imports only), and
+//   "committed TAG" after the call returns, so the test can kill it at a known point.
+//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> <append|import> <tenant> <batch size>
+// - Racer: makes one facade call (record a check-in, close a period, align two objectives), holds it at the store's
+//   commit after it has read and decided, prints "decided", waits for "go" on its input, then commits and prints
+//   "committed" or "lost EXCEPTION-TYPE". The test runs the competing write in its own process in between.
+//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> race <tenant> <record KR|close PERIOD|align CHILD PARENT>
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;
@@ -9,7 +14,7 @@ using Okr.Core.Storage;
 using Okr.Storage.PostgreSql;
 using Okr.Storage.Sqlite;
 
-var (provider, connection, mode, tenant, size) = (args[0], args[1], args[2], TenantId.Parse(args[3]), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+var (provider, connection, mode, tenant) = (args[0], args[1], args[2], TenantId.Parse(args[3]));
 IOkrStore store;
 if (provider == "sqlite")
 {
@@ -24,6 +29,12 @@ else
     store = postgres;
 }
 
+if (mode == "race")
+{
+    await Race.RunAsync(store, tenant, args[4..]);
+    return;
+}
+
 var start = Instant.FromUtc(2026, 1, 5, 9, 0);
 var author = OwnerRef.Person("crash-test");
 for (var batch = 1; ; batch++)
@@ -34,7 +45,7 @@ for (var batch = 1; ; batch++)
     if (mode == "append")
     {
         var kr = new KeyResultId(Guid.CreateVersion7());
-        var checkIns = Enumerable.Range(0, size)
+        var checkIns = Enumerable.Range(0, Size())
             .Select(i => new CheckIn(new CheckInId(Guid.CreateVersion7()), kr, i, author, start + Duration.FromMinutes(i), start + Duration.FromMinutes(i), note: tag))
             .ToList();
         await store.AppendCheckInsAsync(tenant, checkIns);
@@ -42,7 +53,7 @@ for (var batch = 1; ; batch++)
     else
     {
         var period = new OkrPeriod(new PeriodId(Guid.CreateVersion7()), tag, new DateInterval(new LocalDate(2026, 1, 1), new LocalDate(2026, 3, 31)));
-        var objectives = Enumerable.Range(0, size).Select(i => Objective.Create(
+        var objectives = Enumerable.Range(0, Size()).Select(i => Objective.Create(
             new ObjectiveId(Guid.CreateVersion7()), period.Id, tag, author, NodaTime.SystemClock.Instance,
             keyResults: [new KeyResult(new KeyResultId(Guid.CreateVersion7()), "KR", new MilestoneMeasure())])).ToList();
         // Reported synchronously on the writing thread, after the periods are written and before the objectives.
@@ -52,6 +63,8 @@ for (var batch = 1; ; batch++)
 
     Say($"committed {tag}");
 }
+
+int Size() => int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
 
 static void Say(string line)
 {

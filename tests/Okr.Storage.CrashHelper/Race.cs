@@ -1,0 +1,66 @@
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+
+/// <summary>One facade call held at the commit until the test says "go" on standard input.</summary>
+internal static class Race
+{
+    /// <summary>The instant the racing services read from their clocks (the tests' data lies before it).</summary>
+    public static readonly Instant Now = Instant.FromUtc(2026, 1, 15, 9, 0);
+
+    public static async Task RunAsync(IOkrStore store, TenantId tenant, string[] call)
+    {
+        var okr = new OkrService(new HeldStore(store), new FixedClock(Now));
+        try
+        {
+            switch (call[0])
+            {
+                case "record":
+                    await okr.CheckIns.RecordAsync(tenant, KeyResultId.Parse(call[1]), 42m, OwnerRef.Person("racer"));
+                    break;
+                case "close":
+                    await okr.Periods.CloseAsync(tenant, PeriodId.Parse(call[1]));
+                    break;
+                case "align":
+                    await okr.Objectives.AlignAsync(tenant, ObjectiveId.Parse(call[1]), new AlignmentLink(ObjectiveId.Parse(call[2])));
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown race call '{call[0]}'.", nameof(call));
+            }
+
+            Say("committed");
+        }
+        catch (OkrException ex)
+        {
+            Say($"lost {ex.GetType().Name}");
+        }
+    }
+
+    private static void Say(string line)
+    {
+        Console.WriteLine(line);
+        Console.Out.Flush();
+    }
+
+    /// <summary>Says "decided" at the commit and waits for "go".</summary>
+    private sealed class HeldStore(IOkrStore inner) : Okr.Storage.Specification.DelegatingOkrStore(inner)
+    {
+        public override async ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
+        {
+            Say("decided");
+            var line = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line != "go")
+            {
+                throw new InvalidOperationException($"Expected 'go', read '{line}'.");
+            }
+
+            return await base.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
+}

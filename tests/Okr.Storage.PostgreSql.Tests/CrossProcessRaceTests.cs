@@ -1,0 +1,32 @@
+using Okr.Core;
+using Okr.Testing;
+
+namespace Okr.Storage.PostgreSql.Tests;
+
+/// <summary>The kit's races with the losing write in a second OS process on the same PostgreSQL database.</summary>
+public class CrossProcessRaceTests
+{
+    [PostgresFact]
+    public async Task A_check_in_decided_in_another_process_before_a_close_loses()
+    {
+        var cs = TestDatabase.SharedConnectionString;
+        var (outcome, checkIns) = await CrossProcessRaces.CheckInAgainstCloseAsync("postgresql", cs, TestDatabase.Store);
+        Assert.Equal(("lost OkrConcurrencyException", 0), (outcome, checkIns));
+    }
+
+    [PostgresFact]
+    public async Task A_close_decided_in_another_process_before_a_check_in_loses()
+    {
+        var cs = TestDatabase.SharedConnectionString;
+        var (outcome, state) = await CrossProcessRaces.CloseAgainstCheckInAsync("postgresql", cs, TestDatabase.Store);
+        Assert.Equal(("lost OkrConcurrencyException", PeriodState.Active), (outcome, state));
+    }
+
+    [PostgresFact]
+    public async Task An_alignment_decided_in_another_process_loses_to_the_reverse_one()
+    {
+        var cs = TestDatabase.SharedConnectionString;
+        var (outcome, links) = await CrossProcessRaces.AlignmentAgainstAlignmentAsync("postgresql", cs, TestDatabase.Store);
+        Assert.Equal(("lost OkrConcurrencyException", 1), (outcome, links));
+    }
+}

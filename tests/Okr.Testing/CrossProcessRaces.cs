@@ -1,0 +1,83 @@
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Alignment;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+
+namespace Okr.Testing;
+
+/// <summary>
+/// The races of the conformance kit's concurrency section, with the held write in a second OS process
+/// (<see cref="RacingWriter"/>) and the competing write in the test's process, on one database.
+/// </summary>
+public static class CrossProcessRaces
+{
+    private static readonly Instant Now = Instant.FromUtc(2026, 1, 15, 9, 0);
+
+    /// <summary>A check-in decided in another process before a close commits here: it loses, and nothing lands after the grades.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the check-ins stored on its key result afterwards.</returns>
+    public static async Task<(string Outcome, int CheckIns)> CheckInAgainstCloseAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, period, objective) = await SetUpAsync(store).ConfigureAwait(false);
+        var kr = objective.KeyResults[0].Id;
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "record", kr.ToString()).ConfigureAwait(false);
+        await okr.Periods.CloseAsync(tenant, period.Id).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        return (outcome, (await okr.CheckIns.HistoryAsync(tenant, kr).ConfigureAwait(false)).Count);
+    }
+
+    /// <summary>A close decided in another process before a check-in commits here: it loses, and the period stays active.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the period's state afterwards.</returns>
+    public static async Task<(string Outcome, PeriodState State)> CloseAgainstCheckInAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, period, objective) = await SetUpAsync(store).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "close", period.Id.ToString()).ConfigureAwait(false);
+        await okr.CheckIns.RecordAsync(tenant, objective.KeyResults[0].Id, 7m, OwnerRef.Person("here")).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        return (outcome, (await okr.Periods.GetAsync(tenant, period.Id).ConfigureAwait(false)).State);
+    }
+
+    /// <summary>x → y decided in another process while y → x commits here: it loses, and no cycle is stored.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the number of alignment links stored in the period.</returns>
+    public static async Task<(string Outcome, int Links)> AlignmentAgainstAlignmentAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, period, x) = await SetUpAsync(store).ConfigureAwait(false);
+        var y = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(new FixedClock(Now)), period.Id, "Y", OwnerRef.Team("t"), new FixedClock(Now))).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "align", x.Id.ToString(), y.Id.ToString()).ConfigureAwait(false);
+        await okr.Objectives.AlignAsync(tenant, y.Id, new AlignmentLink(x.Id)).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        var objectives = await okr.Objectives.ListAsync(tenant, new ObjectiveQuery { Period = period.Id }).ToListAsync().ConfigureAwait(false);
+        _ = AlignmentGraph.Build(objectives);   // throws on a stored cycle
+        return (outcome, objectives.Sum(o => o.Alignments.Count));
+    }
+
+    private static async Task<(OkrService Okr, TenantId Tenant, OkrPeriod Period, Objective Objective)> SetUpAsync(IOkrStore store)
+    {
+        var clock = new FixedClock(Now);
+        var okr = new OkrService(store, clock);
+        var tenant = new TenantId(Guid.CreateVersion7());
+        var period = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1)).ConfigureAwait(false);
+        period = await okr.Periods.ActivateAsync(tenant, period.Id).ConfigureAwait(false);
+        var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), period.Id, "X", OwnerRef.Team("t"), clock, keyResults:
+        [
+            new KeyResult(KeyResultId.New(clock), "One", new IncreaseMeasure(0m, 100m)),
+            new KeyResult(KeyResultId.New(clock), "Two", new IncreaseMeasure(0m, 100m)),
+            new KeyResult(KeyResultId.New(clock), "Three", new MilestoneMeasure()),
+        ])).ConfigureAwait(false);
+        return (okr, tenant, period, await okr.Objectives.ActivateAsync(tenant, objective.Id).ConfigureAwait(false));
+    }
+
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
+}
