@@ -107,6 +107,7 @@ public interface IOkrStore
     /// </remarks>
     async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
     {
+        StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
         var found = new Dictionary<KeyResultId, Objective>(keyResults.Count);
         foreach (var keyResult in keyResults)
