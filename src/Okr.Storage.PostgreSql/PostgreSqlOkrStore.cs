@@ -18,12 +18,16 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 {
     private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
 
-    /// <summary>A period's content for <see cref="OkrChangeSet.ExpectContent"/>: its objectives, and the check-ins of their key results.</summary>
+    /// <summary>
+    /// A period's content for <see cref="OkrChangeSet.ExpectContent"/>: its objectives, and the check-ins of their key
+    /// results, counted per key result on the history index. Written as a join, a fresh tenant without statistics
+    /// got a plan that took seconds right after an import; the per-key-result count cannot take that plan.
+    /// </summary>
     private const string PeriodContentSql = """
-        SELECT (SELECT count(*) FROM okr_objectives WHERE tenant = @t AND period_id = @p),
-               (SELECT count(*) FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id
-                                JOIN okr_check_ins c ON c.tenant = k.tenant AND c.kr_id = k.id
-                WHERE o.tenant = @t AND o.period_id = @p)
+        SELECT count(DISTINCT o.id),
+               coalesce(sum((SELECT count(*) FROM okr_check_ins c WHERE c.tenant = @t AND c.kr_id = k.id)), 0)::bigint
+        FROM okr_objectives o LEFT JOIN okr_key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
+        WHERE o.tenant = @t AND o.period_id = @p
         """;
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
@@ -167,13 +171,27 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         }
 
         var objectives = new List<Objective>(changes.Objectives.Count);
+        var exists = new List<bool>(changes.Objectives.Count);
         foreach (var w in changes.Objectives)
         {
             var current = Current(objectiveVersions, w.Objective.Id.Value);
             StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, current);
-            var stored = w.Objective.WithVersion(w.ExpectedVersion + 1);
-            await PutObjective(connection, transaction, tenant, stored, exists: current is not null, cancellationToken).ConfigureAwait(false);
-            objectives.Add(stored);
+            objectives.Add(w.Objective.WithVersion(w.ExpectedVersion + 1));
+            exists.Add(current is not null);
+        }
+
+        if (objectives.Count >= _copyThreshold)
+        {
+            // Many objectives (a period's close): with every row locked and checked above, write them set-wise through
+            // COPY and staging tables, as an import does, instead of four statements each.
+            await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            for (var i = 0; i < objectives.Count; i++)
+            {
+                await PutObjective(connection, transaction, tenant, objectives[i], exists[i], cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var added = await Append(connection, transaction, tenant, changes.CheckIns, cancellationToken).ConfigureAwait(false);
@@ -585,7 +603,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             connection,
             transaction,
             """
-            DELETE FROM okr_key_results k USING okr_objectives_staging s WHERE k.tenant = s.tenant AND k.objective_id = s.id;
+            DELETE FROM okr_key_results k USING okr_objectives_staging s WHERE k.tenant = s.tenant AND k.objective_id = s.id
+                AND NOT EXISTS (SELECT 1 FROM okr_key_results_staging r WHERE r.tenant = k.tenant AND r.id = k.id AND r.objective_id = k.objective_id);
             INSERT INTO okr_objective_history (tenant, id, version, body)
                 SELECT o.tenant, o.id, o.version, o.body FROM okr_objectives o
                 WHERE EXISTS (SELECT 1 FROM okr_objectives_staging s WHERE s.tenant = o.tenant AND s.id = o.id) ORDER BY o.id;

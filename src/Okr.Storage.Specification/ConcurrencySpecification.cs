@@ -211,6 +211,30 @@ public abstract partial class OkrStoreSpecification
         }
     });
 
+    /// <summary>
+    /// Closing a period of many objectives (more than a store's bulk threshold) grades and closes every one in the one
+    /// commit, bumps each version, and keeps each replaced version in the audit trail.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Closing_a_large_period_closes_every_objective_in_one_commit() => Race(async r =>
+    {
+        var period = await r.Other.Periods.CreateAsync(r.Tenant, Quarter());
+        period = await r.Other.Periods.ActivateAsync(r.Tenant, period.Id);
+        var objectives = Enumerable.Range(0, 40).Select(i => Active(NewObjective(period.Id, $"Objective {i}"))).ToList();
+        await r.Store.ImportAsync(r.Tenant, new Okr.Core.Serialization.OkrDocument(r.Tenant, [], objectives, [NewCheckIn(objectives[0].KeyResults[0].Id, 2000m)]));
+        var assessment = await r.Held.Periods.CloseAsync(r.Tenant, period.Id);
+
+        Assert.Equal(40, assessment.Objectives.Count);
+        var stored = await ToListAsync(r.Store.ListObjectivesAsync(r.Tenant, new ObjectiveQuery { Period = period.Id }));
+        Assert.All(stored, o => Assert.Equal((ObjectiveState.Closed, 1L), (o.State, o.Version)));
+        Assert.Equal(assessment.Objectives.ToDictionary(a => a.Objective.Id, a => a.Grade), stored.ToDictionary(o => o.Id, o => o.Grade!));
+        Assert.Equal([ObjectiveState.Active, ObjectiveState.Closed], (await ToListAsync(r.Store.ListObjectiveHistoryAsync(r.Tenant, objectives[7].Id))).Select(o => o.State));
+        await r.AssertGradesMatchStoredValuesAsync(period.Id);
+
+        static Objective Active(Objective o) => new(o.Id, o.PeriodId, o.Title, o.Description, o.Owner, o.Kind, ObjectiveState.Active, o.Visibility, o.KeyResults, o.Alignments, 0, o.CreatedAt, o.UpdatedAt, null);
+    });
+
     /// <summary>Runs a task and returns its failure, which must be a concurrency or rule error; null on success.</summary>
     private static async Task<Exception?> Attempt(Task task)
     {
