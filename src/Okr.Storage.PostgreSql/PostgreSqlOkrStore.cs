@@ -24,11 +24,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// got a plan that took seconds right after an import; the per-key-result count cannot take that plan.
     /// </summary>
     private const string PeriodContentSql = """
-        SELECT count(DISTINCT o.id),
-               coalesce(sum((SELECT count(*) FROM okr_check_ins c WHERE c.tenant = @t AND c.kr_id = k.id)), 0)::bigint
-        FROM okr_objectives o LEFT JOIN okr_key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
-        WHERE o.tenant = @t AND o.period_id = @p
+        SELECT (SELECT count(*) FROM okr_objectives WHERE tenant = @t AND period_id = @p),
+               (SELECT coalesce(sum((SELECT count(*) FROM okr_check_ins c WHERE c.tenant = @t AND c.kr_id = k.id)), 0)::bigint
+                FROM okr_objectives o JOIN okr_key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
+                WHERE o.tenant = @t AND o.period_id = @p)
         """;
+
     private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
 
 
@@ -184,7 +185,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         {
             // Many objectives (a period's close): with every row locked and checked above, write them set-wise through
             // COPY and staging tables, as an import does, instead of four statements each.
-            await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken).ConfigureAwait(false);
+            await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken, fresh: exists.Contains(true) ? false : null).ConfigureAwait(false);
         }
         else
         {
@@ -543,11 +544,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Imports objectives with binary COPY into staging tables, then upserts them and their key result index.</summary>
-    private static async Task ImportObjectives(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    private static async Task ImportObjectives(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, IProgress<ImportProgress>? progress, CancellationToken cancellationToken, bool? fresh = null)
     {
         // Fresh data (no id of the document stored yet, none repeated) is copied straight into the tables;
-        // anything else goes through staging tables and an upsert that replaces what is there.
-        var direct = await IsFreshAsync(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
+        // anything else goes through staging tables and an upsert that replaces what is there. A caller that has
+        // locked the rows already knows some are stored.
+        var direct = fresh ?? await IsFreshAsync(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
         var (objectiveTable, keyResultTable) = direct ? ("okr_objectives", "okr_key_results") : ("okr_objectives_staging", "okr_key_results_staging");
         if (!direct)
         {

@@ -57,12 +57,13 @@ public sealed class SqliteOkrStore : IOkrStore
 
     /// <summary>
     /// A period's content for <see cref="OkrChangeSet.ExpectContent"/>: its objectives, and the check-ins of the key
-    /// results they hold (by the key-result index, then each key result's history index).
+    /// results they hold, counted per key result on the history index (written as a three-way join, the planner walked
+    /// the tenant's check-ins; the plan test refuses that).
     /// </summary>
     internal const string PeriodContentSql = """
         SELECT (SELECT count(*) FROM objectives WHERE tenant = $t AND period_id = $p),
-               (SELECT count(*) FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id
-                                JOIN check_ins c ON c.tenant = k.tenant AND c.kr_id = k.id
+               (SELECT coalesce(sum((SELECT count(*) FROM check_ins c WHERE c.tenant = $t AND c.kr_id = k.id)), 0)
+                FROM objectives o JOIN key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
                 WHERE o.tenant = $t AND o.period_id = $p)
         """;
 

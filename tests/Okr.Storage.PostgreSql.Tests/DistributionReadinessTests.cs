@@ -19,6 +19,8 @@ public partial class DistributionReadinessTests
     [PostgresFact]
     public async Task Every_statement_on_an_okr_table_names_the_tenant()
     {
+        var database = TestDatabase.CreateDatabase();
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database;
         var statements = new ConcurrentBag<string>();
         using var listener = new ActivityListener
         {
@@ -26,7 +28,9 @@ public partial class DistributionReadinessTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement")) is string sql)
+                // Only this test's database: other tests run beside it in the same process.
+                if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement")) is string sql
+                    && Equals(activity.GetTagItem("db.namespace") ?? activity.GetTagItem("db.name"), name))
                 {
                     statements.Add(sql);
                 }
@@ -34,7 +38,6 @@ public partial class DistributionReadinessTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        var database = TestDatabase.CreateDatabase();
         await using (var store = new PostgreSqlOkrStore(database))
         {
             await store.InitializeAsync();

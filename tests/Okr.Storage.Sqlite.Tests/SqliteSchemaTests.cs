@@ -114,6 +114,7 @@ public class SqliteSchemaTests
         AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", 2L));
         AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", DBNull.Value));
         AssertIndexed(connection, SqliteOkrStore.FindObjectivesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
+        AssertIndexed(connection, SqliteOkrStore.PeriodContentSql, tenantWalkAllowed: false, ("$t", "x"), ("$p", period.ToString()));
     }
 
     private static void AssertIndexed(SqliteConnection connection, string sql, bool tenantWalkAllowed, params (string Name, object Value)[] parameters)

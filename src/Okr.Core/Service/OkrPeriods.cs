@@ -104,32 +104,33 @@ public sealed class OkrPeriods
         OkrService.CheckLoadedVersion($"Period {id}", expectedVersion, period.Version);
         var closed = period.Close().WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
 
-        // The closing grades every objective of the period, whoever may see it: it runs as the system.
-        var system = _service.Actor is null ? _service : new OkrService(_service.Store, _service.Clock, _service.Options);
-        var summary = await system.Progress.SummarizeAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        // The closing grades every objective of the period, whoever may see it (the roll-up is the system's), in the
+        // order of the alignment tree, parents first, as a summary lists them.
+        var rolledUp = await _service.Progress.RollUpAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var inOrder = rolledUp.Graph.ChildrenFirst().Reverse().Select(o => rolledUp.Progress[o.Id]).ToList();
         var assessor = new OkrAssessor(_service.Options.Scoring, _service.Options.Assessment);
 
         // Grade everything first, so an invalid override fails before anything is written.
-        var assessments = summary.Objectives
-            .Where(o => o.Progress.Objective.State is ObjectiveState.Active or ObjectiveState.Closed)
+        var assessments = inOrder
+            .Where(o => o.Objective.State is ObjectiveState.Active or ObjectiveState.Closed)
             .Select(o =>
             {
-                var a = assessor.Assess(o.Progress);
-                if (o.Progress.Objective.Grade is { } stored)
+                var a = assessor.Assess(o);
+                if (o.Objective.Grade is { } stored)
                 {
                     return a with { Grade = stored };
                 }
 
-                return overrides is not null && overrides.TryGetValue(o.Progress.Objective.Id, out var over) ? a.OverrideGrade(over.Value, over.By, over.Reason) : a;
+                return overrides is not null && overrides.TryGetValue(o.Objective.Id, out var over) ? a.OverrideGrade(over.Value, over.By, over.Reason) : a;
             })
             .ToList();
 
         // One unit: the period, every objective read (drafts and cancelled ones too: activating one must fail the
         // close), the counted content, and the closed objectives.
         var changes = new Storage.OkrChangeSet().Save(closed, period.Version).ExpectContent(id, content);
-        foreach (var o in summary.Objectives)
+        foreach (var o in rolledUp.Objectives)
         {
-            changes.Expect(o.Progress.Objective);
+            changes.Expect(o);
         }
 
         var closing = new List<(int Index, Objective Closed)>();

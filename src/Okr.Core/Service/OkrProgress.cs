@@ -58,29 +58,7 @@ public sealed class OkrProgress
         using var activity = OkrTelemetry.Source.StartActivity("okr.period.summarize");
         activity?.SetTag("okr.tenant", tenant.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
-        var now = _service.Clock.GetCurrentInstant();
-        var objectives = new List<Objective>();
-        await foreach (var o in _service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
-        {
-            objectives.Add(o);
-        }
-
-        var krIds = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
-        var latest = await _service.Store.GetValuesAsOfAsync(tenant, krIds, now, null, cancellationToken).ConfigureAwait(false);
-        var graph = AlignmentGraph.Build(objectives);
-        var childrenOf = objectives
-            .SelectMany(child => child.Alignments.Select(link => (child, link)))
-            .Where(x => graph.Contains(x.link.ParentObjectiveId))
-            .ToLookup(x => x.link.ParentObjectiveId);
-
-        // Children first, so each objective sees its children's progress: one pass, the same result as graph.Rollup.
-        var progress = new Dictionary<ObjectiveId, ObjectiveProgress>(objectives.Count);
-        foreach (var o in graph.ChildrenFirst())
-        {
-            var children = childrenOf[o.Id].Select(x => new ChildProgress(x.child, x.link, progress[x.child.Id].Progress));
-            progress[o.Id] = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children);
-        }
+        var (p, now, objectives, latest, graph, progress) = await RollUpAsync(tenant, period, cancellationToken).ConfigureAwait(false);
 
         // Parents before children: the reverse of the order the progress was computed in.
         var statuses = graph.ChildrenFirst().Reverse()
@@ -107,6 +85,39 @@ public sealed class OkrProgress
         OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         activity?.SetTag("okr.objectives.count", objectives.Count);
         return summary;
+    }
+
+    /// <summary>
+    /// The period's objectives rolled up now from the values in force: what a summary shows and what a close grades.
+    /// The progress is keyed by objective; the graph orders them.
+    /// </summary>
+    internal async ValueTask<(OkrPeriod Period, Instant Now, List<Objective> Objectives, IReadOnlyDictionary<KeyResultId, CheckIn> Latest, AlignmentGraph Graph, Dictionary<ObjectiveId, ObjectiveProgress> Progress)> RollUpAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken)
+    {
+        var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var now = _service.Clock.GetCurrentInstant();
+        var objectives = new List<Objective>();
+        await foreach (var o in _service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            objectives.Add(o);
+        }
+
+        var krIds = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
+        var latest = await _service.Store.GetValuesAsOfAsync(tenant, krIds, now, null, cancellationToken).ConfigureAwait(false);
+        var graph = AlignmentGraph.Build(objectives);
+        var childrenOf = objectives
+            .SelectMany(child => child.Alignments.Select(link => (child, link)))
+            .Where(x => graph.Contains(x.link.ParentObjectiveId))
+            .ToLookup(x => x.link.ParentObjectiveId);
+
+        // Children first, so each objective sees its children's progress: one pass, the same result as graph.Rollup.
+        var progress = new Dictionary<ObjectiveId, ObjectiveProgress>(objectives.Count);
+        foreach (var o in graph.ChildrenFirst())
+        {
+            var children = childrenOf[o.Id].Select(x => new ChildProgress(x.child, x.link, progress[x.child.Id].Progress));
+            progress[o.Id] = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children);
+        }
+
+        return (p, now, objectives, latest, graph, progress);
     }
 
     /// <summary>One objective now, with a forecast for each key result.</summary>
