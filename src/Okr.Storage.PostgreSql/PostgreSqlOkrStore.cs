@@ -185,7 +185,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         {
             // Many objectives (a period's close): with every row locked and checked above, write them set-wise through
             // COPY and staging tables, as an import does, instead of four statements each.
-            await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken, fresh: exists.Contains(true) ? false : null).ConfigureAwait(false);
+            var allStored = !exists.Contains(false);
+            var keyResultsStored = allStored && await KeyResultsStoredAsync(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
+            await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken, fresh: exists.Contains(true) ? false : null, keyResultsStored).ConfigureAwait(false);
         }
         else
         {
@@ -544,7 +546,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Imports objectives with binary COPY into staging tables, then upserts them and their key result index.</summary>
-    private static async Task ImportObjectives(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, IProgress<ImportProgress>? progress, CancellationToken cancellationToken, bool? fresh = null)
+    private static async Task ImportObjectives(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, IProgress<ImportProgress>? progress, CancellationToken cancellationToken, bool? fresh = null, bool keyResultsStored = false)
     {
         // Fresh data (no id of the document stored yet, none repeated) is copied straight into the tables;
         // anything else goes through staging tables and an upsert that replaces what is there. A caller that has
@@ -582,18 +584,23 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var keyResultCopy = await connection.BeginBinaryImportAsync($"COPY {keyResultTable} (tenant, id, objective_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using (keyResultCopy.ConfigureAwait(false))
+        // The caller may know every objective's key results are stored as they are (a close changes none): then the
+        // key-result index is left as it is.
+        if (!keyResultsStored)
         {
-            foreach (var o in objectives)
+            var keyResultCopy = await connection.BeginBinaryImportAsync($"COPY {keyResultTable} (tenant, id, objective_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            await using (keyResultCopy.ConfigureAwait(false))
             {
-                foreach (var kr in o.KeyResults)
+                foreach (var o in objectives)
                 {
-                    await keyResultCopy.WriteRowAsync(cancellationToken, tenant.Value, kr.Id.Value, o.Id.Value).ConfigureAwait(false);
+                    foreach (var kr in o.KeyResults)
+                    {
+                        await keyResultCopy.WriteRowAsync(cancellationToken, tenant.Value, kr.Id.Value, o.Id.Value).ConfigureAwait(false);
+                    }
                 }
-            }
 
-            await keyResultCopy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await keyResultCopy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (direct)
@@ -601,12 +608,22 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             return;
         }
 
+        if (!keyResultsStored)
+        {
+            await Execute(
+                connection,
+                transaction,
+                """
+                DELETE FROM okr_key_results k USING okr_objectives_staging s WHERE k.tenant = s.tenant AND k.objective_id = s.id
+                    AND NOT EXISTS (SELECT 1 FROM okr_key_results_staging r WHERE r.tenant = k.tenant AND r.id = k.id AND r.objective_id = k.objective_id);
+                """,
+                cancellationToken).ConfigureAwait(false);
+        }
+
         await Execute(
             connection,
             transaction,
             """
-            DELETE FROM okr_key_results k USING okr_objectives_staging s WHERE k.tenant = s.tenant AND k.objective_id = s.id
-                AND NOT EXISTS (SELECT 1 FROM okr_key_results_staging r WHERE r.tenant = k.tenant AND r.id = k.id AND r.objective_id = k.objective_id);
             INSERT INTO okr_objective_history (tenant, id, version, body)
                 SELECT o.tenant, o.id, o.version, o.body FROM okr_objectives o
                 WHERE EXISTS (SELECT 1 FROM okr_objectives_staging s WHERE s.tenant = o.tenant AND s.id = o.id) ORDER BY o.id;
@@ -615,8 +632,42 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
                 state = excluded.state, version = excluded.version, body = excluded.body;
             """,
             cancellationToken).ConfigureAwait(false);
-        await ThrowIfAnyKeyResultTaken(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
-        await Execute(connection, transaction, "INSERT INTO okr_key_results SELECT * FROM okr_key_results_staging ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+        if (!keyResultsStored)
+        {
+            await ThrowIfAnyKeyResultTaken(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+            await Execute(connection, transaction, "INSERT INTO okr_key_results SELECT * FROM okr_key_results_staging ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether the key-result index already holds exactly the key results of each of these (stored, locked) objectives.</summary>
+    private static async Task<bool> KeyResultsStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, CancellationToken cancellationToken)
+    {
+        var expected = new HashSet<(Guid KeyResult, Guid Objective)>(objectives.SelectMany(o => o.KeyResults.Select(k => (k.Id.Value, o.Id.Value))));
+        if (expected.Count != objectives.Sum(o => o.KeyResults.Count))
+        {
+            return false;   // a key result twice: let the full path report it
+        }
+
+        var read = Command(connection, transaction, "SELECT id, objective_id FROM okr_key_results WHERE tenant = @t AND objective_id = ANY(@ids)", ("t", tenant.Value), ("ids", objectives.Select(o => o.Id.Value).ToArray()));
+        await using (read.ConfigureAwait(false))
+        {
+            var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var found = 0;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!expected.Contains((reader.GetGuid(0), reader.GetGuid(1))))
+                    {
+                        return false;
+                    }
+
+                    found++;
+                }
+
+                return found == expected.Count;
+            }
+        }
     }
 
     /// <summary>Whether no objective or key result id of the import is stored or repeated, so rows can be copied straight in.</summary>

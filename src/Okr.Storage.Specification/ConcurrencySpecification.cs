@@ -235,6 +235,51 @@ public abstract partial class OkrStoreSpecification
         static Objective Active(Objective o) => new(o.Id, o.PeriodId, o.Title, o.Description, o.Owner, o.Kind, ObjectiveState.Active, o.Visibility, o.KeyResults, o.Alignments, 0, o.CreatedAt, o.UpdatedAt, null);
     });
 
+    /// <summary>
+    /// A unit that rewrites many stored objectives (past a store's bulk threshold), some with other key results,
+    /// keeps the key-result index exact: removed key results are gone, added ones found, untouched ones kept.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task A_large_unit_keeps_the_key_result_index_exact() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var period = Quarter();
+        var objectives = Enumerable.Range(0, 40).Select(i => NewObjective(period.Id, $"Objective {i}")).ToList();
+        await store.ImportAsync(tenant, new Okr.Core.Serialization.OkrDocument(tenant, [period], objectives, []));
+        var clock = new FixedClock(Start);
+        var added = new KeyResult(new KeyResultId(Guid.NewGuid()), "Added", new MilestoneMeasure());
+        var removed = objectives[3].KeyResults[2];
+        var changes = new OkrChangeSet();
+        for (var i = 0; i < objectives.Count; i++)
+        {
+            var o = objectives[i];
+            changes.Save(i == 3 ? o.WithKeyResults([.. o.KeyResults.Take(2), added], clock) : o.WithTitle($"Renamed {i}", clock), o.Version);
+        }
+
+        var result = await store.CommitAsync(tenant, changes);
+        Assert.Equal(40, result.Objectives.Count);
+        Assert.Null(await store.FindObjectiveByKeyResultAsync(tenant, removed.Id));
+        Assert.Equal(objectives[3].Id, (await store.FindObjectiveByKeyResultAsync(tenant, added.Id))!.Id);
+        Assert.Equal(objectives[9].Id, (await store.FindObjectiveByKeyResultAsync(tenant, objectives[9].KeyResults[1].Id))!.Id);
+        Assert.Equal("Renamed 9", (await store.GetObjectiveAsync(tenant, objectives[9].Id))!.Title);
+
+        // A key result held by an objective outside the unit still fails the whole unit.
+        var thief = objectives[5].WithKeyResults([.. objectives[5].KeyResults, objectives[20].KeyResults[0]], clock);
+        var steal = new OkrChangeSet();
+        foreach (var o in await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period.Id })))
+        {
+            if (o.Id != objectives[20].Id)
+            {
+                steal.Save(o.Id == thief.Id ? thief.WithVersion(o.Version) : o, o.Version);
+            }
+        }
+
+        var before = Okr.Core.Serialization.OkrJson.Serialize(await store.ExportAsync(tenant));
+        await Assert.ThrowsAsync<OkrValidationException>(async () => await store.CommitAsync(tenant, steal));
+        Assert.Equal(before, Okr.Core.Serialization.OkrJson.Serialize(await store.ExportAsync(tenant)));
+    });
+
     /// <summary>Runs a task and returns its failure, which must be a concurrency or rule error; null on success.</summary>
     private static async Task<Exception?> Attempt(Task task)
     {
