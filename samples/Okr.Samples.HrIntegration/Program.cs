@@ -13,7 +13,6 @@ using Okr.Core;
 using Okr.Core.Scoring;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
-using Okr.Core.Storage;
 using Okr.Reporting;
 using Okr.Samples.HrIntegration;
 
@@ -56,7 +55,8 @@ if (unmapped.Count > 0)
     throw new InvalidOperationException($"Owners missing from the org chart: {string.Join(", ", unmapped.Select(o => o.Owner))}");
 }
 
-await okr.Store.ImportAsync(tenant, document, new ConsoleProgress());
+var imported = await okr.Transfer.ImportAsync(tenant, document);
+Console.WriteLine($"  import: {imported.Periods.Count} period, {imported.Objectives.Count} objectives, {imported.CheckInsAdded} check-ins, in one commit");
 var quarter = document.Periods.Single();
 Console.WriteLine($"Imported {document.Objectives.Count} objectives with {document.Objectives.Sum(o => o.KeyResults.Count)} key results; every owner maps to the org chart.");
 var withoutOkrs = org.Employees.Where(e => !document.Objectives.Any(o => o.Owner == e.Owner) && org.HeadOf(e.Department)?.Id != e.Id && e.ManagerId is not null).Select(e => e.Name);
@@ -139,9 +139,3 @@ static decimal ValueAt(Measure measure, double share) => measure switch
     DecreaseMeasure m => Math.Round(m.Baseline + ((m.Target - m.Baseline) * (decimal)share), 2),
     _ => 0m,
 };
-
-/// <summary>Prints import progress as it is reported, on the importing thread.</summary>
-internal sealed class ConsoleProgress : IProgress<ImportProgress>
-{
-    public void Report(ImportProgress value) => Console.WriteLine($"  import: {value.Stage} {value.Done}/{value.Total}");
-}

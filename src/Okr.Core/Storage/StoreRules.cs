@@ -14,25 +14,8 @@ public static class StoreRules
     /// <param name="storedVersion">The stored version, or null when there is none.</param>
     /// <exception cref="OkrConcurrencyException">The versions differ.</exception>
     /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
-    public static void CheckVersion(ObjectiveId id, long expectedVersion, long? storedVersion)
-    {
-        CheckExpected(expectedVersion);
-
-        if (storedVersion is null && expectedVersion > 0)
-        {
-            throw new OkrNotFoundException($"Objective {id} does not exist, so version {expectedVersion} cannot be replaced.");
-        }
-
-        if (storedVersion is { } stored && stored != expectedVersion)
-        {
-            throw new OkrConcurrencyException(
-                expectedVersion == 0
-                    ? $"Objective {id} already exists (version {stored})."
-                    : $"Objective {id} is at version {stored}, not {expectedVersion}: someone else changed it. Read it again and retry.",
-                expectedVersion,
-                stored);
-        }
-    }
+    public static void CheckVersion(ObjectiveId id, long expectedVersion, long? storedVersion) =>
+        CheckReplaced($"Objective {id}", expectedVersion, storedVersion);
 
     /// <summary>
     /// Throws when a store or facade call names no tenant: <c>default(TenantId)</c> is never a tenant, so a host
@@ -54,24 +37,8 @@ public static class StoreRules
     /// <param name="storedVersion">The stored version, or null when there is none.</param>
     /// <exception cref="OkrConcurrencyException">The versions differ (for 0: the period already exists).</exception>
     /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
-    public static void CheckPeriodVersion(PeriodId id, long expectedVersion, long? storedVersion)
-    {
-        CheckExpected(expectedVersion);
-        if (storedVersion is null && expectedVersion > 0)
-        {
-            throw new OkrNotFoundException($"Period {id} does not exist, so version {expectedVersion} cannot be replaced.");
-        }
-
-        if (storedVersion is { } stored && stored != expectedVersion)
-        {
-            throw new OkrConcurrencyException(
-                expectedVersion == 0
-                    ? $"Period {id} already exists (version {stored})."
-                    : $"Period {id} is at version {stored}, not {expectedVersion}: someone else changed it. Read it again and retry.",
-                expectedVersion,
-                stored);
-        }
-    }
+    public static void CheckPeriodVersion(PeriodId id, long expectedVersion, long? storedVersion) =>
+        CheckReplaced($"Period {id}", expectedVersion, storedVersion);
 
     /// <summary>Throws when a read-only expectation of a unit of work no longer holds.</summary>
     /// <param name="what">"Period" or "Objective", with the id.</param>
@@ -132,6 +99,26 @@ public static class StoreRules
         }
 
         _ = changes.Dependencies();
+    }
+
+    /// <summary>The one rule of a versioned write: 0 creates (or replaces an import's version 0), n replaces n.</summary>
+    private static void CheckReplaced(string what, long expectedVersion, long? storedVersion)
+    {
+        CheckExpected(expectedVersion);
+        if (storedVersion is null && expectedVersion > 0)
+        {
+            throw new OkrNotFoundException($"{what} does not exist, so version {expectedVersion} cannot be replaced.");
+        }
+
+        if (storedVersion is { } stored && stored != expectedVersion)
+        {
+            throw new OkrConcurrencyException(
+                expectedVersion == 0
+                    ? $"{what} already exists (version {stored})."
+                    : $"{what} is at version {stored}, not {expectedVersion}: someone else changed it. Read it again and retry.",
+                expectedVersion,
+                stored);
+        }
     }
 
     private static void CheckExpected(long expectedVersion)
