@@ -110,7 +110,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         OkrCommitResult? result = null;
         try
         {
-            await WriteAsync(async (connection, transaction) => result = await CommitCoreAsync(connection, transaction, tenant, changes, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(async (connection, transaction) => result = await StoreRules.CommitAsync(changes, new TransactionTarget(this, connection, transaction, tenant), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
         {
@@ -131,74 +131,59 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         return default;
     }
 
-    private async Task<OkrCommitResult> CommitCoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken)
+    /// <summary>The store's operations inside one write transaction, for the shared commit algorithm.</summary>
+    private sealed class TransactionTarget(PostgreSqlOkrStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant) : IOkrCommitTarget
     {
-        var (periodDeps, objectiveDeps) = changes.Dependencies();
-        var periodMode = changes.Periods.Count > 0 || changes.ExpectedContent.Count > 0 ? "UPDATE" : "SHARE";
-        var objectiveMode = changes.Objectives.Count > 0 ? "UPDATE" : "SHARE";
-        var periodVersions = await LockVersionsAsync(connection, transaction, "okr_periods", tenant, periodDeps.Select(p => p.Key.Value).ToArray(), periodMode, cancellationToken).ConfigureAwait(false);
-        var objectiveVersions = await LockVersionsAsync(connection, transaction, "okr_objectives", tenant, objectiveDeps.Select(o => o.Key.Value).ToArray(), objectiveMode, cancellationToken).ConfigureAwait(false);
-        foreach (var (id, version) in changes.ExpectedPeriods)
+        public async ValueTask<IReadOnlyDictionary<PeriodId, long>> PeriodVersionsAsync(IReadOnlyList<PeriodId> ids, bool exclusive, CancellationToken cancellationToken)
         {
-            StoreRules.CheckExpectation($"Period {id}", version, Current(periodVersions, id.Value));
+            var versions = await LockVersionsAsync(connection, transaction, "okr_periods", tenant, [.. ids.Select(i => i.Value)], exclusive ? "UPDATE" : "SHARE", cancellationToken).ConfigureAwait(false);
+            return versions.ToDictionary(v => new PeriodId(v.Key), v => v.Value);
         }
 
-        foreach (var (id, version) in changes.ExpectedObjectives)
+        public async ValueTask<IReadOnlyDictionary<ObjectiveId, long>> ObjectiveVersionsAsync(IReadOnlyList<ObjectiveId> ids, bool exclusive, CancellationToken cancellationToken)
         {
-            StoreRules.CheckExpectation($"Objective {id}", version, Current(objectiveVersions, id.Value));
+            var versions = await LockVersionsAsync(connection, transaction, "okr_objectives", tenant, [.. ids.Select(i => i.Value)], exclusive ? "UPDATE" : "SHARE", cancellationToken).ConfigureAwait(false);
+            return versions.ToDictionary(v => new ObjectiveId(v.Key), v => v.Value);
         }
 
-        foreach (var (id, content) in changes.ExpectedContent)
+        public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken)
         {
-            var read = Command(connection, transaction, PeriodContentSql, ("t", T(tenant)), ("p", id.Value));
+            var read = Command(connection, transaction, PeriodContentSql, ("t", tenant.Value), ("p", period.Value));
             await using (read.ConfigureAwait(false))
             {
                 var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    StoreRules.CheckContent(id, content, new PeriodContent(reader.GetInt64(0), reader.GetInt64(1)));
+                    return new PeriodContent(reader.GetInt64(0), reader.GetInt64(1));
                 }
             }
         }
 
-        var periods = new List<OkrPeriod>(changes.Periods.Count);
-        foreach (var w in changes.Periods)
-        {
-            StoreRules.CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, Current(periodVersions, w.Period.Id.Value));
-            var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
-            await UpsertPeriod(connection, transaction, tenant, stored, cancellationToken).ConfigureAwait(false);
-            periods.Add(stored);
-        }
+        public async ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken) =>
+            await UpsertPeriod(connection, transaction, tenant, period, cancellationToken).ConfigureAwait(false);
 
-        var objectives = new List<Objective>(changes.Objectives.Count);
-        var exists = new List<bool>(changes.Objectives.Count);
-        foreach (var w in changes.Objectives)
+        public async ValueTask WriteObjectivesAsync(IReadOnlyList<Objective> objectives, IReadOnlyList<bool> exist, CancellationToken cancellationToken)
         {
-            var current = Current(objectiveVersions, w.Objective.Id.Value);
-            StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, current);
-            objectives.Add(w.Objective.WithVersion(w.ExpectedVersion + 1));
-            exists.Add(current is not null);
-        }
+            if (objectives.Count >= store._copyThreshold)
+            {
+                // Many objectives (a period's close): with every row locked and checked, write them set-wise through
+                // COPY and staging tables, as an import does, instead of four statements each; the key-result index is
+                // left alone when every objective keeps the key results stored for it.
+                var allStored = !exist.Contains(false);
+                var keyResultsStored = allStored && await KeyResultsStoredAsync(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
+                await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken, fresh: exist.Contains(true) ? false : null, keyResultsStored).ConfigureAwait(false);
+                return;
+            }
 
-        if (objectives.Count >= _copyThreshold)
-        {
-            // Many objectives (a period's close): with every row locked and checked above, write them set-wise through
-            // COPY and staging tables, as an import does, instead of four statements each.
-            var allStored = !exists.Contains(false);
-            var keyResultsStored = allStored && await KeyResultsStoredAsync(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
-            await ImportObjectives(connection, transaction, tenant, objectives, null, cancellationToken, fresh: exists.Contains(true) ? false : null, keyResultsStored).ConfigureAwait(false);
-        }
-        else
-        {
             for (var i = 0; i < objectives.Count; i++)
             {
-                await PutObjective(connection, transaction, tenant, objectives[i], exists[i], cancellationToken).ConfigureAwait(false);
+                await PutObjective(connection, transaction, tenant, objectives[i], exist[i], cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var added = await Append(connection, transaction, tenant, changes.CheckIns, cancellationToken).ConfigureAwait(false);
-        return new OkrCommitResult(periods, objectives, added);
+        public async ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken) =>
+            await store.Append(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false);
     }
 
     private static async ValueTask<IReadOnlyList<Objective>> LoadObjectivesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken)
@@ -219,8 +204,6 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
         return found;
     }
-
-    private static long? Current(Dictionary<Guid, long> versions, Guid id) => versions.TryGetValue(id, out var v) ? v : null;
 
     /// <summary>Locks the rows of <paramref name="ids"/> in id order and returns their versions (absent ids are left out).</summary>
     private static async Task<Dictionary<Guid, long>> LockVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, TenantId tenant, Guid[] ids, string mode, CancellationToken cancellationToken)

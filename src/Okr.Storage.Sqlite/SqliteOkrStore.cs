@@ -115,46 +115,14 @@ public sealed class SqliteOkrStore : IOkrStore
     {
         StoreRules.CheckChangeSet(tenant, changes);
         OkrCommitResult? result = null;
-        await WriteAsync((connection, transaction) =>
-        {
-            var t = Text(tenant);
-            foreach (var (id, version) in changes.ExpectedPeriods)
+        await WriteAsync(
+            (connection, transaction) =>
             {
-                StoreRules.CheckExpectation($"Period {id}", version, Version(connection, transaction, "SELECT version FROM periods WHERE tenant = $t AND id = $id", t, id.ToString()));
-            }
-
-            foreach (var (id, version) in changes.ExpectedObjectives)
-            {
-                StoreRules.CheckExpectation($"Objective {id}", version, Version(connection, transaction, "SELECT version FROM objectives WHERE tenant = $t AND id = $id", t, id.ToString()));
-            }
-
-            foreach (var (id, content) in changes.ExpectedContent)
-            {
-                StoreRules.CheckContent(id, content, Content(connection, transaction, t, id));
-            }
-
-            var periods = new List<OkrPeriod>(changes.Periods.Count);
-            foreach (var w in changes.Periods)
-            {
-                StoreRules.CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, Version(connection, transaction, "SELECT version FROM periods WHERE tenant = $t AND id = $id", t, w.Period.Id.ToString()));
-                var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
-                UpsertPeriod(connection, transaction, tenant, stored);
-                periods.Add(stored);
-            }
-
-            var objectives = new List<Objective>(changes.Objectives.Count);
-            foreach (var w in changes.Objectives)
-            {
-                var current = Version(connection, transaction, "SELECT version FROM objectives WHERE tenant = $t AND id = $id", t, w.Objective.Id.ToString());
-                StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, current);
-                var stored = w.Objective.WithVersion(w.ExpectedVersion + 1);
-                PutObjective(connection, transaction, tenant, stored, exists: current is not null);
-                objectives.Add(stored);
-            }
-
-            var added = Append(connection, transaction, tenant, changes.CheckIns, cancellationToken);
-            result = new OkrCommitResult(periods, objectives, added);
-        }, cancellationToken).ConfigureAwait(false);
+                // Every operation of the target is synchronous: the shared algorithm completes on this thread, in the transaction.
+                var target = new TransactionTarget(connection, transaction, tenant, cancellationToken);
+                result = StoreRules.CommitAsync(changes, target, cancellationToken).AsTask().GetAwaiter().GetResult();
+            },
+            cancellationToken).ConfigureAwait(false);
         return result!;
     }
 
@@ -372,10 +340,25 @@ public sealed class SqliteOkrStore : IOkrStore
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())), cancellationToken);
     }
 
+    /// <summary>Versions of the rows of <paramref name="table"/> with these ids (absent ids left out).</summary>
+    private static Dictionary<T, long> Versions<T>(SqliteConnection connection, SqliteTransaction transaction, string table, TenantId tenant, IEnumerable<T> ids, Func<string, T> parse)
+        where T : notnull
+    {
+        var versions = new Dictionary<T, long>();
+        using var read = Command(connection, transaction, $"SELECT id, version FROM {table} WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids))", ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString()!))));
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            versions[parse(reader.GetString(0))] = reader.GetInt64(1);
+        }
+
+        return versions;
+    }
+
     private static List<Objective> LoadObjectives(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids)
     {
         var found = new List<Objective>(ids.Count);
-        using var read = Command(connection, transaction, "SELECT body FROM objectives WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids))", ("$t", Text(tenant)), ("$ids", JsonSerializer.Serialize(ids.Select(i => i.ToString()).ToArray(), SqliteJsonContext.Default.StringArray)));
+        using var read = Command(connection, transaction, "SELECT body FROM objectives WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids))", ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString()))));
         using var reader = read.ExecuteReader();
         while (reader.Read())
         {
@@ -383,12 +366,6 @@ public sealed class SqliteOkrStore : IOkrStore
         }
 
         return found;
-    }
-
-    private static long? Version(SqliteConnection connection, SqliteTransaction transaction, string sql, string tenant, string id)
-    {
-        using var read = Command(connection, transaction, sql, ("$t", tenant), ("$id", id));
-        return read.ExecuteScalar() is long v ? v : null;
     }
 
     private static PeriodContent Content(SqliteConnection connection, SqliteTransaction transaction, string tenant, PeriodId period)
@@ -528,6 +505,39 @@ public sealed class SqliteOkrStore : IOkrStore
         return added;
     }
 
+    /// <summary>The store's operations inside one write transaction, for the shared commit algorithm.</summary>
+    private sealed class TransactionTarget(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, CancellationToken token) : IOkrCommitTarget
+    {
+        // SQLite has one writer per file: BEGIN IMMEDIATE already holds what a row lock would, so the lock mode is not needed.
+        public ValueTask<IReadOnlyDictionary<PeriodId, long>> PeriodVersionsAsync(IReadOnlyList<PeriodId> ids, bool exclusive, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<PeriodId, long>>(Versions(connection, transaction, "periods", tenant, ids, PeriodId.Parse));
+
+        public ValueTask<IReadOnlyDictionary<ObjectiveId, long>> ObjectiveVersionsAsync(IReadOnlyList<ObjectiveId> ids, bool exclusive, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<ObjectiveId, long>>(Versions(connection, transaction, "objectives", tenant, ids, ObjectiveId.Parse));
+
+        public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Content(connection, transaction, Text(tenant), period));
+
+        public ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken)
+        {
+            UpsertPeriod(connection, transaction, tenant, period);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask WriteObjectivesAsync(IReadOnlyList<Objective> objectives, IReadOnlyList<bool> exist, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < objectives.Count; i++)
+            {
+                PutObjective(connection, transaction, tenant, objectives[i], exist[i]);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Append(connection, transaction, tenant, checkIns, token));
+    }
+
     private async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -661,8 +671,10 @@ public sealed class SqliteOkrStore : IOkrStore
 
     // The body is read as its UTF-8 bytes: no UTF-16 string in between.
     /// <summary>Key result ids as the one JSON array parameter that <c>json_each</c> reads.</summary>
-    private static string IdList(IEnumerable<KeyResultId> ids) =>
-        JsonSerializer.Serialize(ids.Select(k => k.ToString()).ToArray(), SqliteJsonContext.Default.StringArray);
+    private static string IdList(IEnumerable<KeyResultId> ids) => Ids(ids.Select(k => k.ToString()));
+
+    /// <summary>Ids as the one JSON array parameter that <c>json_each</c> reads.</summary>
+    private static string Ids(IEnumerable<string> ids) => JsonSerializer.Serialize(ids.ToArray(), SqliteJsonContext.Default.StringArray);
 
     private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetFieldValue<byte[]>(0));
 

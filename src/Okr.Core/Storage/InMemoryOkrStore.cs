@@ -22,43 +22,10 @@ public sealed class InMemoryOkrStore : IOkrStore
         OkrCommitResult? result = null;
         Write(tenant, s =>
         {
-            foreach (var (id, version) in changes.ExpectedPeriods)
-            {
-                StoreRules.CheckExpectation($"Period {id}", version, s.Periods.GetValueOrDefault(id)?.Version);
-            }
-
-            foreach (var (id, version) in changes.ExpectedObjectives)
-            {
-                StoreRules.CheckExpectation($"Objective {id}", version, s.Objectives.GetValueOrDefault(id)?.Version);
-            }
-
-            foreach (var (id, content) in changes.ExpectedContent)
-            {
-                StoreRules.CheckContent(id, content, Content(s, id));
-            }
-
-            var next = s;
-            var periods = new List<OkrPeriod>(changes.Periods.Count);
-            foreach (var w in changes.Periods)
-            {
-                StoreRules.CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, next.Periods.GetValueOrDefault(w.Period.Id)?.Version);
-                var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
-                next = PutPeriod(next, stored);
-                periods.Add(stored);
-            }
-
-            var objectives = new List<Objective>(changes.Objectives.Count);
-            foreach (var w in changes.Objectives)
-            {
-                StoreRules.CheckVersion(w.Objective.Id, w.ExpectedVersion, next.Objectives.GetValueOrDefault(w.Objective.Id)?.Version);
-                var stored = w.Objective.WithVersion(w.ExpectedVersion + 1);
-                next = PutObjective(next, stored);
-                objectives.Add(stored);
-            }
-
-            (next, var added) = Append(next, changes.CheckIns);
-            result = new OkrCommitResult(periods, objectives, added);
-            return next;
+            // The snapshot is in memory: the shared algorithm completes synchronously, under the tenant's lock.
+            var target = new SnapshotTarget(s);
+            result = StoreRules.CommitAsync(changes, target, cancellationToken).AsTask().GetAwaiter().GetResult();
+            return target.State;
         }, cancellationToken);
         return ValueTask.FromResult(result!);
     }
@@ -325,6 +292,42 @@ public sealed class InMemoryOkrStore : IOkrStore
             var next = change(data.Current);
             cancellationToken.ThrowIfCancellationRequested();
             data.Current = next;
+        }
+    }
+
+    /// <summary>A unit of work applied to one snapshot, building the next.</summary>
+    private sealed class SnapshotTarget(TenantData state) : IOkrCommitTarget
+    {
+        public TenantData State { get; private set; } = state;
+
+        public ValueTask<IReadOnlyDictionary<PeriodId, long>> PeriodVersionsAsync(IReadOnlyList<PeriodId> ids, bool exclusive, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<PeriodId, long>>(ids.Where(State.Periods.ContainsKey).ToDictionary(id => id, id => State.Periods[id].Version));
+
+        public ValueTask<IReadOnlyDictionary<ObjectiveId, long>> ObjectiveVersionsAsync(IReadOnlyList<ObjectiveId> ids, bool exclusive, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<ObjectiveId, long>>(ids.Where(State.Objectives.ContainsKey).ToDictionary(id => id, id => State.Objectives[id].Version));
+
+        public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) => ValueTask.FromResult(Content(State, period));
+
+        public ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken)
+        {
+            State = PutPeriod(State, period);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask WriteObjectivesAsync(IReadOnlyList<Objective> objectives, IReadOnlyList<bool> exist, CancellationToken cancellationToken)
+        {
+            foreach (var o in objectives)
+            {
+                State = PutObjective(State, o);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+        {
+            (State, var added) = Append(State, checkIns);
+            return ValueTask.FromResult(added);
         }
     }
 

@@ -74,6 +74,73 @@ public static class StoreRules
         }
     }
 
+    /// <summary>
+    /// Applies a unit of work through a store's own reads and writes: the one algorithm of
+    /// <see cref="IOkrStore.CommitAsync"/>. It reads (and locks) the versions of every period and then every objective
+    /// the unit depends on, checks each expectation, each counted content and each replaced version, and only then
+    /// writes the periods, the objectives and the check-ins. Call it inside the store's transaction.
+    /// </summary>
+    /// <param name="changes">The unit (checked with <see cref="CheckChangeSet"/> first).</param>
+    /// <param name="target">The store's operations inside its transaction.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was stored.</returns>
+    /// <exception cref="OkrConcurrencyException">An expectation or a replaced version no longer holds.</exception>
+    /// <exception cref="OkrNotFoundException">A write replaces a version above 0 of an item that does not exist.</exception>
+    public static async ValueTask<OkrCommitResult> CommitAsync(OkrChangeSet changes, IOkrCommitTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(target);
+        var (periodDependencies, objectiveDependencies) = changes.Dependencies();
+        var periodVersions = periodDependencies.Count == 0
+            ? new Dictionary<PeriodId, long>()
+            : await target.PeriodVersionsAsync([.. periodDependencies.Select(p => p.Key)], exclusive: changes.Periods.Count > 0 || changes.ExpectedContent.Count > 0, cancellationToken).ConfigureAwait(false);
+        var objectiveVersions = objectiveDependencies.Count == 0
+            ? new Dictionary<ObjectiveId, long>()
+            : await target.ObjectiveVersionsAsync([.. objectiveDependencies.Select(o => o.Key)], exclusive: changes.Objectives.Count > 0, cancellationToken).ConfigureAwait(false);
+        foreach (var (id, version) in changes.ExpectedPeriods)
+        {
+            CheckExpectation($"Period {id}", version, periodVersions.TryGetValue(id, out var v) ? v : null);
+        }
+
+        foreach (var (id, version) in changes.ExpectedObjectives)
+        {
+            CheckExpectation($"Objective {id}", version, objectiveVersions.TryGetValue(id, out var v) ? v : null);
+        }
+
+        foreach (var (id, content) in changes.ExpectedContent)
+        {
+            CheckContent(id, content, await target.CountAsync(id, cancellationToken).ConfigureAwait(false));
+        }
+
+        var periods = new List<OkrPeriod>(changes.Periods.Count);
+        foreach (var w in changes.Periods)
+        {
+            long? current = periodVersions.TryGetValue(w.Period.Id, out var v) ? v : null;
+            CheckPeriodVersion(w.Period.Id, w.ExpectedVersion, current);
+            var stored = w.Period.WithVersion(w.ExpectedVersion + 1);
+            await target.WritePeriodAsync(stored, current is not null, cancellationToken).ConfigureAwait(false);
+            periods.Add(stored);
+        }
+
+        var objectives = new List<Objective>(changes.Objectives.Count);
+        var exist = new List<bool>(changes.Objectives.Count);
+        foreach (var w in changes.Objectives)
+        {
+            long? current = objectiveVersions.TryGetValue(w.Objective.Id, out var v) ? v : null;
+            CheckVersion(w.Objective.Id, w.ExpectedVersion, current);
+            objectives.Add(w.Objective.WithVersion(w.ExpectedVersion + 1));
+            exist.Add(current is not null);
+        }
+
+        if (objectives.Count > 0)
+        {
+            await target.WriteObjectivesAsync(objectives, exist, cancellationToken).ConfigureAwait(false);
+        }
+
+        var added = changes.CheckIns.Count == 0 ? 0 : await target.AppendAsync(changes.CheckIns, cancellationToken).ConfigureAwait(false);
+        return new OkrCommitResult(periods, objectives, added);
+    }
+
     /// <summary>Checks a unit of work before a store applies it: a tenant, versions ≥ 0, instants a store can keep.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="changes">The unit.</param>

@@ -1,0 +1,56 @@
+namespace Okr.Core.Storage;
+
+/// <summary>
+/// What a store offers inside one open transaction (or under one lock) so that
+/// <see cref="StoreRules.CommitAsync(OkrChangeSet, IOkrCommitTarget, CancellationToken)"/> can apply a unit of work:
+/// the one algorithm of every store's <see cref="IOkrStore.CommitAsync"/> (which versions to read and lock, which
+/// checks, in which order, with which errors). The store supplies the reads and writes; the rules stay in one place.
+/// </summary>
+/// <remarks>
+/// Every call happens inside the store's transaction, and what the version reads return must not change before it
+/// commits: a store with one writer at a time (SQLite, a lock) has that already; a store with row locks takes them
+/// in the version reads, in the order given (id order, periods before objectives), exclusively when asked to.
+/// </remarks>
+public interface IOkrCommitTarget
+{
+    /// <summary>Reads the stored versions of periods, locking them where the store locks rows.</summary>
+    /// <param name="ids">The periods, in id order.</param>
+    /// <param name="exclusive">Whether the unit writes periods or counts their content (lock for update), or only read them (lock for share).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The version of each period that is stored; absent ids are left out.</returns>
+    ValueTask<IReadOnlyDictionary<PeriodId, long>> PeriodVersionsAsync(IReadOnlyList<PeriodId> ids, bool exclusive, CancellationToken cancellationToken);
+
+    /// <summary>Reads the stored versions of objectives, locking them where the store locks rows.</summary>
+    /// <param name="ids">The objectives, in id order.</param>
+    /// <param name="exclusive">Whether the unit writes objectives (lock for update), or only read them (lock for share).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The version of each objective that is stored; absent ids are left out.</returns>
+    ValueTask<IReadOnlyDictionary<ObjectiveId, long>> ObjectiveVersionsAsync(IReadOnlyList<ObjectiveId> ids, bool exclusive, CancellationToken cancellationToken);
+
+    /// <summary>Counts a period's content as <see cref="IOkrStore.GetPeriodContentAsync"/> does, inside the transaction.</summary>
+    /// <param name="period">The period (already locked, exclusively).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The counts.</returns>
+    ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken);
+
+    /// <summary>Writes a period at its new version, keeping the replaced version in the audit trail.</summary>
+    /// <param name="period">The period as stored (its version already set).</param>
+    /// <param name="exists">Whether a version is stored (replace) or not (insert).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is written.</returns>
+    ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken);
+
+    /// <summary>Writes objectives at their new versions, keeping each replaced version in the audit trail, and their key-result index.</summary>
+    /// <param name="objectives">The objectives as stored (versions already set).</param>
+    /// <param name="exist">For each, whether a version is stored (replace) or not (insert).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when they are written.</returns>
+    /// <exception cref="OkrValidationException">A key result id is held by another objective (<see cref="StoreRules.KeyResultTaken"/>).</exception>
+    ValueTask WriteObjectivesAsync(IReadOnlyList<Objective> objectives, IReadOnlyList<bool> exist, CancellationToken cancellationToken);
+
+    /// <summary>Appends check-ins: identical ones already stored are skipped (<see cref="StoreRules.SamePayload"/>), clashing ones throw.</summary>
+    /// <param name="checkIns">The check-ins.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were new.</returns>
+    ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken);
+}
