@@ -44,13 +44,26 @@ public static class StoreEquivalence
 
         /// <summary>Close a period.</summary>
         ClosePeriod,
+
+        /// <summary>Reopen a closed period.</summary>
+        Reopen,
+
+        /// <summary>Archive a closed period.</summary>
+        Archive,
+
+        /// <summary>Rename an objective with a loaded version (an ETag) that may be stale.</summary>
+        RenameAtVersion,
+
+        /// <summary>Import, through the facade, an objective as stored but aligned under another (which may close a cycle).</summary>
+        Reimport,
     }
 
     /// <summary>One generated step: the operation, two selectors (taken modulo what exists) and a value.</summary>
     public static readonly Gen<(Op Op, int A, int B, int Value)> Step =
         from op in Gen.Frequency(
             (1, Gen.Constant(Op.NewPeriod)), (3, Gen.Constant(Op.NewObjective)), (3, Gen.Constant(Op.Activate)), (6, Gen.Constant(Op.CheckIn)),
-            (2, Gen.Constant(Op.Correct)), (1, Gen.Constant(Op.Rename)), (2, Gen.Constant(Op.Align)), (1, Gen.Constant(Op.Cancel)), (1, Gen.Constant(Op.ClosePeriod)))
+            (2, Gen.Constant(Op.Correct)), (1, Gen.Constant(Op.Rename)), (2, Gen.Constant(Op.Align)), (1, Gen.Constant(Op.Cancel)), (1, Gen.Constant(Op.ClosePeriod)),
+            (1, Gen.Constant(Op.Reopen)), (1, Gen.Constant(Op.Archive)), (1, Gen.Constant(Op.RenameAtVersion)), (1, Gen.Constant(Op.Reimport)))
         from a in Gen.Choose(0, 1000)
         from b in Gen.Choose(0, 1000)
         from value in Gen.Choose(-50, 250)
@@ -103,6 +116,10 @@ public static class StoreEquivalence
                 Op.Align when objectives.Count > 1 => async s => await s.Objectives.AlignAsync(tenant, objectives[a % objectives.Count].Id, new AlignmentLink(objectives[b % objectives.Count].Id, weight: 1 + (value & 3))),
                 Op.Cancel when objectives.Count > 0 => async s => await s.Objectives.CancelAsync(tenant, objectives[a % objectives.Count].Id),
                 Op.ClosePeriod when periods.Count > 0 => async s => await s.Periods.CloseAsync(tenant, periods[a % periods.Count]),
+                Op.Reopen when periods.Count > 0 => async s => await s.Periods.ReopenAsync(tenant, periods[a % periods.Count], $"Audit {value}"),
+                Op.Archive when periods.Count > 0 => async s => await s.Periods.ArchiveAsync(tenant, periods[a % periods.Count]),
+                Op.RenameAtVersion when objectives.Count > 0 => async s => await s.Objectives.EditAsync(tenant, objectives[a % objectives.Count].Id, (o, c) => o.WithTitle($"Renamed {value}", c), expectedVersion: 1 + (b % 4)),
+                Op.Reimport when objectives.Count > 1 => ReimportStep(objectives[a % objectives.Count].Id, objectives[b % objectives.Count].Id),
                 _ => null,
             };
 
@@ -139,7 +156,7 @@ public static class StoreEquivalence
             }
 
             // Remember what the step made (every store made the same, so the reference's is kept).
-            if (first is OkrPeriod period)
+            if (first is OkrPeriod period && op == Op.NewPeriod)
             {
                 periods.Add(period.Id);
             }
@@ -176,6 +193,14 @@ public static class StoreEquivalence
         {
             var draft = Objective.Create(id, period, "Objective", OwnerRef.Team("team"), clock, keyResults: krs.Select(k => new KeyResult(k, "KR", new IncreaseMeasure(0, 100))));
             return await s.Objectives.CreateAsync(tenant, draft).ConfigureAwait(false);
+        };
+
+        Func<OkrService, Task<object?>> ReimportStep(ObjectiveId child, ObjectiveId parent) => async s =>
+        {
+            var o = await s.Objectives.GetAsync(tenant, child).ConfigureAwait(false);
+            var aligned = new Objective(o.Id, o.PeriodId, o.Title, o.Description, o.Owner, o.Kind, o.State, o.Visibility, o.KeyResults, [.. o.Alignments.Where(l => l.ParentObjectiveId != parent), new AlignmentLink(parent)], o.Version, o.CreatedAt, o.UpdatedAt, o.Grade, o.UpdatedBy);
+            var result = await s.Transfer.ImportAsync(tenant, new Core.Serialization.OkrDocument(tenant, [], [aligned], [])).ConfigureAwait(false);
+            return result.Objectives[0];
         };
 
         Func<OkrService, Task<object?>> CheckInStep(CheckInId id, KeyResultId kr, int value) => async s =>
