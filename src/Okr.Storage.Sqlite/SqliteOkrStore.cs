@@ -7,6 +7,7 @@ using NodaTime.Text;
 using Okr.Core;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
+using Okr.Storage.Relational;
 
 namespace Okr.Storage.Sqlite;
 
@@ -23,8 +24,10 @@ public sealed class SqliteOkrStore : IOkrStore
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
-    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
-    private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
+    private const string CheckInColumns = RelationalSql.CheckInColumns;
+
+    /// <summary>The statements the two SQL stores share, in SQLite's form (no table prefix, <c>$</c> parameters).</summary>
+    private static readonly RelationalSql Sql = new(string.Empty, '$');
 
     /// <summary>
     /// The objectives holding a list of key results, each once. The ids go in as an <c>IN</c> list: written as a
@@ -60,12 +63,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// results they hold, counted per key result on the history index (written as a three-way join, the planner walked
     /// the tenant's check-ins; the plan test refuses that).
     /// </summary>
-    internal const string PeriodContentSql = """
-        SELECT (SELECT count(*) FROM objectives WHERE tenant = $t AND period_id = $p),
-               (SELECT coalesce(sum((SELECT count(*) FROM check_ins c WHERE c.tenant = $t AND c.kr_id = k.id)), 0)
-                FROM objectives o JOIN key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
-                WHERE o.tenant = $t AND o.period_id = $p)
-        """;
+    internal static string PeriodContentSql => Sql.PeriodContent;
 
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
     // never spin in SQLite's busy handler; other processes are still serialised by SQLite's own lock.
@@ -140,7 +138,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var p in QueryAsync($"SELECT {PeriodColumns} FROM periods WHERE tenant = $t AND id = $id", ReadPeriod, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        await foreach (var p in QueryAsync(Sql.GetPeriod, ReadPeriod, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
         {
             return p;
         }
@@ -150,12 +148,12 @@ public sealed class SqliteOkrStore : IOkrStore
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {PeriodColumns} FROM periods WHERE tenant = $t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("$t", Text(tenant)));
+        QueryAsync(Sql.ListPeriods, ReadPeriod, cancellationToken, ("$t", Text(tenant)));
 
     /// <inheritdoc/>
     public async ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var o in QueryAsync("SELECT body FROM objectives WHERE tenant = $t AND id = $id", ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(Sql.GetObjective, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
         {
             return o;
         }
@@ -166,8 +164,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
-        const string sql = "SELECT o.body FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = $t AND k.id = $kr";
-        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString())).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(Sql.FindObjectiveByKeyResult, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString())).ConfigureAwait(false))
         {
             return o;
         }
@@ -199,35 +196,11 @@ public sealed class SqliteOkrStore : IOkrStore
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            $"""
-            SELECT {PeriodColumns} FROM (
-                SELECT h.seq AS seq, {string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c))} FROM period_history h WHERE h.tenant = $t AND h.id = $id
-                    AND EXISTS (SELECT 1 FROM periods p WHERE p.tenant = $t AND p.id = $id)
-                UNION ALL
-                SELECT 9223372036854775807, {PeriodColumns} FROM periods WHERE tenant = $t AND id = $id)
-            ORDER BY seq
-            """,
-            ReadPeriod,
-            cancellationToken,
-            ("$t", Text(tenant)),
-            ("$id", id.ToString()));
+        QueryAsync(Sql.PeriodHistory, ReadPeriod, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString()));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            """
-            SELECT body FROM (
-                SELECT h.seq AS seq, h.body AS body FROM objective_history h WHERE h.tenant = $t AND h.id = $id
-                    AND EXISTS (SELECT 1 FROM objectives o WHERE o.tenant = $t AND o.id = $id)
-                UNION ALL
-                SELECT 9223372036854775807, body FROM objectives WHERE tenant = $t AND id = $id)
-            ORDER BY seq
-            """,
-            ReadObjective,
-            cancellationToken,
-            ("$t", Text(tenant)),
-            ("$id", id.ToString()));
+        QueryAsync(Sql.ObjectiveHistory, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString()));
 
     /// <summary>
     /// The listing statement for a query. SQLite chooses the index: without statistics it walks the tenant's
@@ -261,7 +234,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public async ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND id = $id", ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
+        await foreach (var c in QueryAsync(Sql.GetCheckIn, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$id", id.ToString())).ConfigureAwait(false))
         {
             return c;
         }
@@ -271,7 +244,7 @@ public sealed class SqliteOkrStore : IOkrStore
 
     /// <inheritdoc/>
     public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND kr_id = $kr ORDER BY effective_at, recorded_at, id", ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString()));
+        QueryAsync(Sql.CheckInHistory, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString()));
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
@@ -334,9 +307,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <inheritdoc/>
     public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
-        var sql = period is null
-            ? $"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t ORDER BY id"
-            : $"SELECT {CheckInColumns} FROM check_ins c WHERE tenant = $t AND kr_id IN (SELECT k.id FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = $t AND o.period_id = $p) ORDER BY id";
+        var sql = period is null ? Sql.ExportCheckIns : Sql.ExportPeriodCheckIns;
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())), cancellationToken);
     }
 
@@ -379,7 +350,7 @@ public sealed class SqliteOkrStore : IOkrStore
     private static void UpsertPeriod(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, OkrPeriod period)
     {
         // The audit trail keeps the version this save replaces, in the same transaction.
-        using (var keep = Command(connection, transaction, $"INSERT INTO period_history (tenant, {PeriodColumns}) SELECT tenant, {PeriodColumns} FROM periods WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", period.Id.ToString())))
+        using (var keep = Command(connection, transaction, Sql.KeepPeriod, ("$t", Text(tenant)), ("$id", period.Id.ToString())))
         {
             keep.ExecuteNonQuery();
         }
@@ -387,13 +358,7 @@ public sealed class SqliteOkrStore : IOkrStore
         using var command = Command(
             connection,
             transaction,
-            """
-            INSERT INTO periods (tenant, id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version)
-            VALUES ($t, $id, $name, $start, $end, $state, $reason, $byk, $byid, $at, $version)
-            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
-                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at,
-                version = excluded.version
-            """,
+            Sql.UpsertPeriod,
             ("$t", Text(tenant)),
             ("$id", period.Id.ToString()),
             ("$name", period.Name),
@@ -432,22 +397,20 @@ public sealed class SqliteOkrStore : IOkrStore
         if (exists)
         {
             // The audit trail keeps the version this write replaces, in the same transaction.
-            using var keep = Command(connection, transaction, "INSERT INTO objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM objectives WHERE tenant = $t AND id = $id", ("$t", t), ("$id", id));
+            using var keep = Command(connection, transaction, Sql.KeepObjective, ("$t", t), ("$id", id));
             keep.ExecuteNonQuery();
         }
 
         using (var write = Command(
             connection,
             transaction,
-            exists
-                ? "UPDATE objectives SET period_id = $period, owner_kind = $ok, owner_id = $oid, state = $state, version = $version, body = $body WHERE tenant = $t AND id = $id"
-                : "INSERT INTO objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES ($t, $id, $period, $ok, $oid, $state, $version, $body)",
+            exists ? Sql.UpdateObjective : Sql.InsertObjective,
             parameters))
         {
             write.ExecuteNonQuery();
         }
 
-        using (var clear = Command(connection, transaction, "DELETE FROM key_results WHERE tenant = $t AND objective_id = $id", ("$t", t), ("$id", id)))
+        using (var clear = Command(connection, transaction, Sql.DeleteKeyResults, ("$t", t), ("$id", id)))
         {
             clear.ExecuteNonQuery();
         }
@@ -659,15 +622,7 @@ public sealed class SqliteOkrStore : IOkrStore
         return command;
     }
 
-    private static OkrPeriod ReadPeriod(SqliteDataReader r) => new(
-        PeriodId.Parse(r.GetString(0)),
-        r.GetString(1),
-        new DateInterval(LocalDatePattern.Iso.Parse(r.GetString(2)).Value, LocalDatePattern.Iso.Parse(r.GetString(3)).Value),
-        (PeriodState)r.GetInt64(4),
-        r.IsDBNull(5) ? null : r.GetString(5),
-        r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt64(6), r.GetString(7)),
-        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)),
-        r.GetInt64(9));
+    private static OkrPeriod ReadPeriod(SqliteDataReader r) => RelationalRows.Period(r);
 
     // The body is read as its UTF-8 bytes: no UTF-16 string in between.
     /// <summary>Key result ids as the one JSON array parameter that <c>json_each</c> reads.</summary>
@@ -678,16 +633,7 @@ public sealed class SqliteOkrStore : IOkrStore
 
     private static Objective ReadObjective(SqliteDataReader r) => OkrJson.DeserializeObjective(r.GetFieldValue<byte[]>(0));
 
-    private static CheckIn ReadCheckIn(SqliteDataReader r) => new(
-        CheckInId.Parse(r.GetString(0)),
-        KeyResultId.Parse(r.GetString(1)),
-        OkrStoreFormat.ParseDecimal(r.GetString(2)),
-        new OwnerRef((OwnerKind)r.GetInt64(3), r.GetString(4)),
-        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(5)),
-        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(6)),
-        r.IsDBNull(7) ? null : new Confidence(r.GetDouble(7)),
-        r.GetString(8),
-        r.IsDBNull(9) ? null : CheckInId.Parse(r.GetString(9)));
+    private static CheckIn ReadCheckIn(SqliteDataReader r) => RelationalRows.CheckIn(r, static (reader, i) => OkrStoreFormat.ParseDecimal(reader.GetString(i)));
 
     private static string Text(TenantId tenant)
     {

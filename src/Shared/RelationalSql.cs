@@ -1,0 +1,158 @@
+using System.Data.Common;
+using NodaTime;
+using Okr.Core;
+using Okr.Core.Storage;
+
+namespace Okr.Storage.Relational;
+
+/// <summary>
+/// The statements both SQL stores run, written once. A dialect supplies the table prefix (<c>okr_</c> on PostgreSQL)
+/// and the parameter marker (<c>$</c> for SQLite, <c>@</c> for Npgsql); what differs beyond that (id lists, locks,
+/// bulk paths, the as-of read) stays in the store. Every statement names the tenant (held by the PostgreSQL
+/// store's <c>DistributionReadinessTests</c>), and SQLite plans each on an index (<c>SqliteSchemaTests</c>).
+/// Compiled into each SQL store (linked source, internal).
+/// </summary>
+internal sealed class RelationalSql
+{
+    /// <summary>A period's columns, in the order <see cref="RelationalRows.Period"/> reads them.</summary>
+    public const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
+
+    /// <summary>A check-in's columns, in the order <see cref="RelationalRows.CheckIn"/> reads them.</summary>
+    public const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
+
+    /// <summary>Builds the statements of one dialect.</summary>
+    /// <param name="prefix">The table-name prefix.</param>
+    /// <param name="marker">The parameter marker.</param>
+    public RelationalSql(string prefix, char marker)
+    {
+        var (p, m) = (prefix, marker);
+        var historyColumns = string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c));
+        GetPeriod = $"SELECT {PeriodColumns} FROM {p}periods WHERE tenant = {m}t AND id = {m}id";
+        ListPeriods = $"SELECT {PeriodColumns} FROM {p}periods WHERE tenant = {m}t ORDER BY start_date, id";
+        PeriodHistory = $"""
+            SELECT {PeriodColumns} FROM (
+                SELECT h.seq AS seq, {historyColumns} FROM {p}period_history h WHERE h.tenant = {m}t AND h.id = {m}id
+                    AND EXISTS (SELECT 1 FROM {p}periods x WHERE x.tenant = {m}t AND x.id = {m}id)
+                UNION ALL
+                SELECT 9223372036854775807, {PeriodColumns} FROM {p}periods WHERE tenant = {m}t AND id = {m}id) AS versions
+            ORDER BY seq
+            """;
+        KeepPeriod = $"INSERT INTO {p}period_history (tenant, {PeriodColumns}) SELECT tenant, {PeriodColumns} FROM {p}periods WHERE tenant = {m}t AND id = {m}id";
+        UpsertPeriod = $"""
+            INSERT INTO {p}periods (tenant, {PeriodColumns}) VALUES ({m}t, {m}id, {m}name, {m}start, {m}end, {m}state, {m}reason, {m}byk, {m}byid, {m}at, {m}version)
+            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
+                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at,
+                version = excluded.version
+            """;
+        GetObjective = $"SELECT body FROM {p}objectives WHERE tenant = {m}t AND id = {m}id";
+        ObjectiveHistory = $"""
+            SELECT body FROM (
+                SELECT h.seq AS seq, h.body AS body FROM {p}objective_history h WHERE h.tenant = {m}t AND h.id = {m}id
+                    AND EXISTS (SELECT 1 FROM {p}objectives x WHERE x.tenant = {m}t AND x.id = {m}id)
+                UNION ALL
+                SELECT 9223372036854775807, body FROM {p}objectives WHERE tenant = {m}t AND id = {m}id) AS versions
+            ORDER BY seq
+            """;
+        FindObjectiveByKeyResult = $"SELECT o.body FROM {p}key_results k JOIN {p}objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = {m}t AND k.id = {m}kr";
+        KeepObjective = $"INSERT INTO {p}objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM {p}objectives WHERE tenant = {m}t AND id = {m}id";
+        InsertObjective = $"INSERT INTO {p}objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES ({m}t, {m}id, {m}period, {m}ok, {m}oid, {m}state, {m}version, {m}body)";
+        UpdateObjective = $"UPDATE {p}objectives SET period_id = {m}period, owner_kind = {m}ok, owner_id = {m}oid, state = {m}state, version = {m}version, body = {m}body WHERE tenant = {m}t AND id = {m}id";
+        DeleteKeyResults = $"DELETE FROM {p}key_results WHERE tenant = {m}t AND objective_id = {m}id";
+        GetCheckIn = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND id = {m}id";
+        CheckInHistory = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id = {m}kr ORDER BY effective_at, recorded_at, id";
+        ExportCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t ORDER BY id";
+        ExportPeriodCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id IN (SELECT k.id FROM {p}key_results k JOIN {p}objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = {m}t AND o.period_id = {m}p) ORDER BY id";
+
+        // Counted per key result on its history index: written as one join, SQLite walked the tenant's check-ins and
+        // PostgreSQL, right after an import into a fresh tenant (no statistics), took seconds.
+        PeriodContent = $"""
+            SELECT (SELECT count(*) FROM {p}objectives WHERE tenant = {m}t AND period_id = {m}p),
+                   (SELECT CAST(coalesce(sum((SELECT count(*) FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = k.id)), 0) AS bigint)
+                    FROM {p}objectives o JOIN {p}key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
+                    WHERE o.tenant = {m}t AND o.period_id = {m}p)
+            """;
+    }
+
+    /// <summary>One period (<c>t</c>, <c>id</c>).</summary>
+    public string GetPeriod { get; }
+
+    /// <summary>The tenant's periods by first day, then id (<c>t</c>).</summary>
+    public string ListPeriods { get; }
+
+    /// <summary>Every version of a period, oldest first, the current one last (<c>t</c>, <c>id</c>).</summary>
+    public string PeriodHistory { get; }
+
+    /// <summary>Keeps the stored version of a period in the audit trail (<c>t</c>, <c>id</c>).</summary>
+    public string KeepPeriod { get; }
+
+    /// <summary>Inserts or replaces a period (<c>t</c>, <c>id</c>, <c>name</c>, <c>start</c>, <c>end</c>, <c>state</c>, <c>reason</c>, <c>byk</c>, <c>byid</c>, <c>at</c>, <c>version</c>).</summary>
+    public string UpsertPeriod { get; }
+
+    /// <summary>One objective's body (<c>t</c>, <c>id</c>).</summary>
+    public string GetObjective { get; }
+
+    /// <summary>Every version of an objective's body, oldest first, the current one last (<c>t</c>, <c>id</c>).</summary>
+    public string ObjectiveHistory { get; }
+
+    /// <summary>The body of the objective that holds a key result (<c>t</c>, <c>kr</c>).</summary>
+    public string FindObjectiveByKeyResult { get; }
+
+    /// <summary>Keeps the stored version of an objective in the audit trail (<c>t</c>, <c>id</c>).</summary>
+    public string KeepObjective { get; }
+
+    /// <summary>Inserts an objective (<c>t</c>, <c>id</c>, <c>period</c>, <c>ok</c>, <c>oid</c>, <c>state</c>, <c>version</c>, <c>body</c>).</summary>
+    public string InsertObjective { get; }
+
+    /// <summary>Replaces an objective (the parameters of <see cref="InsertObjective"/>).</summary>
+    public string UpdateObjective { get; }
+
+    /// <summary>Removes an objective's key-result index rows (<c>t</c>, <c>id</c>).</summary>
+    public string DeleteKeyResults { get; }
+
+    /// <summary>One check-in (<c>t</c>, <c>id</c>).</summary>
+    public string GetCheckIn { get; }
+
+    /// <summary>A key result's history by effective instant, recorded instant, then id (<c>t</c>, <c>kr</c>).</summary>
+    public string CheckInHistory { get; }
+
+    /// <summary>The tenant's check-ins by id (<c>t</c>).</summary>
+    public string ExportCheckIns { get; }
+
+    /// <summary>A period's check-ins by id (<c>t</c>, <c>p</c>).</summary>
+    public string ExportPeriodCheckIns { get; }
+
+    /// <summary>A period's objectives and the check-ins of their key results (<c>t</c>, <c>p</c>).</summary>
+    public string PeriodContent { get; }
+}
+
+/// <summary>Row mapping shared by the SQL stores; a store supplies only how it keeps an exact decimal.</summary>
+internal static class RelationalRows
+{
+    /// <summary>A period from the columns of <see cref="RelationalSql.PeriodColumns"/>.</summary>
+    /// <param name="r">The reader, on a row.</param>
+    /// <returns>The period.</returns>
+    public static OkrPeriod Period(DbDataReader r) => new(
+        new PeriodId(r.GetGuid(0)),
+        r.GetString(1),
+        new DateInterval(LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(2)), LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(3))),
+        (PeriodState)r.GetInt64(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt64(6), r.GetString(7)),
+        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)),
+        r.GetInt64(9));
+
+    /// <summary>A check-in from the columns of <see cref="RelationalSql.CheckInColumns"/>.</summary>
+    /// <param name="r">The reader, on a row.</param>
+    /// <param name="value">Reads the exact value (column 2).</param>
+    /// <returns>The check-in.</returns>
+    public static CheckIn CheckIn(DbDataReader r, Func<DbDataReader, int, decimal> value) => new(
+        new CheckInId(r.GetGuid(0)),
+        new KeyResultId(r.GetGuid(1)),
+        value(r, 2),
+        new OwnerRef((OwnerKind)r.GetInt64(3), r.GetString(4)),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(5)),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(6)),
+        r.IsDBNull(7) ? null : new Confidence(r.GetDouble(7)),
+        r.GetString(8),
+        r.IsDBNull(9) ? null : new CheckInId(r.GetGuid(9)));
+}
