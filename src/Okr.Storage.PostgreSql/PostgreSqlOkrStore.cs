@@ -5,6 +5,7 @@ using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
+using Okr.Storage.Relational;
 
 namespace Okr.Storage.PostgreSql;
 
@@ -16,21 +17,10 @@ namespace Okr.Storage.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposable
 {
-    private const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
+    /// <summary>The statements the two SQL stores share, in PostgreSQL's form (<c>okr_</c> tables, <c>@</c> parameters).</summary>
+    private static readonly RelationalSql Sql = new("okr_", '@');
 
-    /// <summary>
-    /// A period's content for <see cref="OkrChangeSet.ExpectContent"/>: its objectives, and the check-ins of their key
-    /// results, counted per key result on the history index. Written as a join, a fresh tenant without statistics
-    /// got a plan that took seconds right after an import; the per-key-result count cannot take that plan.
-    /// </summary>
-    private const string PeriodContentSql = """
-        SELECT (SELECT count(*) FROM okr_objectives WHERE tenant = @t AND period_id = @p),
-               (SELECT coalesce(sum((SELECT count(*) FROM okr_check_ins c WHERE c.tenant = @t AND c.kr_id = k.id)), 0)::bigint
-                FROM okr_objectives o JOIN okr_key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
-                WHERE o.tenant = @t AND o.period_id = @p)
-        """;
-
-    private const string CheckInColumns = "id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects";
+    private const string CheckInColumns = RelationalSql.CheckInColumns;
 
 
     private readonly NpgsqlDataSource _dataSource;
@@ -123,7 +113,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
     {
-        await foreach (var content in QueryAsync(PeriodContentSql, r => new PeriodContent(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("t", T(tenant)), ("p", period.Value)).ConfigureAwait(false))
+        await foreach (var content in QueryAsync(Sql.PeriodContent, r => new PeriodContent(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("t", T(tenant)), ("p", period.Value)).ConfigureAwait(false))
         {
             return content;
         }
@@ -148,7 +138,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
         public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken)
         {
-            var read = Command(connection, transaction, PeriodContentSql, ("t", tenant.Value), ("p", period.Value));
+            var read = Command(connection, transaction, Sql.PeriodContent, ("t", tenant.Value), ("p", period.Value));
             await using (read.ConfigureAwait(false))
             {
                 var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -233,9 +223,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <summary>Inserts an objective, or replaces the locked row keeping the replaced version in the audit trail; then its key result index.</summary>
     private static async Task PutObjective(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Objective stored, bool exists, CancellationToken cancellationToken)
     {
-        const string insert = "INSERT INTO okr_objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES (@t, @id, @period, @ok, @oid, @state, @version, @body)";
-        const string keep = "INSERT INTO okr_objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM okr_objectives WHERE tenant = @t AND id = @id";
-        const string update = "UPDATE okr_objectives SET period_id = @period, owner_kind = @ok, owner_id = @oid, state = @state, version = @version, body = @body WHERE tenant = @t AND id = @id";
+        var (insert, keep, update) = (Sql.InsertObjective, Sql.KeepObjective, Sql.UpdateObjective);
         var parameters = ObjectiveParameters(tenant, stored).ToArray();
         if (exists)
         {
@@ -254,7 +242,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var p in QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id", ReadPeriod, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var p in QueryAsync(Sql.GetPeriod, ReadPeriod, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
         {
             return p;
         }
@@ -264,12 +252,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {PeriodColumns} FROM okr_periods WHERE tenant = @t ORDER BY start_date, id", ReadPeriod, cancellationToken, ("t", T(tenant)));
+        QueryAsync(Sql.ListPeriods, ReadPeriod, cancellationToken, ("t", T(tenant)));
 
     /// <inheritdoc/>
     public async ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var o in QueryAsync("SELECT body FROM okr_objectives WHERE tenant = @t AND id = @id", ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(Sql.GetObjective, ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
         {
             return o;
         }
@@ -280,8 +268,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
-        const string sql = "SELECT o.body FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND k.id = @kr";
-        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value)).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(Sql.FindObjectiveByKeyResult, ReadObjective, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value)).ConfigureAwait(false))
         {
             return o;
         }
@@ -317,35 +304,11 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     /// <inheritdoc/>
     public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            $"""
-            SELECT {PeriodColumns} FROM (
-                SELECT h.seq, {string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c))} FROM okr_period_history h WHERE h.tenant = @t AND h.id = @id
-                    AND EXISTS (SELECT 1 FROM okr_periods p WHERE p.tenant = @t AND p.id = @id)
-                UNION ALL
-                SELECT 9223372036854775807, {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id) AS versions
-            ORDER BY seq
-            """,
-            ReadPeriod,
-            cancellationToken,
-            ("t", T(tenant)),
-            ("id", id.Value));
+        QueryAsync(Sql.PeriodHistory, ReadPeriod, cancellationToken, ("t", T(tenant)), ("id", id.Value));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            """
-            SELECT body FROM (
-                SELECT h.seq, h.body FROM okr_objective_history h WHERE h.tenant = @t AND h.id = @id
-                    AND EXISTS (SELECT 1 FROM okr_objectives o WHERE o.tenant = @t AND o.id = @id)
-                UNION ALL
-                SELECT 9223372036854775807, body FROM okr_objectives WHERE tenant = @t AND id = @id) AS versions
-            ORDER BY seq
-            """,
-            ReadObjective,
-            cancellationToken,
-            ("t", T(tenant)),
-            ("id", id.Value));
+        QueryAsync(Sql.ObjectiveHistory, ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value));
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
@@ -369,7 +332,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public async ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
     {
-        await foreach (var c in QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ReadCheckIn, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
+        await foreach (var c in QueryAsync(Sql.GetCheckIn, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("id", id.Value)).ConfigureAwait(false))
         {
             return c;
         }
@@ -379,7 +342,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     /// <inheritdoc/>
     public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id = @kr ORDER BY effective_at, recorded_at, id", ReadCheckIn, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value));
+        QueryAsync(Sql.CheckInHistory, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value));
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)
@@ -453,9 +416,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc/>
     public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
-        var sql = period is null
-            ? $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t ORDER BY id"
-            : $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND kr_id IN (SELECT k.id FROM okr_key_results k JOIN okr_objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = @t AND o.period_id = @p) ORDER BY id";
+        var sql = period is null ? Sql.ExportCheckIns : Sql.ExportPeriodCheckIns;
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("p", period?.Value)), cancellationToken);
     }
 
@@ -470,15 +431,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
         await Execute(
             connection,
             transaction,
-            $"""
-            INSERT INTO okr_period_history (tenant, {PeriodColumns}) SELECT tenant, {PeriodColumns} FROM okr_periods WHERE tenant = @t AND id = @id FOR UPDATE;
-            INSERT INTO okr_periods (tenant, {PeriodColumns}) VALUES (@t, @id, @name, @start, @end, @state, @reason, @byk, @byid, @at, @version)
-            ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, state = excluded.state,
-                reopen_reason = excluded.reopen_reason, updated_by_kind = excluded.updated_by_kind, updated_by_id = excluded.updated_by_id, updated_at = excluded.updated_at,
-                version = excluded.version
-            """,
+            Sql.KeepPeriod + ";\n" + Sql.UpsertPeriod,
             cancellationToken,
-            ("t", T(tenant)),
+            ("t", tenant.Value),
             ("id", period.Id.Value),
             ("name", period.Name),
             ("start", period.Dates.Start.ToDateOnly()),
@@ -499,7 +454,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     /// <summary>Replaces an objective's key result index; a key result id held by another objective fails the write.</summary>
     private static async Task PutKeyResults(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Objective objective, CancellationToken cancellationToken)
     {
-        await Execute(connection, transaction, "DELETE FROM okr_key_results WHERE tenant = @t AND objective_id = @id", cancellationToken, ("t", T(tenant)), ("id", objective.Id.Value)).ConfigureAwait(false);
+        await Execute(connection, transaction, Sql.DeleteKeyResults, cancellationToken, ("t", T(tenant)), ("id", objective.Id.Value)).ConfigureAwait(false);
         if (objective.KeyResults.Count == 0)
         {
             return;
@@ -727,7 +682,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
                 continue;
             }
 
-            var existing = Command(connection, transaction, $"SELECT {CheckInColumns} FROM okr_check_ins WHERE tenant = @t AND id = @id", ("t", T(tenant)), ("id", c.Id.Value));
+            var existing = Command(connection, transaction, Sql.GetCheckIn, ("t", T(tenant)), ("id", c.Id.Value));
             await using var existingScope = existing.ConfigureAwait(false);
             var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
@@ -863,28 +818,11 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
     private static string Prefixed(string alias) => string.Join(", ", CheckInColumns.Split(", ").Select(c => $"{alias}.{c}"));
 
-    private static OkrPeriod ReadPeriod(NpgsqlDataReader r) => new(
-        new PeriodId(r.GetGuid(0)),
-        r.GetString(1),
-        new DateInterval(LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(2)), LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(3))),
-        (PeriodState)r.GetInt16(4),
-        r.IsDBNull(5) ? null : r.GetString(5),
-        r.IsDBNull(6) ? null : new OwnerRef((OwnerKind)r.GetInt16(6), r.GetString(7)),
-        r.IsDBNull(8) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(8)),
-        r.GetInt64(9));
+    private static OkrPeriod ReadPeriod(NpgsqlDataReader r) => RelationalRows.Period(r);
 
     private static Objective ReadObjective(NpgsqlDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
 
-    private static CheckIn ReadCheckIn(NpgsqlDataReader r) => new(
-        new CheckInId(r.GetGuid(0)),
-        new KeyResultId(r.GetGuid(1)),
-        r.GetDecimal(2),
-        new OwnerRef((OwnerKind)r.GetInt16(3), r.GetString(4)),
-        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(5)),
-        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(6)),
-        r.IsDBNull(7) ? null : new Confidence(r.GetDouble(7)),
-        r.GetString(8),
-        r.IsDBNull(9) ? null : new CheckInId(r.GetGuid(9)));
+    private static CheckIn ReadCheckIn(NpgsqlDataReader r) => RelationalRows.CheckIn(r, static (reader, i) => reader.GetDecimal(i));
 
     private static Guid T(TenantId tenant)
     {
