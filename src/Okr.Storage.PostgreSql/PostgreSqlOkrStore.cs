@@ -315,7 +315,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
-        var sql = "SELECT body FROM okr_objectives WHERE tenant = @t" + StoreRules.ObjectiveQueryClauses(query, '@');
+        var sql = Sql.ListObjectives(query);
         return QueryAsync(
             sql,
             ReadObjective,

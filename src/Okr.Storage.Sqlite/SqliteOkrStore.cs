@@ -212,7 +212,7 @@ public sealed class SqliteOkrStore : IOkrStore
     /// <param name="query">The query.</param>
     /// <returns>The statement, with the parameters <c>$t</c>, <c>$period</c>, <c>$ok</c>, <c>$oid</c>, <c>$state</c>, <c>$after</c>, <c>$limit</c>.</returns>
     internal static string ListObjectivesSql(ObjectiveQuery query) =>
-        "SELECT body FROM objectives WHERE tenant = $t" + StoreRules.ObjectiveQueryClauses(query, '$');
+        Sql.ListObjectives(query);
 
     /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)

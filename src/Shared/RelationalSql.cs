@@ -14,6 +14,9 @@ namespace Okr.Storage.Relational;
 /// </summary>
 internal sealed class RelationalSql
 {
+    private readonly string _prefix;
+    private readonly char _marker;
+
     /// <summary>A period's columns, in the order <see cref="RelationalRows.Period"/> reads them.</summary>
     public const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
 
@@ -25,6 +28,8 @@ internal sealed class RelationalSql
     /// <param name="marker">The parameter marker.</param>
     public RelationalSql(string prefix, char marker)
     {
+        _prefix = prefix;
+        _marker = marker;
         var (p, m) = (prefix, marker);
         var historyColumns = string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c));
         GetPeriod = $"SELECT {PeriodColumns} FROM {p}periods WHERE tenant = {m}t AND id = {m}id";
@@ -71,6 +76,26 @@ internal sealed class RelationalSql
                     FROM {p}objectives o JOIN {p}key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
                     WHERE o.tenant = {m}t AND o.period_id = {m}p)
             """;
+    }
+
+    /// <summary>
+    /// The listing of objectives for a query: one condition per filter set, <c>ORDER BY id</c> and the limit, with
+    /// the parameters <c>t</c>, <c>period</c>, <c>ok</c>, <c>oid</c>, <c>state</c>, <c>after</c> and <c>limit</c> (a store
+    /// binds the ones the query sets), so both stores filter exactly as <see cref="ObjectiveQuery.Matches"/> does.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <returns>The statement.</returns>
+    public string ListObjectives(ObjectiveQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var m = _marker;
+        return $"SELECT body FROM {_prefix}objectives WHERE tenant = {m}t"
+            + (query.Period is null ? string.Empty : $" AND period_id = {m}period")
+            + (query.Owner is null ? string.Empty : $" AND owner_kind = {m}ok AND owner_id = {m}oid")
+            + (query.State is null ? string.Empty : $" AND state = {m}state")
+            + (query.After is null ? string.Empty : $" AND id > {m}after")
+            + " ORDER BY id"
+            + (query.Limit is null ? string.Empty : $" LIMIT {m}limit");
     }
 
     /// <summary>One period (<c>t</c>, <c>id</c>).</summary>

@@ -346,26 +346,4 @@ public static class StoreRules
             }
         }
     }
-
-    /// <summary>
-    /// The SQL that follows <c>WHERE tenant = {prefix}t</c> for an <see cref="ObjectiveQuery"/>: one condition per
-    /// filter set, <c>ORDER BY id</c> and the limit, over the columns <c>period_id</c>, <c>owner_kind</c>,
-    /// <c>owner_id</c>, <c>state</c> and <c>id</c>. Parameters are named <c>period</c>, <c>ok</c>, <c>oid</c>,
-    /// <c>state</c>, <c>after</c> and <c>limit</c> after the prefix; a SQL store binds the ones the query sets,
-    /// so every SQL store filters exactly as <see cref="ObjectiveQuery.Matches"/> does.
-    /// </summary>
-    /// <param name="query">The query.</param>
-    /// <param name="parameterPrefix">The driver's parameter marker, for example <c>@</c> or <c>$</c>.</param>
-    /// <returns>The SQL text, starting with a space.</returns>
-    public static string ObjectiveQueryClauses(ObjectiveQuery query, char parameterPrefix)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var p = parameterPrefix;
-        return (query.Period is null ? string.Empty : $" AND period_id = {p}period")
-            + (query.Owner is null ? string.Empty : $" AND owner_kind = {p}ok AND owner_id = {p}oid")
-            + (query.State is null ? string.Empty : $" AND state = {p}state")
-            + (query.After is null ? string.Empty : $" AND id > {p}after")
-            + " ORDER BY id"
-            + (query.Limit is null ? string.Empty : $" LIMIT {p}limit");
-    }
 }
