@@ -18,7 +18,7 @@ namespace Okr.Storage.PostgreSql;
 public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The statements the two SQL stores share, in PostgreSQL's form (<c>okr_</c> tables, <c>@</c> parameters).</summary>
-    private static readonly RelationalSql Sql = new("okr_", '@');
+    private static readonly RelationalSql Sql = new("okr_", '@', "= ANY(@{0})", locksRows: true);
 
     private const string CheckInColumns = RelationalSql.CheckInColumns;
 
@@ -126,13 +126,13 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     {
         public async ValueTask<IReadOnlyDictionary<PeriodId, long>> PeriodVersionsAsync(IReadOnlyList<PeriodId> ids, bool exclusive, CancellationToken cancellationToken)
         {
-            var versions = await LockVersionsAsync(connection, transaction, "okr_periods", tenant, [.. ids.Select(i => i.Value)], exclusive ? "UPDATE" : "SHARE", cancellationToken).ConfigureAwait(false);
+            var versions = await LockVersionsAsync(connection, transaction, Sql.PeriodVersions(exclusive), tenant, [.. ids.Select(i => i.Value)], cancellationToken).ConfigureAwait(false);
             return versions.ToDictionary(v => new PeriodId(v.Key), v => v.Value);
         }
 
         public async ValueTask<IReadOnlyDictionary<ObjectiveId, long>> ObjectiveVersionsAsync(IReadOnlyList<ObjectiveId> ids, bool exclusive, CancellationToken cancellationToken)
         {
-            var versions = await LockVersionsAsync(connection, transaction, "okr_objectives", tenant, [.. ids.Select(i => i.Value)], exclusive ? "UPDATE" : "SHARE", cancellationToken).ConfigureAwait(false);
+            var versions = await LockVersionsAsync(connection, transaction, Sql.ObjectiveVersions(exclusive), tenant, [.. ids.Select(i => i.Value)], cancellationToken).ConfigureAwait(false);
             return versions.ToDictionary(v => new ObjectiveId(v.Key), v => v.Value);
         }
 
@@ -179,7 +179,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     private static async ValueTask<IReadOnlyList<Objective>> LoadObjectivesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken)
     {
         var found = new List<Objective>(ids.Count);
-        var read = Command(connection, transaction, "SELECT body FROM okr_objectives WHERE tenant = @t AND id = ANY(@ids) ORDER BY id FOR SHARE", ("t", T(tenant)), ("ids", ids.Select(i => i.Value).ToArray()));
+        var read = Command(connection, transaction, Sql.ObjectivesById + Sql.Lock(exclusive: false), ("t", T(tenant)), ("ids", ids.Select(i => i.Value).ToArray()));
         await using (read.ConfigureAwait(false))
         {
             var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -196,7 +196,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Locks the rows of <paramref name="ids"/> in id order and returns their versions (absent ids are left out).</summary>
-    private static async Task<Dictionary<Guid, long>> LockVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, TenantId tenant, Guid[] ids, string mode, CancellationToken cancellationToken)
+    private static async Task<Dictionary<Guid, long>> LockVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, TenantId tenant, Guid[] ids, CancellationToken cancellationToken)
     {
         var versions = new Dictionary<Guid, long>(ids.Length);
         if (ids.Length == 0)
@@ -204,7 +204,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
             return versions;
         }
 
-        var read = Command(connection, transaction, $"SELECT id, version FROM {table} WHERE tenant = @t AND id = ANY(@ids) ORDER BY id FOR {mode}", ("t", T(tenant)), ("ids", ids));
+        var read = Command(connection, transaction, sql, ("t", T(tenant)), ("ids", ids));
         await using (read.ConfigureAwait(false))
         {
             var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -290,11 +290,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
         // Each objective once, however many of its key results were asked for.
         var asked = keyResults as IReadOnlySet<KeyResultId> ?? keyResults.ToHashSet();
-        const string sql = """
-            SELECT o.body FROM okr_objectives o
-            WHERE o.tenant = @t AND o.id IN (SELECT k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs))
-            """;
-        await foreach (var o in QueryAsync(sql, ReadObjective, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(Sql.FindObjectivesByKeyResults, ReadObjective, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
         {
             StoreRules.MapKeyResults(o, asked, found);
         }

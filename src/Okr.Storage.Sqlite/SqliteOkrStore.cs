@@ -27,16 +27,13 @@ public sealed class SqliteOkrStore : IOkrStore
     private const string CheckInColumns = RelationalSql.CheckInColumns;
 
     /// <summary>The statements the two SQL stores share, in SQLite's form (no table prefix, <c>$</c> parameters).</summary>
-    private static readonly RelationalSql Sql = new(string.Empty, '$');
+    private static readonly RelationalSql Sql = new(string.Empty, '$', "IN (SELECT value FROM json_each(${0}))", locksRows: false);
 
     /// <summary>
     /// The objectives holding a list of key results, each once. The ids go in as an <c>IN</c> list: written as a
     /// join, SQLite walked the tenant's key results and scanned the list for each.
     /// </summary>
-    internal const string FindObjectivesSql = """
-        SELECT o.body FROM objectives o
-        WHERE o.tenant = $t AND o.id IN (SELECT k.objective_id FROM key_results k WHERE k.tenant = $t AND k.id IN (SELECT value FROM json_each($krs)))
-        """;
+    internal static string FindObjectivesSql => Sql.FindObjectivesByKeyResults;
 
     /// <summary>
     /// The values in force, in one statement: for each key result, the id of its latest check-in not
@@ -311,12 +308,12 @@ public sealed class SqliteOkrStore : IOkrStore
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$p", period?.ToString())), cancellationToken);
     }
 
-    /// <summary>Versions of the rows of <paramref name="table"/> with these ids (absent ids left out).</summary>
-    private static Dictionary<T, long> Versions<T>(SqliteConnection connection, SqliteTransaction transaction, string table, TenantId tenant, IEnumerable<T> ids, Func<string, T> parse)
+    /// <summary>Versions read by <paramref name="sql"/> for these ids (absent ids left out).</summary>
+    private static Dictionary<T, long> Versions<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, TenantId tenant, IEnumerable<T> ids, Func<string, T> parse)
         where T : notnull
     {
         var versions = new Dictionary<T, long>();
-        using var read = Command(connection, transaction, $"SELECT id, version FROM {table} WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids))", ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString()!))));
+        using var read = Command(connection, transaction, sql, ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString()!))));
         using var reader = read.ExecuteReader();
         while (reader.Read())
         {
@@ -329,7 +326,7 @@ public sealed class SqliteOkrStore : IOkrStore
     private static List<Objective> LoadObjectives(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids)
     {
         var found = new List<Objective>(ids.Count);
-        using var read = Command(connection, transaction, "SELECT body FROM objectives WHERE tenant = $t AND id IN (SELECT value FROM json_each($ids))", ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString()))));
+        using var read = Command(connection, transaction, Sql.ObjectivesById, ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString()))));
         using var reader = read.ExecuteReader();
         while (reader.Read())
         {
@@ -473,10 +470,10 @@ public sealed class SqliteOkrStore : IOkrStore
     {
         // SQLite has one writer per file: BEGIN IMMEDIATE already holds what a row lock would, so the lock mode is not needed.
         public ValueTask<IReadOnlyDictionary<PeriodId, long>> PeriodVersionsAsync(IReadOnlyList<PeriodId> ids, bool exclusive, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyDictionary<PeriodId, long>>(Versions(connection, transaction, "periods", tenant, ids, PeriodId.Parse));
+            ValueTask.FromResult<IReadOnlyDictionary<PeriodId, long>>(Versions(connection, transaction, Sql.PeriodVersions(exclusive), tenant, ids, PeriodId.Parse));
 
         public ValueTask<IReadOnlyDictionary<ObjectiveId, long>> ObjectiveVersionsAsync(IReadOnlyList<ObjectiveId> ids, bool exclusive, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyDictionary<ObjectiveId, long>>(Versions(connection, transaction, "objectives", tenant, ids, ObjectiveId.Parse));
+            ValueTask.FromResult<IReadOnlyDictionary<ObjectiveId, long>>(Versions(connection, transaction, Sql.ObjectiveVersions(exclusive), tenant, ids, ObjectiveId.Parse));
 
         public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Content(connection, transaction, Text(tenant), period));

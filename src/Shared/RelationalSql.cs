@@ -16,6 +16,7 @@ internal sealed class RelationalSql
 {
     private readonly string _prefix;
     private readonly char _marker;
+    private readonly bool _locksRows;
 
     /// <summary>A period's columns, in the order <see cref="RelationalRows.Period"/> reads them.</summary>
     public const string PeriodColumns = "id, name, start_date, end_date, state, reopen_reason, updated_by_kind, updated_by_id, updated_at, version";
@@ -26,8 +27,12 @@ internal sealed class RelationalSql
     /// <summary>Builds the statements of one dialect.</summary>
     /// <param name="prefix">The table-name prefix.</param>
     /// <param name="marker">The parameter marker.</param>
-    public RelationalSql(string prefix, char marker)
+    /// <param name="inList">How the dialect tests a column against a list parameter: <c>{0}</c> is the parameter's name
+    /// (SQLite: <c>IN (SELECT value FROM json_each($name))</c>; PostgreSQL: <c>= ANY(@name)</c>).</param>
+    /// <param name="locksRows">Whether the dialect locks rows (<c>FOR UPDATE</c> / <c>FOR SHARE</c>); SQLite's single writer needs none.</param>
+    public RelationalSql(string prefix, char marker, string inList, bool locksRows)
     {
+        _locksRows = locksRows;
         _prefix = prefix;
         _marker = marker;
         var (p, m) = (prefix, marker);
@@ -68,6 +73,12 @@ internal sealed class RelationalSql
         ExportCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t ORDER BY id";
         ExportPeriodCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id IN (SELECT k.id FROM {p}key_results k JOIN {p}objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = {m}t AND o.period_id = {m}p) ORDER BY id";
 
+        string In(string name) => string.Format(System.Globalization.CultureInfo.InvariantCulture, inList, name);
+        FindObjectivesByKeyResults = $"SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT k.objective_id FROM {p}key_results k WHERE k.tenant = {m}t AND k.id {In("krs")})";
+        ObjectivesById = $"SELECT body FROM {p}objectives WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
+        _periodVersions = $"SELECT id, version FROM {p}periods WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
+        _objectiveVersions = $"SELECT id, version FROM {p}objectives WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
+
         // Counted per key result on its history index: written as one join, SQLite walked the tenant's check-ins and
         // PostgreSQL, right after an import into a fresh tenant (no statistics), took seconds.
         PeriodContent = $"""
@@ -97,6 +108,30 @@ internal sealed class RelationalSql
             + " ORDER BY id"
             + (query.Limit is null ? string.Empty : $" LIMIT {m}limit");
     }
+
+    /// <summary>The bodies of the objectives that hold any of a list of key results, each once (<c>t</c>, <c>krs</c>).</summary>
+    public string FindObjectivesByKeyResults { get; }
+
+    /// <summary>The bodies of objectives by id, in id order (<c>t</c>, <c>ids</c>); append <see cref="Lock"/> to lock them.</summary>
+    public string ObjectivesById { get; }
+
+    private readonly string _periodVersions;
+    private readonly string _objectiveVersions;
+
+    /// <summary>The versions of periods by id, in id order, locked where the dialect locks rows (<c>t</c>, <c>ids</c>).</summary>
+    /// <param name="exclusive">For update, or for share.</param>
+    /// <returns>The statement.</returns>
+    public string PeriodVersions(bool exclusive) => _periodVersions + Lock(exclusive);
+
+    /// <summary>The versions of objectives by id, in id order, locked where the dialect locks rows (<c>t</c>, <c>ids</c>).</summary>
+    /// <param name="exclusive">For update, or for share.</param>
+    /// <returns>The statement.</returns>
+    public string ObjectiveVersions(bool exclusive) => _objectiveVersions + Lock(exclusive);
+
+    /// <summary>The row-lock clause of the dialect: empty where it locks no rows.</summary>
+    /// <param name="exclusive">For update, or for share.</param>
+    /// <returns>The clause, with a leading space.</returns>
+    public string Lock(bool exclusive) => !_locksRows ? string.Empty : exclusive ? " FOR UPDATE" : " FOR SHARE";
 
     /// <summary>One period (<c>t</c>, <c>id</c>).</summary>
     public string GetPeriod { get; }
