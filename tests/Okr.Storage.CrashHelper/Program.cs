@@ -6,7 +6,8 @@
 // - Racer: makes one facade call (record a check-in, close a period, align two objectives), holds it at the store's
 //   commit after it has read and decided, prints "decided", waits for "go" on its input, then commits and prints
 //   "committed" or "lost EXCEPTION-TYPE". The test runs the competing write in its own process in between.
-//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> race <tenant> <record KR|close PERIOD|align CHILD PARENT>
+//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> race <tenant>
+//          <record KR|close PERIOD|align CHILD PARENT|create-period ID|archive PERIOD|activate OBJECTIVE>
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;

@@ -25,6 +25,15 @@ internal static class Race
                 case "align":
                     await okr.Objectives.AlignAsync(tenant, ObjectiveId.Parse(call[1]), new AlignmentLink(ObjectiveId.Parse(call[2])));
                     break;
+                case "create-period":
+                    await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.Parse(call[1]), 2026, 3));
+                    break;
+                case "archive":
+                    await okr.Periods.ArchiveAsync(tenant, PeriodId.Parse(call[1]));
+                    break;
+                case "activate":
+                    await okr.Objectives.ActivateAsync(tenant, ObjectiveId.Parse(call[1]));
+                    break;
                 default:
                     throw new ArgumentException($"Unknown race call '{call[0]}'.", nameof(call));
             }

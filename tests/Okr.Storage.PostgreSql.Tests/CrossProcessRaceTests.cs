@@ -29,4 +29,28 @@ public class CrossProcessRaceTests
         var (outcome, links) = await CrossProcessRaces.AlignmentAgainstAlignmentAsync("postgresql", cs, TestDatabase.Store);
         Assert.Equal(("lost OkrConcurrencyException", 1), (outcome, links));
     }
+
+    [PostgresFact]
+    public async Task A_create_decided_in_another_process_loses_to_the_same_id_created_here()
+    {
+        var cs = TestDatabase.SharedConnectionString;
+        var (outcome, name, versions) = await CrossProcessRaces.CreateAgainstCreateAsync("postgresql", cs, TestDatabase.Store);
+        Assert.Equal(("lost OkrConcurrencyException", "2026-Q2", 1), (outcome, name, versions));
+    }
+
+    [PostgresFact]
+    public async Task An_archive_decided_in_another_process_loses_to_a_reopen()
+    {
+        var cs = TestDatabase.SharedConnectionString;
+        var (outcome, state) = await CrossProcessRaces.ArchiveAgainstReopenAsync("postgresql", cs, TestDatabase.Store);
+        Assert.Equal(("lost OkrConcurrencyException", PeriodState.Active), (outcome, state));
+    }
+
+    [PostgresFact]
+    public async Task An_activation_decided_in_another_process_loses_to_a_close()
+    {
+        var cs = TestDatabase.SharedConnectionString;
+        var (outcome, active) = await CrossProcessRaces.ActivateAgainstCloseAsync("postgresql", cs, TestDatabase.Store);
+        Assert.Equal(("lost OkrConcurrencyException", 0), (outcome, active));
+    }
 }

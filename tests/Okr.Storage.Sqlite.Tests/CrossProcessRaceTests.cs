@@ -29,4 +29,28 @@ public class CrossProcessRaceTests
         var (outcome, links) = await CrossProcessRaces.AlignmentAgainstAlignmentAsync("sqlite", cs, new SqliteOkrStore(cs));
         Assert.Equal(("lost OkrConcurrencyException", 1), (outcome, links));
     }
+
+    [Fact]
+    public async Task A_create_decided_in_another_process_loses_to_the_same_id_created_here()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var (outcome, name, versions) = await CrossProcessRaces.CreateAgainstCreateAsync("sqlite", cs, new SqliteOkrStore(cs));
+        Assert.Equal(("lost OkrConcurrencyException", "2026-Q2", 1), (outcome, name, versions));
+    }
+
+    [Fact]
+    public async Task An_archive_decided_in_another_process_loses_to_a_reopen()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var (outcome, state) = await CrossProcessRaces.ArchiveAgainstReopenAsync("sqlite", cs, new SqliteOkrStore(cs));
+        Assert.Equal(("lost OkrConcurrencyException", PeriodState.Active), (outcome, state));
+    }
+
+    [Fact]
+    public async Task An_activation_decided_in_another_process_loses_to_a_close()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var (outcome, active) = await CrossProcessRaces.ActivateAgainstCloseAsync("sqlite", cs, new SqliteOkrStore(cs));
+        Assert.Equal(("lost OkrConcurrencyException", 0), (outcome, active));
+    }
 }

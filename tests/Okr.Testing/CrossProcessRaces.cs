@@ -60,6 +60,58 @@ public static class CrossProcessRaces
         return (outcome, objectives.Sum(o => o.Alignments.Count));
     }
 
+    /// <summary>Two creates of one period id, the held one in another process: it loses, and the one here stays.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the stored period's name and history length.</returns>
+    public static async Task<(string Outcome, string Name, int Versions)> CreateAgainstCreateAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, _, _) = await SetUpAsync(store).ConfigureAwait(false);
+        var id = new PeriodId(Guid.CreateVersion7());
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "create-period", id.ToString()).ConfigureAwait(false);
+        await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(id, 2026, 2)).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        return (outcome, (await okr.Periods.GetAsync(tenant, id).ConfigureAwait(false)).Name, (await okr.Periods.HistoryAsync(tenant, id).ConfigureAwait(false)).Count);
+    }
+
+    /// <summary>An archive decided in another process while a reopen commits here: it loses, and the period is active.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the period's state afterwards.</returns>
+    public static async Task<(string Outcome, PeriodState State)> ArchiveAgainstReopenAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, period, _) = await SetUpAsync(store).ConfigureAwait(false);
+        await okr.Periods.CloseAsync(tenant, period.Id).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "archive", period.Id.ToString()).ConfigureAwait(false);
+        await okr.Periods.ReopenAsync(tenant, period.Id, "Late figures").ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        return (outcome, (await okr.Periods.GetAsync(tenant, period.Id).ConfigureAwait(false)).State);
+    }
+
+    /// <summary>An activation decided in another process while a close commits here: it loses, and the draft stays a draft.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the objectives of the closed period that are still active.</returns>
+    public static async Task<(string Outcome, int ActiveInClosedPeriod)> ActivateAgainstCloseAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, period, _) = await SetUpAsync(store).ConfigureAwait(false);
+        var clock = new FixedClock(Now);
+        var draft = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), period.Id, "Late", OwnerRef.Team("t"), clock, keyResults:
+        [
+            new KeyResult(KeyResultId.New(clock), "One", new MilestoneMeasure()),
+            new KeyResult(KeyResultId.New(clock), "Two", new MilestoneMeasure()),
+            new KeyResult(KeyResultId.New(clock), "Three", new MilestoneMeasure()),
+        ])).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "activate", draft.Id.ToString()).ConfigureAwait(false);
+        await okr.Periods.CloseAsync(tenant, period.Id).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        var objectives = await okr.Objectives.ListAsync(tenant, new ObjectiveQuery { Period = period.Id }).ToListAsync().ConfigureAwait(false);
+        return (outcome, objectives.Count(o => o.State == ObjectiveState.Active));
+    }
+
     private static async Task<(OkrService Okr, TenantId Tenant, OkrPeriod Period, Objective Objective)> SetUpAsync(IOkrStore store)
     {
         var clock = new FixedClock(Now);
