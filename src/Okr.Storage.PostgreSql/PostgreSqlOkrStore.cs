@@ -266,6 +266,23 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<Objective>> GetObjectivesAsync(TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<Objective>(ids.Count);
+        if (ids.Count > 0)
+        {
+            await foreach (var o in QueryAsync(Sql.ObjectivesById, ReadObjective, cancellationToken, ("t", T(tenant)), ("ids", ids.Select(i => i.Value).Distinct().ToArray())).ConfigureAwait(false))
+            {
+                found.Add(o);
+            }
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
         await foreach (var o in QueryAsync(Sql.FindObjectiveByKeyResult, ReadObjective, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value)).ConfigureAwait(false))

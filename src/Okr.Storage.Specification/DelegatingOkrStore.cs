@@ -28,6 +28,9 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore
     public virtual IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) => Inner.ListPeriodsAsync(tenant, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyList<Objective>> GetObjectivesAsync(TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken = default) => Inner.GetObjectivesAsync(tenant, ids, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => Inner.GetObjectiveAsync(tenant, id, cancellationToken);
 
     /// <inheritdoc/>

@@ -269,4 +269,23 @@ public abstract partial class OkrStoreSpecification
         ArgumentNullException.ThrowIfNull(o);
         return new(o.Id, o.PeriodId, title, o.Description, o.Owner, o.Kind, o.State, o.Visibility, o.KeyResults, o.Alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade);
     }
+
+    /// <summary>Several objectives in one call: each stored one once, by id; absent ids and other tenants' objectives left out.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Objectives_are_read_many_at_once() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var period = Quarter();
+        var objectives = Enumerable.Range(0, 5).Select(i => NewObjective(period.Id, $"Objective {i}")).ToList();
+        await store.ImportAsync(tenant, new Okr.Core.Serialization.OkrDocument(tenant, [period], objectives, []));
+        var other = NewTenant();
+        await store.ImportAsync(other, new Okr.Core.Serialization.OkrDocument(other, [period], [objectives[0]], []));
+        var asked = new[] { objectives[3].Id, objectives[1].Id, new ObjectiveId(Guid.NewGuid()), objectives[3].Id };
+        var found = await store.GetObjectivesAsync(tenant, asked);
+        Assert.Equal(new[] { objectives[1], objectives[3] }.OrderBy(o => o.Id), found);
+        Assert.Empty(await store.GetObjectivesAsync(tenant, []));
+        Assert.Equal([objectives[0]], await store.GetObjectivesAsync(other, [objectives[0].Id, objectives[1].Id]));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.GetObjectivesAsync(default, [objectives[0].Id]));
+    });
 }

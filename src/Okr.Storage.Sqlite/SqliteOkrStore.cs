@@ -35,6 +35,9 @@ public sealed class SqliteOkrStore : IOkrStore
     /// </summary>
     internal static string FindObjectivesSql => Sql.FindObjectivesByKeyResults;
 
+    /// <summary>Objectives by id (<see cref="GetObjectivesAsync"/>, the import check).</summary>
+    internal static string ObjectivesByIdSql => Sql.ObjectivesById;
+
     /// <summary>
     /// The values in force, in one statement: for each key result, the id of its latest check-in not
     /// superseded by a known correction (the rule of <see cref="CheckInHistory.AsOf"/>), found by walking the
@@ -156,6 +159,23 @@ public sealed class SqliteOkrStore : IOkrStore
         }
 
         return null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<Objective>> GetObjectivesAsync(TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<Objective>(ids.Count);
+        if (ids.Count > 0)
+        {
+            await foreach (var o in QueryAsync(Sql.ObjectivesById, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$ids", Ids(ids.Select(i => i.ToString())))).ConfigureAwait(false))
+            {
+                found.Add(o);
+            }
+        }
+
+        return found;
     }
 
     /// <inheritdoc/>

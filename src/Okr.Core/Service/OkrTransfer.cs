@@ -68,14 +68,8 @@ public sealed class OkrTransfer
             changes.Save(p, (await PeriodAsync(p.Id).ConfigureAwait(false))?.Version ?? 0);
         }
 
-        var replaced = new Dictionary<ObjectiveId, Objective>();
-        foreach (var o in document.Objectives.DistinctBy(o => o.Id))
-        {
-            if (await store.GetObjectiveAsync(tenant, o.Id, cancellationToken).ConfigureAwait(false) is { } before)
-            {
-                replaced[o.Id] = before;
-            }
-        }
+        // What the document replaces, in one read.
+        var replaced = (await store.GetObjectivesAsync(tenant, [.. document.Objectives.Select(o => o.Id).Distinct()], cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.Id);
 
         var withCheckIns = replaced.Count == 0
             ? new HashSet<KeyResultId>()
@@ -122,19 +116,8 @@ public sealed class OkrTransfer
 
         return await _service.CommitAsync(tenant, changes.Append(document.CheckIns), cancellationToken).ConfigureAwait(false);
 
-        async ValueTask<IReadOnlyList<Objective>> LoadAsync(IReadOnlyCollection<ObjectiveId> ids, CancellationToken token)
-        {
-            var found = new List<Objective>(ids.Count);
-            foreach (var id in ids)
-            {
-                if (await store.GetObjectiveAsync(tenant, id, token).ConfigureAwait(false) is { } o)
-                {
-                    found.Add(o);
-                }
-            }
-
-            return found;
-        }
+        // The upward walk reads one level of parents per store call.
+        ValueTask<IReadOnlyList<Objective>> LoadAsync(IReadOnlyCollection<ObjectiveId> ids, CancellationToken token) => store.GetObjectivesAsync(tenant, ids, token);
 
         async ValueTask CheckNestingAsync(Objective child, string path, OkrPeriod period)
         {

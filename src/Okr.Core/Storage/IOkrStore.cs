@@ -63,6 +63,31 @@ public interface IOkrStore
     /// <returns>The objective, or null when the tenant has none with that id.</returns>
     ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads several objectives in one call.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="ids">The objectives' ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objectives of the tenant with those ids, each once, ordered by id; ids the tenant has no objective for are left out.</returns>
+    /// <remarks>
+    /// The default calls <see cref="GetObjectiveAsync"/> once per id. A store with a network round trip per call should
+    /// answer it in one query: the facade's imports use it for every objective a document replaces or links to.
+    /// </remarks>
+    async ValueTask<IReadOnlyList<Objective>> GetObjectivesAsync(TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<Objective>(ids.Count);
+        foreach (var id in ids.Distinct().Order())
+        {
+            if (await GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } objective)
+            {
+                found.Add(objective);
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>
     /// Lists every stored version of a period, oldest first, ending with the current one: the audit trail of its
     /// life cycle (each version carries <see cref="OkrPeriod.UpdatedAt"/> and <see cref="OkrPeriod.UpdatedBy"/>).

@@ -54,6 +54,13 @@ public sealed class InMemoryOkrStore : IOkrStore
         Read(tenant, s => s.Objectives.GetValueOrDefault(id), cancellationToken);
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<Objective>> GetObjectivesAsync(TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return Read<IReadOnlyList<Objective>>(tenant, s => [.. ids.Distinct().Order().Where(s.Objectives.ContainsKey).Select(id => s.Objectives[id])], cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
