@@ -132,8 +132,27 @@ public sealed class OkrService
         }
     }
 
-    internal ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken) =>
-        Store.CommitAsync(tenant, changes, cancellationToken);
+    /// <summary>
+    /// Commits a unit of work. Under an actor with an access policy, a lost race is reported without the store's
+    /// detail: the unit may depend on objectives the actor may not read (the ancestors a cycle check walked, the
+    /// objectives a close counted), and their ids and versions must not reach the actor.
+    /// </summary>
+    internal async ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken)
+    {
+        if (Actor is null || Options.AccessPolicy is null)
+        {
+            return await Store.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await Store.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OkrConcurrencyException)
+        {
+            throw new OkrConcurrencyException("Something this change depends on was changed by someone else while it was decided; nothing was written. Read again and retry.", 0, null);
+        }
+    }
 
     /// <summary>Whether the actor may read the objective: visibility against the policy's relation.</summary>
     internal async ValueTask<bool> CanReadAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)

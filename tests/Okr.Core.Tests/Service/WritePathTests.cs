@@ -227,6 +227,28 @@ public class WritePathTests
         Assert.Equal(commits, _store.Commits);
     }
 
+    [Fact]
+    public async Task A_lost_race_under_an_actor_names_nothing_the_actor_may_not_read()
+    {
+        var (_, objective) = await ActiveObjective();
+        var secret = new ObjectiveId(Guid.NewGuid());
+        var losing = new OkrService(new LosingStore(_store, secret), _clock, new OkrServiceOptions { AccessPolicy = new Policy() });
+        var asActor = await Assert.ThrowsAsync<OkrConcurrencyException>(() => losing.As(Alice).Objectives.EditAsync(_tenant, objective.Id, (o, c) => o.WithTitle("Mine", c)).AsTask());
+        Assert.DoesNotContain(secret.ToString(), asActor.Message, StringComparison.Ordinal);
+        Assert.Null(asActor.ActualVersion);
+
+        // The system (no actor) gets the store's detail.
+        var asSystem = await Assert.ThrowsAsync<OkrConcurrencyException>(() => losing.Objectives.EditAsync(_tenant, objective.Id, (o, c) => o.WithTitle("Mine", c)).AsTask());
+        Assert.Contains(secret.ToString(), asSystem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Loses every commit, naming an objective the actor has never seen.</summary>
+    private sealed class LosingStore(IOkrStore inner, ObjectiveId secret) : Okr.Storage.Specification.DelegatingOkrStore(inner)
+    {
+        public override ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default) =>
+            throw new OkrConcurrencyException($"Objective {secret} was read at version 3 and is now at version 4.", 3, 4);
+    }
+
     private sealed class Policy : IOkrAccessPolicy
     {
         public bool Allow { get; set; }
