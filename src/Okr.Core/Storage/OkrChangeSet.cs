@@ -23,6 +23,8 @@ public sealed class OkrChangeSet
     private readonly List<PeriodWrite> _periods = [];
     private readonly List<ObjectiveWrite> _objectives = [];
     private readonly List<CheckIn> _checkIns = [];
+    private readonly HashSet<PeriodId> _writtenPeriods = [];
+    private readonly HashSet<ObjectiveId> _writtenObjectives = [];
 
     /// <summary>Periods that must still be at the given version (read, not written).</summary>
     public IReadOnlyDictionary<PeriodId, long> ExpectedPeriods => _expectedPeriods;
@@ -41,9 +43,6 @@ public sealed class OkrChangeSet
 
     /// <summary>Check-ins to append; identical ones already stored are skipped.</summary>
     public IReadOnlyList<CheckIn> CheckIns => _checkIns;
-
-    /// <summary>Whether the unit writes nothing.</summary>
-    public bool IsEmpty => _periods.Count == 0 && _objectives.Count == 0 && _checkIns.Count == 0;
 
     /// <summary>Requires a period to be still at the version read when the unit commits.</summary>
     /// <param name="period">The period as read.</param>
@@ -107,7 +106,7 @@ public sealed class OkrChangeSet
     public OkrChangeSet Save(OkrPeriod period, long expectedVersion)
     {
         ArgumentNullException.ThrowIfNull(period);
-        Conflict(_periods.Exists(p => p.Period.Id == period.Id), $"Period {period.Id} is written twice in one unit.");
+        Conflict(!_writtenPeriods.Add(period.Id), $"Period {period.Id} is written twice in one unit.");
         _periods.Add(new PeriodWrite(period, expectedVersion));
         return this;
     }
@@ -119,7 +118,7 @@ public sealed class OkrChangeSet
     public OkrChangeSet Save(Objective objective, long expectedVersion)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        Conflict(_objectives.Exists(o => o.Objective.Id == objective.Id), $"Objective {objective.Id} is written twice in one unit.");
+        Conflict(!_writtenObjectives.Add(objective.Id), $"Objective {objective.Id} is written twice in one unit.");
         _objectives.Add(new ObjectiveWrite(objective, expectedVersion));
         return this;
     }

@@ -144,7 +144,7 @@ public static class StoreRules
     /// <summary>Checks a unit of work before a store applies it: a tenant, versions ≥ 0, instants a store can keep.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="changes">The unit.</param>
-    /// <exception cref="ArgumentException">The tenant is the default identifier, or the unit contradicts itself.</exception>
+    /// <exception cref="ArgumentException">The tenant is the default identifier.</exception>
     /// <exception cref="OkrValidationException">A version is negative or an instant is out of range.</exception>
     public static void CheckChangeSet(TenantId tenant, OkrChangeSet changes)
     {
@@ -164,8 +164,6 @@ public static class StoreRules
         {
             CheckInstants(c);
         }
-
-        _ = changes.Dependencies();
     }
 
     /// <summary>The one rule of a versioned write: 0 creates (or replaces an import's version 0), n replaces n.</summary>
