@@ -142,33 +142,62 @@ public sealed class OkrBuilder
         return this;
     }
 
-    /// <summary>Registers an event subscriber (singleton); it receives events after their writes commit.</summary>
-    /// <typeparam name="TSubscriber">The subscriber type, resolved from the container.</typeparam>
+    /// <summary>
+    /// Adds a subscriber, resolved from the container, to the events the dispatcher delivers, and registers the
+    /// dispatcher (<see cref="AddEventDispatcher"/>) if it is not yet. Each subscriber type is added once.
+    /// </summary>
+    /// <typeparam name="TSubscriber">The subscriber type.</typeparam>
     /// <returns>This builder.</returns>
     public OkrBuilder AddEventSubscriber<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSubscriber>()
         where TSubscriber : class, IOkrEventSubscriber
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOkrEventSubscriber, TSubscriber>());
-        return this;
+        return EnsureDispatcher();
     }
 
-    /// <summary>Registers an event subscriber instance.</summary>
+    /// <summary>Adds a subscriber instance to the events the dispatcher delivers, and registers the dispatcher if it is not yet.</summary>
     /// <param name="subscriber">The subscriber.</param>
     /// <returns>This builder.</returns>
     public OkrBuilder AddEventSubscriber(IOkrEventSubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         Services.AddSingleton(subscriber);
-        return this;
+        return EnsureDispatcher();
     }
 
-    /// <summary>Is told when an event subscriber throws; the write stands and the other subscribers still run.</summary>
-    /// <param name="onFailure">Receives the event and the exception, for example to log it.</param>
+    /// <summary>Called when a subscriber throws (besides the error log); the tenant's events are retried from the failed one.</summary>
+    /// <param name="onFailure">The handler.</param>
     /// <returns>This builder.</returns>
     public OkrBuilder OnSubscriberFailure(Action<OkrEvent, Exception> onFailure)
     {
         ArgumentNullException.ThrowIfNull(onFailure);
-        Options = Options with { OnSubscriberFailure = onFailure };
+        DispatcherOptions = DispatcherOptions with { OnSubscriberFailure = onFailure };
+        return EnsureDispatcher();
+    }
+
+    /// <summary>
+    /// Registers <see cref="OkrEventDispatcher"/> (over the store's outbox, the registered subscribers and the clock) and
+    /// a hosted service that runs it for the host's lifetime. Several application instances may each run one: leases
+    /// keep each tenant's events with one dispatcher at a time.
+    /// </summary>
+    /// <param name="options">The dispatcher's settings; the defaults when null. Failures are logged whatever they say.</param>
+    /// <returns>This builder.</returns>
+    public OkrBuilder AddEventDispatcher(OkrEventDispatcherOptions? options = null)
+    {
+        if (options is not null)
+        {
+            DispatcherOptions = options with { OnSubscriberFailure = options.OnSubscriberFailure ?? DispatcherOptions.OnSubscriberFailure };
+        }
+
+        return EnsureDispatcher();
+    }
+
+    internal OkrEventDispatcherOptions DispatcherOptions { get; private set; } = new();
+
+    private OkrBuilder EnsureDispatcher()
+    {
+        Services.TryAddSingleton(static sp => OkrServiceCollectionExtensions.CreateDispatcher(sp));
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, OkrEventDispatcherService>());
         return this;
     }
 

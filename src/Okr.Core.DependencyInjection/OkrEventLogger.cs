@@ -3,48 +3,21 @@ using Okr.Core.Events;
 
 namespace Okr.Core.DependencyInjection;
 
-/// <summary>Logs every domain event at Debug, through the host's logging, under the category <c>Okr.Core</c>.</summary>
+/// <summary>Logs every delivered event (debug level), and subscriber and dispatcher failures (error level).</summary>
 internal sealed partial class OkrEventLogger(ILogger logger) : IOkrEventSubscriber
 {
     public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
     {
-        switch (okrEvent)
-        {
-            case ObjectiveCreated e:
-                ObjectiveChanged(logger, "created", e.Objective.Id, e.Tenant);
-                break;
-            case ObjectiveActivated e:
-                ObjectiveChanged(logger, "activated", e.Objective.Id, e.Tenant);
-                break;
-            case ObjectiveClosed e:
-                ObjectiveChanged(logger, "closed", e.Objective.Id, e.Tenant);
-                break;
-            case CheckInRecorded e:
-                CheckInRecorded(logger, e.CheckIn.Id, e.CheckIn.KeyResultId, e.Tenant);
-                break;
-            case HealthChanged e:
-                HealthChanged(logger, e.KeyResult.Id, e.Previous.Status, e.Current.Status, e.Tenant);
-                break;
-            case PeriodClosed e:
-                PeriodClosed(logger, e.Period.Id, e.Assessment.Score, e.Tenant);
-                break;
-        }
-
+        Delivered(logger, okrEvent.Type, okrEvent.Sequence, okrEvent.Id, okrEvent.Tenant);
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Objective {ObjectiveId} {Change} in tenant {Tenant}")]
-    private static partial void ObjectiveChanged(ILogger logger, string change, ObjectiveId objectiveId, TenantId tenant);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Event {EventType} #{Sequence} ({EventId}) delivered in tenant {Tenant}")]
+    private static partial void Delivered(ILogger logger, string eventType, long sequence, Guid eventId, TenantId tenant);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Check-in {CheckInId} recorded on key result {KeyResultId} in tenant {Tenant}")]
-    private static partial void CheckInRecorded(ILogger logger, CheckInId checkInId, KeyResultId keyResultId, TenantId tenant);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "An event subscriber failed on {EventType} #{Sequence} in tenant {Tenant}; the tenant's events are retried from it")]
+    public static partial void SubscriberFailed(ILogger logger, string eventType, long sequence, TenantId tenant, Exception exception);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Key result {KeyResultId} went from {Previous} to {Current} in tenant {Tenant}")]
-    private static partial void HealthChanged(ILogger logger, KeyResultId keyResultId, Health.HealthStatus previous, Health.HealthStatus current, TenantId tenant);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Period {PeriodId} closed with score {Score} in tenant {Tenant}")]
-    private static partial void PeriodClosed(ILogger logger, PeriodId periodId, double? score, TenantId tenant);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "An event subscriber failed on {EventType} in tenant {Tenant}; the write stands")]
-    public static partial void SubscriberFailed(ILogger logger, string eventType, TenantId tenant, Exception exception);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "The event dispatcher failed; it tries again after its poll interval")]
+    public static partial void DispatcherFailed(ILogger logger, Exception exception);
 }

@@ -45,27 +45,37 @@ public static class OkrServiceCollectionExtensions
     /// Adds what the host registered: event subscribers, the access policy and, when logging is set up,
     /// a subscriber that logs every event at Debug and failures of the others at Error.
     /// </summary>
-    private static OkrServiceOptions WithHostServices(IServiceProvider services, OkrServiceOptions options)
+    private static OkrServiceOptions WithHostServices(IServiceProvider services, OkrServiceOptions options) =>
+        options with { AccessPolicy = services.GetService<Okr.Core.Access.IOkrAccessPolicy>() };
+
+    /// <summary>The dispatcher over the registered store's outbox, subscribers and clock; failures are logged when logging is registered.</summary>
+    internal static OkrEventDispatcher CreateDispatcher(IServiceProvider services)
     {
+        var store = services.GetRequiredService<IOkrStore>();
+        var outbox = store as IOkrEventOutbox
+            ?? throw new InvalidOperationException($"The registered store ({store.GetType().Name}) has no event outbox (IOkrEventOutbox), so events cannot be delivered. Every store of this library has one; a custom store must implement it to use AddEventSubscriber or AddEventDispatcher.");
+        var options = services.GetRequiredService<OkrBuilder>().DispatcherOptions;
         var subscribers = services.GetServices<IOkrEventSubscriber>().ToList();
-        var onFailure = options.OnSubscriberFailure;
         if (services.GetService<ILoggerFactory>() is { } loggers)
         {
-            var logger = loggers.CreateLogger("Okr.Core");
+            var logger = loggers.CreateLogger("Okr.Core.Events");
             subscribers.Insert(0, new OkrEventLogger(logger));
-            var hostHandler = onFailure;
-            onFailure = (okrEvent, exception) =>
+            var (onSubscriber, onDispatcher) = (options.OnSubscriberFailure, options.OnDispatcherFailure);
+            options = options with
             {
-                OkrEventLogger.SubscriberFailed(logger, okrEvent.GetType().Name, okrEvent.Tenant, exception);
-                hostHandler?.Invoke(okrEvent, exception);
+                OnSubscriberFailure = (e, ex) =>
+                {
+                    OkrEventLogger.SubscriberFailed(logger, e.Type, e.Sequence, e.Tenant, ex);
+                    onSubscriber?.Invoke(e, ex);
+                },
+                OnDispatcherFailure = ex =>
+                {
+                    OkrEventLogger.DispatcherFailed(logger, ex);
+                    onDispatcher?.Invoke(ex);
+                },
             };
         }
 
-        return options with
-        {
-            EventSubscribers = subscribers,
-            AccessPolicy = services.GetService<Okr.Core.Access.IOkrAccessPolicy>(),
-            OnSubscriberFailure = onFailure,
-        };
+        return new OkrEventDispatcher(outbox, subscribers, services.GetRequiredService<IClock>(), options);
     }
 }

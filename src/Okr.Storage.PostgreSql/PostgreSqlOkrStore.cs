@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Events;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
 using Okr.Storage.Relational;
@@ -15,7 +16,7 @@ namespace Okr.Storage.PostgreSql;
 /// with the tenant; every statement is parameterised; optimistic concurrency is a conditional
 /// <c>UPDATE … WHERE version = @expected</c>; large check-in batches and imports go through binary COPY.
 /// </summary>
-public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDisposable, IDisposable
 {
     /// <summary>The statements the two SQL stores share, in PostgreSQL's form (<c>okr_</c> tables, <c>@</c> parameters).</summary>
     private static readonly RelationalSql Sql = new("okr_", '@', "= ANY(@{0})", locksRows: true);
@@ -174,6 +175,130 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IAsyncDisposable, IDisposabl
 
         public async ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken) =>
             await store.Append(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false);
+
+        public async ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken)
+        {
+            // Locks the tenant's stream row until commit, so numbers are taken in commit order.
+            var reserve = Command(connection, transaction, Sql.ReserveSequence, ("t", T(tenant)), ("n", (long)count), ("due", Nanos(OkrStoreFormat.MinInstant)));
+            await using (reserve.ConfigureAwait(false))
+            {
+                return (long)(await reserve.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! - count + 1;
+            }
+        }
+
+        public async ValueTask<IReadOnlyList<OkrEvent>> WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        {
+            // One statement for the whole unit; RETURNING names the rows written (an id already stored is skipped).
+            var insert = Command(
+                connection,
+                transaction,
+                "INSERT INTO okr_events (tenant, sequence, id, type, occurred_at, actor_kind, actor_id, data) SELECT @t, * FROM unnest(@seq, @ids, @types, @at, @ak, @aid, @data) ON CONFLICT (tenant, id) DO NOTHING RETURNING sequence",
+                ("t", T(tenant)),
+                ("seq", events.Select(e => e.Sequence).ToArray()),
+                ("ids", events.Select(e => e.Id).ToArray()),
+                ("types", events.Select(e => e.Type).ToArray()),
+                ("at", events.Select(e => Nanos(e.OccurredAt)).ToArray()),
+                ("ak", events.Select(e => e.Actor is { } a ? (short?)a.Kind : null).ToArray()),
+                ("aid", events.Select(e => e.Actor?.ExternalId).ToArray()),
+                ("data", events.Select(e => e.Data).ToArray()));
+            await using (insert.ConfigureAwait(false))
+            {
+                var written = new HashSet<long>();
+                var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        written.Add(reader.GetInt64(0));
+                    }
+                }
+
+                return written.Count == events.Count ? events : [.. events.Where(e => written.Contains(e.Sequence))];
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default)
+    {
+        StoreRules.CheckLease(owner, duration, maxTenants);
+        var token = Guid.NewGuid();
+        var until = now + duration;
+        var leases = new List<OkrEventLease>();
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                // FOR UPDATE SKIP LOCKED: streams another dispatcher is leasing, or a writer is appending to, are skipped.
+                var lease = Command(connection, transaction, Sql.LeaseStreams, ("token", token), ("owner", owner), ("until", Nanos(until)), ("now", Nanos(now)), ("n", maxTenants));
+                await using (lease.ConfigureAwait(false))
+                {
+                    var rows = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (rows.ConfigureAwait(false))
+                    {
+                        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            leases.Add(new OkrEventLease(new TenantId(rows.GetGuid(0)), token, owner, rows.GetInt64(1), rows.GetInt64(2), rows.GetInt32(3), until));
+                        }
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        return leases;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<OkrEvent>> ReadEventsAsync(TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        StoreRules.CheckEventPage(afterSequence, limit);
+        var events = new List<OkrEvent>();
+        await foreach (var e in QueryAsync(Sql.ReadEvents, r => RelationalRows.Event(r, tenant), cancellationToken, ("t", T(tenant)), ("after", afterSequence), ("n", limit)).ConfigureAwait(false))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> AcknowledgeAsync(OkrEventLease lease, long throughSequence, Instant leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return await LeasedAsync(lease, Sql.AcknowledgeStream, cancellationToken, ("through", throughSequence), ("until", Nanos(leaseUntil))).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> ReleaseAsync(OkrEventLease lease, OkrEventFailure? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return failure is null
+            ? await LeasedAsync(lease, Sql.ReleaseStream, cancellationToken).ConfigureAwait(false)
+            : await LeasedAsync(lease, Sql.FailStream, cancellationToken, ("retry", Nanos(failure.RetryAt)), ("error", failure.Error)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> PruneAsync(Instant occurredBefore, CancellationToken cancellationToken = default)
+    {
+        long pruned = 0;
+        await WriteAsync(async (connection, transaction) => pruned = await Execute(connection, transaction, Sql.PruneEvents, cancellationToken, ("before", Nanos(occurredBefore))).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return pruned;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrEventStreamState?> GetStreamStateAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        await foreach (var state in QueryAsync(Sql.StreamState, r => RelationalRows.Stream(r, tenant), cancellationToken, ("t", T(tenant))).ConfigureAwait(false))
+        {
+            return state;
+        }
+
+        return null;
+    }
+
+    private async ValueTask<bool> LeasedAsync(OkrEventLease lease, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var changed = 0;
+        await WriteAsync(async (connection, transaction) => changed = await Execute(connection, transaction, sql, cancellationToken, [("t", T(lease.Tenant)), ("token", lease.Token), .. parameters]).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return changed == 1;
     }
 
     private static async ValueTask<IReadOnlyList<Objective>> LoadObjectivesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyCollection<ObjectiveId> ids, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Events;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
 
@@ -7,10 +8,12 @@ namespace Okr.Storage.Specification;
 
 /// <summary>
 /// A store that hands every call to another: the base for decorators in tests (fault injection, pausing at a
-/// commit, counting round trips) and in hosts (logging, caching). Override what the decorator changes.
+/// commit, counting round trips) and in hosts (logging, caching). Override what the decorator changes. The outbox
+/// calls (<see cref="IOkrEventOutbox"/>) go to the inner store too; they throw <see cref="NotSupportedException"/> when
+/// it has no outbox.
 /// </summary>
 /// <param name="inner">The store calls go to.</param>
-public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore
+public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEventOutbox
 {
     /// <summary>The store calls go to.</summary>
     protected IOkrStore Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -62,4 +65,24 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore
 
     /// <inheritdoc/>
     public virtual ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) => Inner.ExportAsync(tenant, period, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default) => Outbox.LeaseAsync(owner, now, duration, maxTenants, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyList<OkrEvent>> ReadEventsAsync(TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default) => Outbox.ReadEventsAsync(tenant, afterSequence, limit, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<bool> AcknowledgeAsync(OkrEventLease lease, long throughSequence, Instant leaseUntil, CancellationToken cancellationToken = default) => Outbox.AcknowledgeAsync(lease, throughSequence, leaseUntil, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<bool> ReleaseAsync(OkrEventLease lease, OkrEventFailure? failure, CancellationToken cancellationToken = default) => Outbox.ReleaseAsync(lease, failure, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<long> PruneAsync(Instant occurredBefore, CancellationToken cancellationToken = default) => Outbox.PruneAsync(occurredBefore, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<OkrEventStreamState?> GetStreamStateAsync(TenantId tenant, CancellationToken cancellationToken = default) => Outbox.GetStreamStateAsync(tenant, cancellationToken);
+
+    private IOkrEventOutbox Outbox => Inner as IOkrEventOutbox ?? throw new NotSupportedException($"The inner store ({Inner.GetType().Name}) has no event outbox.");
 }

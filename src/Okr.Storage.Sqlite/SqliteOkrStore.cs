@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
 using Okr.Core;
+using Okr.Core.Events;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
 using Okr.Storage.Relational;
@@ -20,7 +21,7 @@ namespace Okr.Storage.Sqlite;
 /// columns (instants as nanoseconds, values as exact decimal text). Safe for concurrent use from many
 /// threads and processes on one machine: SQLite serialises writers, readers never block.
 /// </remarks>
-public sealed class SqliteOkrStore : IOkrStore
+public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
@@ -516,6 +517,119 @@ public sealed class SqliteOkrStore : IOkrStore
 
         public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Append(connection, transaction, tenant, checkIns, token));
+
+        public ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken)
+        {
+            using var reserve = Command(connection, transaction, Sql.ReserveSequence, ("$t", Text(tenant)), ("$n", (long)count), ("$due", Nanos(OkrStoreFormat.MinInstant)));
+            return ValueTask.FromResult((long)reserve.ExecuteScalar()! - count + 1);
+        }
+
+        public ValueTask<IReadOnlyList<OkrEvent>> WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        {
+            using var insert = Command(connection, transaction, Sql.InsertEvent, ("$t", Text(tenant)), ("$seq", null), ("$id", null), ("$type", null), ("$at", null), ("$ak", null), ("$aid", null), ("$data", null));
+            insert.Prepare();
+            var p = insert.Parameters;
+            var written = new List<OkrEvent>(events.Count);
+            foreach (var e in events)
+            {
+                p["$seq"].Value = e.Sequence;
+                p["$id"].Value = e.Id.ToString();
+                p["$type"].Value = e.Type;
+                p["$at"].Value = Nanos(e.OccurredAt);
+                p["$ak"].Value = e.Actor is { } actor ? (long)actor.Kind : DBNull.Value;
+                p["$aid"].Value = e.Actor is { } by ? by.ExternalId : DBNull.Value;
+                p["$data"].Value = e.Data;
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    written.Add(e);
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<OkrEvent>>(written);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default)
+    {
+        StoreRules.CheckLease(owner, duration, maxTenants);
+        var token = Guid.NewGuid();
+        var until = now + duration;
+        var leases = new List<OkrEventLease>();
+        await WriteAsync((connection, transaction) =>
+        {
+            // One writer at a time (BEGIN IMMEDIATE): no other dispatcher can lease the same stream in between.
+            using var lease = Command(connection, transaction, Sql.LeaseStreams, ("$token", token.ToString()), ("$owner", owner), ("$until", Nanos(until)), ("$now", Nanos(now)), ("$n", (long)maxTenants));
+            using var rows = lease.ExecuteReader();
+            while (rows.Read())
+            {
+                leases.Add(new OkrEventLease(TenantId.Parse(rows.GetString(0)), token, owner, rows.GetInt64(1), rows.GetInt64(2), (int)rows.GetInt64(3), until));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return leases;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<OkrEvent>> ReadEventsAsync(TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        StoreRules.CheckEventPage(afterSequence, limit);
+        var events = new List<OkrEvent>();
+        await foreach (var e in QueryAsync(Sql.ReadEvents, r => RelationalRows.Event(r, tenant), cancellationToken, ("$t", Text(tenant)), ("$after", afterSequence), ("$n", (long)limit)).ConfigureAwait(false))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> AcknowledgeAsync(OkrEventLease lease, long throughSequence, Instant leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return await LeasedAsync(lease, Sql.AcknowledgeStream, cancellationToken, ("$through", throughSequence), ("$until", Nanos(leaseUntil))).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> ReleaseAsync(OkrEventLease lease, OkrEventFailure? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return failure is null
+            ? await LeasedAsync(lease, Sql.ReleaseStream, cancellationToken).ConfigureAwait(false)
+            : await LeasedAsync(lease, Sql.FailStream, cancellationToken, ("$retry", Nanos(failure.RetryAt)), ("$error", failure.Error)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> PruneAsync(Instant occurredBefore, CancellationToken cancellationToken = default)
+    {
+        long pruned = 0;
+        await WriteAsync((connection, transaction) =>
+        {
+            using var prune = Command(connection, transaction, Sql.PruneEvents, ("$before", Nanos(occurredBefore)));
+            pruned = prune.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+        return pruned;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrEventStreamState?> GetStreamStateAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        await foreach (var state in QueryAsync(Sql.StreamState, r => RelationalRows.Stream(r, tenant), cancellationToken, ("$t", Text(tenant))).ConfigureAwait(false))
+        {
+            return state;
+        }
+
+        return null;
+    }
+
+    private async ValueTask<bool> LeasedAsync(OkrEventLease lease, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var changed = 0;
+        await WriteAsync((connection, transaction) =>
+        {
+            using var update = Command(connection, transaction, sql, [("$t", Text(lease.Tenant)), ("$token", lease.Token.ToString()), .. parameters]);
+            changed = update.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+        return changed == 1;
     }
 
     private async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)

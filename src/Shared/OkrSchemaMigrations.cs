@@ -126,6 +126,32 @@ internal static class OkrSchemaMigrations
             ALTER TABLE okr_periods ADD COLUMN version bigint NOT NULL DEFAULT 1;
             ALTER TABLE okr_period_history ADD COLUMN version bigint NOT NULL DEFAULT 1;
             """),
+        new(
+            "6: the transactional outbox: each tenant's events (written in the transaction of their change, numbered in commit order) and one row per tenant with the last number taken, the delivery cursor, failures and the dispatcher's lease.",
+            """
+            CREATE TABLE event_streams (
+                tenant TEXT NOT NULL, last_sequence INTEGER NOT NULL, delivered_through INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+                lease_token TEXT, lease_owner TEXT, lease_until INTEGER,
+                PRIMARY KEY (tenant)) WITHOUT ROWID;
+            CREATE TABLE events (
+                tenant TEXT NOT NULL, sequence INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
+                occurred_at INTEGER NOT NULL, actor_kind INTEGER, actor_id TEXT, data TEXT NOT NULL,
+                PRIMARY KEY (tenant, sequence)) WITHOUT ROWID;
+            CREATE UNIQUE INDEX ux_events_id ON events (tenant, id);
+            """,
+            """
+            CREATE TABLE okr_event_streams (
+                tenant uuid NOT NULL, last_sequence bigint NOT NULL, delivered_through bigint NOT NULL DEFAULT 0,
+                attempts integer NOT NULL DEFAULT 0, next_attempt_at bigint NOT NULL, last_error text,
+                lease_token uuid, lease_owner text, lease_until bigint,
+                PRIMARY KEY (tenant));
+            CREATE TABLE okr_events (
+                tenant uuid NOT NULL, sequence bigint NOT NULL, id uuid NOT NULL, type text NOT NULL,
+                occurred_at bigint NOT NULL, actor_kind smallint, actor_id text, data text NOT NULL,
+                PRIMARY KEY (tenant, sequence));
+            CREATE UNIQUE INDEX ux_okr_events_id ON okr_events (tenant, id);
+            """),
     ];
 
     /// <summary>The schema version this library writes.</summary>

@@ -79,6 +79,32 @@ internal sealed class RelationalSql
         _periodVersions = $"SELECT id, version FROM {p}periods WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
         _objectiveVersions = $"SELECT id, version FROM {p}objectives WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
 
+        ReserveSequence = $"""
+            INSERT INTO {p}event_streams (tenant, last_sequence, next_attempt_at) VALUES ({m}t, {m}n, {m}due)
+            ON CONFLICT (tenant) DO UPDATE SET last_sequence = {p}event_streams.last_sequence + excluded.last_sequence
+            RETURNING last_sequence
+            """;
+        InsertEvent = $"INSERT INTO {p}events (tenant, {EventColumns}) VALUES ({m}t, {m}seq, {m}id, {m}type, {m}at, {m}ak, {m}aid, {m}data) ON CONFLICT (tenant, id) DO NOTHING";
+        ReadEvents = $"SELECT {EventColumns} FROM {p}events WHERE tenant = {m}t AND sequence > {m}after ORDER BY sequence LIMIT {m}n";
+        LeaseStreams = $"""
+            UPDATE {p}event_streams SET lease_token = {m}token, lease_owner = {m}owner, lease_until = {m}until
+            WHERE tenant IN (
+                SELECT tenant FROM {p}event_streams
+                WHERE last_sequence > delivered_through AND next_attempt_at <= {m}now AND (lease_token IS NULL OR lease_until <= {m}now)
+                ORDER BY next_attempt_at, tenant LIMIT {m}n{(locksRows ? " FOR UPDATE SKIP LOCKED" : string.Empty)})
+            RETURNING tenant, delivered_through, last_sequence, attempts
+            """;
+        AcknowledgeStream = $"""
+            UPDATE {p}event_streams SET
+                delivered_through = CASE WHEN {m}through <= delivered_through THEN delivered_through WHEN {m}through >= last_sequence THEN last_sequence ELSE {m}through END,
+                attempts = 0, last_error = NULL, lease_until = {m}until
+            WHERE tenant = {m}t AND lease_token = {m}token
+            """;
+        ReleaseStream = $"UPDATE {p}event_streams SET lease_token = NULL, lease_owner = NULL, lease_until = NULL WHERE tenant = {m}t AND lease_token = {m}token";
+        FailStream = $"UPDATE {p}event_streams SET lease_token = NULL, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, next_attempt_at = {m}retry, last_error = {m}error WHERE tenant = {m}t AND lease_token = {m}token";
+        PruneEvents = $"DELETE FROM {p}events WHERE occurred_at < {m}before AND sequence <= (SELECT s.delivered_through FROM {p}event_streams s WHERE s.tenant = {p}events.tenant)";
+        StreamState = $"SELECT last_sequence, delivered_through, attempts, next_attempt_at, last_error, lease_owner, lease_until, lease_token FROM {p}event_streams WHERE tenant = {m}t";
+
         // Counted per key result on its history index: written as one join, SQLite walked the tenant's check-ins and
         // PostgreSQL, right after an import into a fresh tenant (no statistics), took seconds.
         PeriodContent = $"""
@@ -183,11 +209,68 @@ internal sealed class RelationalSql
 
     /// <summary>A period's objectives and the check-ins of their key results (<c>t</c>, <c>p</c>).</summary>
     public string PeriodContent { get; }
+
+    /// <summary>An event's columns, in the order <see cref="RelationalRows.Event"/> reads them.</summary>
+    public const string EventColumns = "sequence, id, type, occurred_at, actor_kind, actor_id, data";
+
+    /// <summary>Takes <c>n</c> sequence numbers of the tenant's stream, creating it due at <c>due</c>; returns the last taken (<c>t</c>, <c>n</c>, <c>due</c>).</summary>
+    public string ReserveSequence { get; }
+
+    /// <summary>Inserts one event unless the tenant has its id (<c>t</c>, <c>seq</c>, <c>id</c>, <c>type</c>, <c>at</c>, <c>ak</c>, <c>aid</c>, <c>data</c>).</summary>
+    public string InsertEvent { get; }
+
+    /// <summary>A page of a tenant's events after a sequence (<c>t</c>, <c>after</c>, <c>n</c>).</summary>
+    public string ReadEvents { get; }
+
+    /// <summary>Leases up to <c>n</c> due streams (skipping locked ones where rows lock) and returns them (<c>token</c>, <c>owner</c>, <c>until</c>, <c>now</c>, <c>n</c>).</summary>
+    public string LeaseStreams { get; }
+
+    /// <summary>Moves a leased stream's cursor forward, clears its failures and renews the lease (<c>t</c>, <c>token</c>, <c>through</c>, <c>until</c>).</summary>
+    public string AcknowledgeStream { get; }
+
+    /// <summary>Ends a lease (<c>t</c>, <c>token</c>).</summary>
+    public string ReleaseStream { get; }
+
+    /// <summary>Ends a lease after a failure (<c>t</c>, <c>token</c>, <c>retry</c>, <c>error</c>).</summary>
+    public string FailStream { get; }
+
+    /// <summary>Deletes delivered events that occurred before a cut-off, across tenants (<c>before</c>).</summary>
+    public string PruneEvents { get; }
+
+    /// <summary>A tenant's stream state (<c>t</c>).</summary>
+    public string StreamState { get; }
 }
 
 /// <summary>Row mapping shared by the SQL stores; a store supplies only how it keeps an exact decimal.</summary>
 internal static class RelationalRows
 {
+    /// <summary>An event from the columns of <see cref="RelationalSql.EventColumns"/>.</summary>
+    /// <param name="r">The reader, on a row.</param>
+    /// <param name="tenant">The tenant read.</param>
+    /// <returns>The event.</returns>
+    public static Okr.Core.Events.OkrEvent Event(DbDataReader r, TenantId tenant) => new(
+        r.GetGuid(1),
+        tenant,
+        r.GetInt64(0),
+        r.GetString(2),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(3)),
+        r.IsDBNull(4) ? null : new OwnerRef((OwnerKind)r.GetInt64(4), r.GetString(5)),
+        r.GetString(6));
+
+    /// <summary>A stream's state from the columns of <see cref="RelationalSql.StreamState"/>.</summary>
+    /// <param name="r">The reader, on a row.</param>
+    /// <param name="tenant">The tenant read.</param>
+    /// <returns>The state.</returns>
+    public static Okr.Core.Events.OkrEventStreamState Stream(DbDataReader r, TenantId tenant) => new(
+        tenant,
+        r.GetInt64(0),
+        r.GetInt64(1),
+        (int)r.GetInt64(2),
+        OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(3)),
+        r.IsDBNull(4) ? null : r.GetString(4),
+        r.IsDBNull(7) ? null : r.GetString(5),
+        r.IsDBNull(7) ? null : OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(6)));
+
     /// <summary>A period from the columns of <see cref="RelationalSql.PeriodColumns"/>.</summary>
     /// <param name="r">The reader, on a row.</param>
     /// <returns>The period.</returns>

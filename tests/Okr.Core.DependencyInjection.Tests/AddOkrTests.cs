@@ -151,9 +151,14 @@ public class AddOkrTests
         var tenant = new TenantId(Guid.NewGuid());
         var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
         await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("t"), clock));
-        Assert.Equal(1, Assert.Single(provider.GetServices<IOkrEventSubscriber>().OfType<CountingSubscriber>()).Count);
+
+        // Delivered by the registered dispatcher, outside the writes: period created, objective created.
+        var dispatcher = provider.GetRequiredService<OkrEventDispatcher>();
+        Assert.Equal(2, await dispatcher.DispatchOnceAsync());
+        Assert.Equal(2, Assert.Single(provider.GetServices<IOkrEventSubscriber>().OfType<CountingSubscriber>()).Count);
         Assert.Empty(failures);
-        Assert.NotNull(okr.Options.OnSubscriberFailure);
+        Assert.NotNull(dispatcher.Options.OnSubscriberFailure);
+        Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>());
     }
 
     [Fact]

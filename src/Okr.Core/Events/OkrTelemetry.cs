@@ -18,6 +18,9 @@ public static class OkrTelemetry
     /// <summary>A histogram of period summary (roll-up) durations, in milliseconds.</summary>
     public const string RollupDuration = "okr.rollup.duration";
 
+    /// <summary>A counter of events the dispatcher delivered to every subscriber.</summary>
+    public const string EventsDelivered = "okr.events.delivered";
+
     /// <summary>A counter of event handlers that threw.</summary>
     public const string SubscriberFailures = "okr.events.subscriber_failures";
 
@@ -28,6 +31,8 @@ public static class OkrTelemetry
     internal static readonly Counter<long> CheckIns = Meter.CreateCounter<long>(CheckInsRecorded, "{check-in}", "Check-ins appended through OkrService.");
 
     internal static readonly Histogram<double> Rollups = Meter.CreateHistogram<double>(RollupDuration, "ms", "Time to summarise a period: read, roll up, judge health.");
+
+    internal static readonly Counter<long> Delivered = Meter.CreateCounter<long>(EventsDelivered, "{event}", "Events handled by every subscriber.");
 
     internal static readonly Counter<long> Failures = Meter.CreateCounter<long>(SubscriberFailures, "{failure}", "Event subscribers that threw.");
 }

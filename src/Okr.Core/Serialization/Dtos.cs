@@ -179,6 +179,7 @@ internal sealed class CheckInDto
     WriteIndented = true)]
 [JsonSerializable(typeof(DocumentDto))]
 [JsonSerializable(typeof(ObjectiveDto))]
+[JsonSerializable(typeof(EventDataDto))]
 internal sealed partial class OkrJsonContext : JsonSerializerContext
 {
 }

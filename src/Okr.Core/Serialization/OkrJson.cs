@@ -193,6 +193,22 @@ public static class OkrJson
         return OkrJsonMapper.FromDto(dto ?? throw new OkrFormatException("The objective is null.", "$"));
     }
 
+    /// <summary>Writes the data member of an event (compact).</summary>
+    internal static string SerializeEventData(EventDataDto data) => JsonSerializer.Serialize(data, Context(Compact).EventDataDto);
+
+    /// <summary>Reads the data member of an event; unknown members are an error, as in okr/1.</summary>
+    internal static EventDataDto DeserializeEventData(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, Context(Compact).EventDataDto) ?? throw new OkrFormatException("The event data is null.", "$");
+        }
+        catch (JsonException ex)
+        {
+            throw new OkrFormatException(FirstSentence(ex.Message), ex.Path ?? "$", ex);
+        }
+    }
+
     private static readonly OkrJsonOptions Compact = new() { Indented = false };
 
     private static OkrJsonContext Context(OkrJsonOptions? options)
@@ -221,6 +237,7 @@ public static class OkrJson
             json.Converters.Add(new JsonStringEnumConverter<PeriodState>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             json.Converters.Add(new JsonStringEnumConverter<ProgressSource>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             json.Converters.Add(new JsonStringEnumConverter<MeasureKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new JsonStringEnumConverter<Health.HealthStatus>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             return new OkrJsonContext(json);
         });
     }

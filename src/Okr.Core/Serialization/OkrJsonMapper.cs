@@ -53,7 +53,7 @@ internal static class OkrJsonMapper
         return objective!;
     }
 
-    private static PeriodDto ToDto(OkrPeriod p) => new()
+    public static PeriodDto ToDto(OkrPeriod p) => new()
     {
         Id = p.Id,
         Name = p.Name,
@@ -66,7 +66,7 @@ internal static class OkrJsonMapper
         Version = p.Version,
     };
 
-    private static OwnerDto ToDto(OwnerRef o) => new() { Kind = o.Kind, Id = o.ExternalId };
+    public static OwnerDto ToDto(OwnerRef o) => new() { Kind = o.Kind, Id = o.ExternalId };
 
     public static ObjectiveDto ToDto(Objective o) => new()
     {
@@ -89,7 +89,7 @@ internal static class OkrJsonMapper
         UpdatedBy = o.UpdatedBy is { } who ? ToDto(who) : null,
     };
 
-    private static KeyResultDto ToDto(KeyResult k) => new()
+    public static KeyResultDto ToDto(KeyResult k) => new()
     {
         Id = k.Id,
         Title = k.Title,
@@ -115,7 +115,7 @@ internal static class OkrJsonMapper
         };
     }
 
-    private static CheckInDto ToDto(CheckIn c) => new()
+    public static CheckInDto ToDto(CheckIn c) => new()
     {
         Id = c.Id,
         KeyResult = c.KeyResultId,
@@ -129,7 +129,7 @@ internal static class OkrJsonMapper
     };
 
     /// <summary>Builds domain objects straight from the wire shapes; any problem throws, and the caller then asks <see cref="Reader"/> for the details.</summary>
-    private static class Direct
+    internal static class Direct
     {
         // A null element of a list (which the serializer lets through) throws ArgumentNullException in
         // NotNull, so the detailed reader names it.
@@ -155,7 +155,7 @@ internal static class OkrJsonMapper
         public static CheckIn CheckIn(CheckInDto c) =>
             new(NotNull(c).Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
 
-        private static KeyResult KeyResult(KeyResultDto k) =>
+        public static KeyResult KeyResult(KeyResultDto k) =>
             new(NotNull(k).Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled);
 
         private static OwnerRef Owner(OwnerDto o) => new(o.Kind, o.Id);

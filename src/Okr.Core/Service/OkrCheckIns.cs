@@ -120,6 +120,7 @@ public sealed class OkrCheckIns
         var authors = new HashSet<OwnerRef>();
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
+        var corrections = new Dictionary<CheckInId, CheckIn>();
         var violations = new ViolationList();
         var checkedAt = _service.Clock.GetCurrentInstant();
         for (var i = 0; i < checkIns.Count; i++)
@@ -152,6 +153,10 @@ public sealed class OkrCheckIns
             if (c.Corrects is { } target)
             {
                 corrected = inBatch.GetValueOrDefault(target) ?? await _service.Store.GetCheckInAsync(tenant, target, cancellationToken).ConfigureAwait(false);
+                if (corrected is not null)
+                {
+                    corrections[target] = corrected;
+                }
             }
 
             violations.AddRange(_service.Options.Rules.Check(new CheckInChange(c, objective, period, corrected)), $"[{i}]");
@@ -159,10 +164,11 @@ public sealed class OkrCheckIns
 
         violations.ThrowIfAny();
 
-        // Health before and after is only worth two reads when someone listens.
-        var listening = _service.Options.EventSubscribers.Count > 0;
+        // The values in force before the write, in one read: with the batch itself they give the values after it, so
+        // health changes are computed once, here, and committed with the check-ins as events.
         var affected = checkIns.Select(c => c.KeyResultId).Distinct().ToList();
-        var before = listening ? await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false) : null;
+        var before = await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
+
         // Conditional on what the rules were checked against: each objective and period at the version read.
         var changes = new OkrChangeSet().Append(checkIns);
         foreach (var objective in objectives.Values.DistinctBy(o => o.Id))
@@ -175,34 +181,35 @@ public sealed class OkrCheckIns
             changes.Expect(period);
         }
 
-        var added = (await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false)).CheckInsAdded;
-        OkrTelemetry.CheckIns.Add(added);
-        var now = _service.Clock.GetCurrentInstant();
+        var events = OkrEventFactory.For(_service, tenant);
+        var now = events.Now;
         foreach (var c in checkIns)
         {
-            await _service.PublishAsync(new CheckInRecorded(tenant, now, c, objectives[c.KeyResultId]), cancellationToken).ConfigureAwait(false);
+            changes.Raise(events.CheckIn(c, objectives[c.KeyResultId]));
         }
 
-        if (before is not null)
+        foreach (var (kr, batch) in checkIns.GroupBy(c => c.KeyResultId).Select(g => (g.Key, g.ToList())))
         {
-            var after = await _service.Store.GetValuesAsOfAsync(tenant, affected, OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
-            foreach (var kr in affected)
+            var objective = objectives[kr];
+            var keyResult = objective.FindKeyResult(kr)!;
+            var period = periods[objective.PeriodId];
+
+            // The health the previous check-in reported (as of when it was recorded), against the health after the
+            // batch: a key result that slipped while nobody checked in is reported by the check-in that shows it.
+            var previous = before.GetValueOrDefault(kr);
+            var after = ValueAfter(previous, batch, inBatch, corrections);
+            var was = Health(keyResult, previous, period, previous?.RecordedAt ?? now);
+            var current = Health(keyResult, after, period, now);
+            if (was.Status != current.Status)
             {
-                var objective = objectives[kr];
-                var keyResult = objective.FindKeyResult(kr)!;
-                var period = periods[objective.PeriodId];
-                // The health the previous check-in reported (as of when it was recorded), against the health now:
-                // a key result that slipped while nobody checked in is reported by the check-in that shows it.
-                var previous = before.GetValueOrDefault(kr);
-                var was = Health(keyResult, previous, period, previous?.RecordedAt ?? now);
-                var current = Health(keyResult, after.GetValueOrDefault(kr), period, now);
-                if (was.Status != current.Status)
-                {
-                    await _service.PublishAsync(new HealthChanged(tenant, now, objective, keyResult, was, current), cancellationToken).ConfigureAwait(false);
-                }
+                changes.Raise(events.HealthChanged(batch[^1], objective, kr, was, current));
             }
         }
 
+        var added = (await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false)).CheckInsAdded;
+
+        // Committed: from here on nothing may throw or wait on the token.
+        OkrTelemetry.CheckIns.Add(added);
         return added;
     }
 
@@ -240,6 +247,31 @@ public sealed class OkrCheckIns
         {
             throw new OkrAccessDeniedException($"{actor} may not record check-ins in the name of {author}.", actor);
         }
+    }
+
+    /// <summary>
+    /// The value in force after a batch, from the value in force before it and the batch's check-ins of the key result
+    /// (and the check-ins they correct): the same answer as <see cref="CheckInHistory.AsOf"/> over the whole history,
+    /// because only those can be in force (an FsCheck property holds this).
+    /// </summary>
+    internal static CheckIn? ValueAfter(CheckIn? before, IReadOnlyList<CheckIn> batch, IReadOnlyDictionary<CheckInId, CheckIn> inBatch, IReadOnlyDictionary<CheckInId, CheckIn> corrected)
+    {
+        var candidates = new Dictionary<CheckInId, CheckIn>();
+        if (before is not null)
+        {
+            candidates[before.Id] = before;
+        }
+
+        foreach (var c in batch)
+        {
+            candidates.TryAdd(c.Id, c);
+            if (c.Corrects is { } target && (corrected.GetValueOrDefault(target) ?? inBatch.GetValueOrDefault(target)) is { } original)
+            {
+                candidates.TryAdd(original.Id, original);
+            }
+        }
+
+        return CheckInHistory.AsOf(candidates.Values, OkrStoreFormat.MaxInstant);
     }
 
     private Health.HealthAssessment Health(KeyResult keyResult, CheckIn? latest, OkrPeriod period, Instant now)

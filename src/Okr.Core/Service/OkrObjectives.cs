@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Okr.Core.Events;
 using Okr.Core.Rules;
 using Okr.Core.Storage;
 
@@ -39,10 +38,10 @@ public sealed class OkrObjectives
         var changes = new OkrChangeSet().Expect(period);
         violations.AddRange(await CheckLinksAsync(tenant, draft, changes, cancellationToken).ConfigureAwait(false));
         Throw(violations);
-        var committed = await _service.CommitAsync(tenant, changes.Save(_service.Stamp(draft), 0), cancellationToken).ConfigureAwait(false);
-        var stored = committed.Objectives[0];
-        await _service.PublishAsync(new ObjectiveCreated(tenant, _service.Clock.GetCurrentInstant(), stored), cancellationToken).ConfigureAwait(false);
-        return stored;
+        var stamped = _service.Stamp(draft);
+        RaiseAll(changes, OkrEventFactory.For(_service, tenant).Objective(null, stamped.WithVersion(1)));
+        var committed = await _service.CommitAsync(tenant, changes.Save(stamped, 0), cancellationToken).ConfigureAwait(false);
+        return committed.Objectives[0];
     }
 
     /// <summary>
@@ -77,9 +76,7 @@ public sealed class OkrObjectives
     /// <returns>The active objective.</returns>
     public async ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
-        var active = await EditCoreAsync(tenant, id, static (o, clock) => o.Activate(clock), expectedVersion, lifecycle: true, cancellationToken).ConfigureAwait(false);
-        await _service.PublishAsync(new ObjectiveActivated(tenant, _service.Clock.GetCurrentInstant(), active), cancellationToken).ConfigureAwait(false);
-        return active;
+        return await EditCoreAsync(tenant, id, static (o, clock) => o.Activate(clock), expectedVersion, lifecycle: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels a draft or active objective; it stays for the record and never counts.</summary>
@@ -232,7 +229,9 @@ public sealed class OkrObjectives
         }
 
         Throw(violations);
-        var committed = await _service.CommitAsync(tenant, changes.Save(_service.Stamp(after), before.Version), cancellationToken).ConfigureAwait(false);
+        var next = _service.Stamp(after);
+        RaiseAll(changes, OkrEventFactory.For(_service, tenant).Objective(before, next.WithVersion(before.Version + 1)));
+        var committed = await _service.CommitAsync(tenant, changes.Save(next, before.Version), cancellationToken).ConfigureAwait(false);
         return committed.Objectives[0];
     }
 
@@ -363,6 +362,14 @@ public sealed class OkrObjectives
         }
 
         return violations;
+    }
+
+    private static void RaiseAll(OkrChangeSet changes, IEnumerable<Events.OkrEvent> events)
+    {
+        foreach (var e in events)
+        {
+            changes.Raise(e);
+        }
     }
 
     private static void Throw(List<OkrViolation> violations)

@@ -35,7 +35,8 @@ public sealed class OkrPeriods
 
         // Expected version 0: of two creates with one id racing past the check above, the store lets one commit.
         var stamped = period.WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
-        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(stamped, 0), cancellationToken).ConfigureAwait(false);
+        var created = OkrEventFactory.For(_service, tenant).Period(OkrEventTypes.PeriodCreated, stamped.WithVersion(1));
+        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(stamped, 0).Raise(created), cancellationToken).ConfigureAwait(false);
         return result.Periods[0];
     }
 
@@ -55,7 +56,7 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active period.</returns>
     public ValueTask<OkrPeriod> ActivateAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Activate(), expectedVersion, cancellationToken);
+        MoveAsync(tenant, id, p => p.Activate(), OkrEventTypes.PeriodActivated, expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed to Archived.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -64,7 +65,7 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The archived period.</returns>
     public ValueTask<OkrPeriod> ArchiveAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Archive(), expectedVersion, cancellationToken);
+        MoveAsync(tenant, id, p => p.Archive(), OkrEventTypes.PeriodArchived, expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed back to Active, recording why.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -74,7 +75,7 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active period.</returns>
     public ValueTask<OkrPeriod> ReopenAsync(TenantId tenant, PeriodId id, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Reopen(reason), expectedVersion, cancellationToken);
+        MoveAsync(tenant, id, p => p.Reopen(reason), OkrEventTypes.PeriodReopened, expectedVersion, cancellationToken);
 
     /// <summary>
     /// Closes a period in one atomic write: every active objective is graded (its computed grade, or the override
@@ -133,6 +134,7 @@ public sealed class OkrPeriods
             changes.Expect(o);
         }
 
+        var events = OkrEventFactory.For(_service, tenant);
         var closing = new List<(int Index, Objective Closed)>();
         for (var i = 0; i < assessments.Count; i++)
         {
@@ -141,30 +143,28 @@ public sealed class OkrPeriods
             {
                 var next = _service.Stamp(objective.Close(assessments[i].Grade, _service.Clock));
                 changes.Save(next, objective.Version);
+                foreach (var e in events.Objective(objective, next.WithVersion(objective.Version + 1)))
+                {
+                    changes.Raise(e);
+                }
+
                 closing.Add((i, next));
             }
         }
 
+        // The period's score is known before the commit: the grades do not change by being stored.
+        var score = assessor.AssessPeriod(assessments).Score;
+        changes.Raise(events.Period(OkrEventTypes.PeriodClosed, closed.WithVersion(period.Version + 1), score));
         var committed = await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
         var final = assessments.ToList();
-        var newlyClosed = new List<Objective>(closing.Count);
         for (var j = 0; j < closing.Count; j++)
         {
             var stored = committed.Objectives[j];
             final[closing[j].Index] = final[closing[j].Index] with { Objective = stored };
-            newlyClosed.Add(stored);
         }
 
-        var storedPeriod = committed.Periods[0];
-        var result = assessor.AssessPeriod(final);
-        var now = _service.Clock.GetCurrentInstant();
-        foreach (var objective in newlyClosed)
-        {
-            await _service.PublishAsync(new ObjectiveClosed(tenant, now, objective), cancellationToken).ConfigureAwait(false);
-        }
-
-        await _service.PublishAsync(new PeriodClosed(tenant, now, storedPeriod, result), cancellationToken).ConfigureAwait(false);
-        return result;
+        // Committed: from here on nothing may throw or wait on the token.
+        return assessor.AssessPeriod(final);
     }
 
     /// <summary>The audit trail of a period: every stored version, oldest first, each with who changed it and when.</summary>
@@ -186,7 +186,7 @@ public sealed class OkrPeriods
         return versions;
     }
 
-    private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, long? expectedVersion, CancellationToken cancellationToken)
+    private async ValueTask<OkrPeriod> MoveAsync(TenantId tenant, PeriodId id, Func<OkrPeriod, OkrPeriod> move, string eventType, long? expectedVersion, CancellationToken cancellationToken)
     {
         OkrService.CheckTenant(tenant);
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
@@ -195,7 +195,8 @@ public sealed class OkrPeriods
         var next = move(current).WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
 
         // Conditional on the version read: of two moves racing (archive and reopen), one commits.
-        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(next, current.Version), cancellationToken).ConfigureAwait(false);
+        var moved = OkrEventFactory.For(_service, tenant).Period(eventType, next.WithVersion(current.Version + 1));
+        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(next, current.Version).Raise(moved), cancellationToken).ConfigureAwait(false);
         return result.Periods[0];
     }
 }

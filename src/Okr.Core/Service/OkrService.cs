@@ -1,5 +1,4 @@
 using NodaTime;
-using Okr.Core.Events;
 using Okr.Core.Storage;
 
 namespace Okr.Core.Service;
@@ -106,11 +105,6 @@ public sealed class OkrService
         Need(options.Health, nameof(OkrServiceOptions.Health));
         Need(options.Assessment, nameof(OkrServiceOptions.Assessment));
         Need(options.TimeZone, nameof(OkrServiceOptions.TimeZone));
-        Need(options.EventSubscribers, nameof(OkrServiceOptions.EventSubscribers));
-        if (options.EventSubscribers?.Any(s => s is null) == true)
-        {
-            missing.Add(nameof(OkrServiceOptions.EventSubscribers) + "[i]");
-        }
 
         if (missing.Count > 0)
         {
@@ -210,29 +204,6 @@ public sealed class OkrService
         if (Actor is { } actor && Options.AccessPolicy is { } policy && !await policy.CanTransferAsync(tenant, actor, cancellationToken).ConfigureAwait(false))
         {
             throw new OkrAccessDeniedException($"{actor} may not import or export the tenant's data.", actor);
-        }
-    }
-
-    internal async ValueTask PublishAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
-    {
-        foreach (var handler in Options.EventSubscribers)
-        {
-            try
-            {
-                await handler.HandleAsync(okrEvent, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                OkrTelemetry.Failures.Add(1);
-                try
-                {
-                    Options.OnSubscriberFailure?.Invoke(okrEvent, ex);
-                }
-                catch (Exception reportFailure) when (reportFailure is not OutOfMemoryException)
-                {
-                    // The failure report itself failed: the write still stands, and nothing more can be done here.
-                }
-            }
         }
     }
 

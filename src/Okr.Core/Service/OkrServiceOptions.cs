@@ -1,5 +1,4 @@
 using NodaTime;
-using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Rules;
 using Okr.Core.Scoring;
@@ -26,19 +25,6 @@ public sealed record OkrServiceOptions
 
     /// <summary>Whether a child objective's period must lie inside its parent's; true by default.</summary>
     public bool RequireChildPeriodInsideParent { get; init; } = true;
-
-    /// <summary>
-    /// Receive events after their writes commit, in this order. A retried check-in (same id) is
-    /// published again, so handlers should be idempotent by the ids they receive.
-    /// </summary>
-    public IReadOnlyList<IOkrEventSubscriber> EventSubscribers { get; init; } = [];
-
-    /// <summary>
-    /// Told when an event handler throws (the write stands; the other handlers still run). The
-    /// dependency-injection package routes it to logging; null ignores failures beyond the
-    /// <see cref="OkrTelemetry.SubscriberFailures"/> counter.
-    /// </summary>
-    public Action<OkrEvent, Exception>? OnSubscriberFailure { get; init; }
 
     /// <summary>
     /// Who may read and write which owner's objectives, asked for every call made through

@@ -114,6 +114,10 @@ public sealed class OkrTransfer
             throw new OkrValidationException(violations);
         }
 
+        changes.Raise(OkrEventFactory.For(_service, tenant).Make(Events.OkrEventTypes.ImportCompleted, new Serialization.EventDataDto
+        {
+            Import = new Serialization.ImportCountsDto { Periods = document.Periods.Count, Objectives = document.Objectives.Count, CheckIns = document.CheckIns.Count },
+        }));
         return await _service.CommitAsync(tenant, changes.Append(document.CheckIns), cancellationToken).ConfigureAwait(false);
 
         // The upward walk reads one level of parents per store call.

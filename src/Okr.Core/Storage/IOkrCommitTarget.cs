@@ -53,4 +53,20 @@ public interface IOkrCommitTarget
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many were new.</returns>
     ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes <paramref name="count"/> sequence numbers of the tenant's event stream (creating the stream if needed) and
+    /// returns the first. Called last in a unit, so the stream's row is locked for as short a time as possible; taking
+    /// the numbers inside the transaction makes them follow commit order.
+    /// </summary>
+    /// <param name="count">How many numbers, at least 1.</param>
+    /// <param name="cancellationToken">Cancels the unit.</param>
+    /// <returns>The first number taken; the others follow it.</returns>
+    ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken);
+
+    /// <summary>Writes events whose sequence numbers were reserved; an event whose id the tenant already has is skipped.</summary>
+    /// <param name="events">The events, in sequence order.</param>
+    /// <param name="cancellationToken">Cancels the unit.</param>
+    /// <returns>The events written.</returns>
+    ValueTask<IReadOnlyList<Events.OkrEvent>> WriteEventsAsync(IReadOnlyList<Events.OkrEvent> events, CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using NodaTime;
+using Okr.Core.Events;
 using Okr.Core.Serialization;
 
 namespace Okr.Core.Storage;
@@ -11,7 +12,7 @@ namespace Okr.Core.Storage;
 /// immutable snapshot replaced atomically under a per-tenant lock, so readers never see half a write
 /// and a failed write changes nothing.
 /// </summary>
-public sealed class InMemoryOkrStore : IOkrStore
+public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
 {
     private readonly ConcurrentDictionary<TenantId, TenantSlot> _tenants = new();
 
@@ -281,6 +282,150 @@ public sealed class InMemoryOkrStore : IOkrStore
         return (s with { CheckIns = all.ToImmutable(), History = history.ToImmutable() }, added);
     }
 
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default)
+    {
+        StoreRules.CheckLease(owner, duration, maxTenants);
+        cancellationToken.ThrowIfCancellationRequested();
+        var token = Guid.NewGuid();
+        var due = new List<(Instant Due, TenantId Tenant, TenantSlot Slot)>();
+        foreach (var (tenant, slot) in _tenants)
+        {
+            lock (slot)
+            {
+                if (slot.Current.LastSequence > slot.DeliveredThrough && slot.NextAttemptAt <= now && (slot.LeaseToken is null || slot.LeaseUntil <= now))
+                {
+                    due.Add((slot.NextAttemptAt, tenant, slot));
+                }
+            }
+        }
+
+        var leases = new List<OkrEventLease>();
+        foreach (var (_, tenant, slot) in due.OrderBy(d => d.Due).ThenBy(d => d.Tenant).Take(maxTenants))
+        {
+            lock (slot)
+            {
+                // Checked again under the lock: another caller may have taken it in between.
+                if (slot.LeaseToken is null || slot.LeaseUntil <= now)
+                {
+                    slot.LeaseToken = token;
+                    slot.LeaseOwner = owner;
+                    slot.LeaseUntil = now + duration;
+                    leases.Add(new OkrEventLease(tenant, token, owner, slot.DeliveredThrough, slot.Current.LastSequence, slot.Attempts, slot.LeaseUntil));
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<OkrEventLease>>(leases);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<OkrEvent>> ReadEventsAsync(TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        StoreRules.CheckEventPage(afterSequence, limit);
+        return Read<IReadOnlyList<OkrEvent>>(tenant, s =>
+        {
+            // Sequences increase along the list: find the first after the cursor by halving.
+            var (lo, hi) = (0, s.Events.Count);
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                (lo, hi) = s.Events[mid].Sequence <= afterSequence ? (mid + 1, hi) : (lo, mid);
+            }
+
+            return [.. s.Events.Skip(lo).Take(limit)];
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> AcknowledgeAsync(OkrEventLease lease, long throughSequence, Instant leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Leased(lease, slot =>
+        {
+            slot.DeliveredThrough = Math.Max(slot.DeliveredThrough, Math.Min(throughSequence, slot.Current.LastSequence));
+            slot.Attempts = 0;
+            slot.LastError = null;
+            slot.LeaseUntil = leaseUntil;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ReleaseAsync(OkrEventLease lease, OkrEventFailure? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Leased(lease, slot =>
+        {
+            slot.LeaseToken = null;
+            slot.LeaseOwner = null;
+            if (failure is not null)
+            {
+                slot.Attempts++;
+                slot.NextAttemptAt = failure.RetryAt;
+                slot.LastError = failure.Error;
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> PruneAsync(Instant occurredBefore, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long pruned = 0;
+        foreach (var slot in _tenants.Values)
+        {
+            lock (slot)
+            {
+                var s = slot.Current;
+                var gone = s.Events.Where(e => e.Sequence <= slot.DeliveredThrough && e.OccurredAt < occurredBefore).ToList();
+                if (gone.Count > 0)
+                {
+                    slot.Current = s with { Events = s.Events.RemoveAll(e => e.Sequence <= slot.DeliveredThrough && e.OccurredAt < occurredBefore), EventIds = s.EventIds.Except(gone.Select(e => e.Id)) };
+                    pruned += gone.Count;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(pruned);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<OkrEventStreamState?> GetStreamStateAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_tenants.TryGetValue(tenant, out var slot))
+        {
+            return ValueTask.FromResult<OkrEventStreamState?>(null);
+        }
+
+        lock (slot)
+        {
+            return ValueTask.FromResult<OkrEventStreamState?>(slot.Current.LastSequence == 0 ? null : new OkrEventStreamState(
+                tenant, slot.Current.LastSequence, slot.DeliveredThrough, slot.Attempts, slot.NextAttemptAt, slot.LastError, slot.LeaseOwner, slot.LeaseToken is null ? null : slot.LeaseUntil));
+        }
+    }
+
+    private ValueTask<bool> Leased(OkrEventLease lease, Action<TenantSlot> change, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_tenants.TryGetValue(lease.Tenant, out var slot))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (slot)
+        {
+            if (slot.LeaseToken != lease.Token)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            change(slot);
+            return ValueTask.FromResult(true);
+        }
+    }
+
     private ValueTask<T> Read<T>(TenantId tenant, Func<TenantData, T> read, CancellationToken cancellationToken)
     {
         StoreRules.RequireTenant(tenant);
@@ -336,12 +481,52 @@ public sealed class InMemoryOkrStore : IOkrStore
             (State, var added) = Append(State, checkIns);
             return ValueTask.FromResult(added);
         }
+
+        public ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken)
+        {
+            var first = State.LastSequence + 1;
+            State = State with { LastSequence = State.LastSequence + count };
+            return ValueTask.FromResult(first);
+        }
+
+        public ValueTask<IReadOnlyList<OkrEvent>> WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        {
+            var written = new List<OkrEvent>(events.Count);
+            var ids = State.EventIds.ToBuilder();
+            var list = State.Events.ToBuilder();
+            foreach (var e in events)
+            {
+                if (ids.Add(e.Id))
+                {
+                    list.Add(e);
+                    written.Add(e);
+                }
+            }
+
+            State = State with { Events = list.ToImmutable(), EventIds = ids.ToImmutable() };
+            return ValueTask.FromResult<IReadOnlyList<OkrEvent>>(written);
+        }
     }
 
     /// <summary>Holds a tenant's current snapshot; its lock serialises the tenant's writers.</summary>
     private sealed class TenantSlot
     {
         private TenantData _current = TenantData.Empty;
+
+        // The event stream's delivery state, changed under the slot's lock.
+        public long DeliveredThrough { get; set; }
+
+        public Guid? LeaseToken { get; set; }
+
+        public string? LeaseOwner { get; set; }
+
+        public Instant LeaseUntil { get; set; }
+
+        public int Attempts { get; set; }
+
+        public Instant NextAttemptAt { get; set; } = Instant.MinValue;
+
+        public string? LastError { get; set; }
 
         public TenantData Current
         {
@@ -370,5 +555,14 @@ public sealed class InMemoryOkrStore : IOkrStore
 
         /// <summary>Every version of an objective that a later write replaced, oldest first.</summary>
         public ImmutableDictionary<ObjectiveId, ImmutableList<Objective>> Superseded { get; init; } = ImmutableDictionary<ObjectiveId, ImmutableList<Objective>>.Empty;
+
+        /// <summary>The outbox: the tenant's events not yet pruned, in sequence order.</summary>
+        public ImmutableList<OkrEvent> Events { get; init; } = ImmutableList<OkrEvent>.Empty;
+
+        /// <summary>The ids of <see cref="Events"/>.</summary>
+        public ImmutableHashSet<Guid> EventIds { get; init; } = ImmutableHashSet<Guid>.Empty;
+
+        /// <summary>The last sequence number taken (0: none yet).</summary>
+        public long LastSequence { get; init; }
     }
 }

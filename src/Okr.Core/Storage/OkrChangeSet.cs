@@ -23,6 +23,7 @@ public sealed class OkrChangeSet
     private readonly List<PeriodWrite> _periods = [];
     private readonly List<ObjectiveWrite> _objectives = [];
     private readonly List<CheckIn> _checkIns = [];
+    private readonly List<Events.OkrEvent> _events = [];
     private readonly HashSet<PeriodId> _writtenPeriods = [];
     private readonly HashSet<ObjectiveId> _writtenObjectives = [];
 
@@ -43,6 +44,28 @@ public sealed class OkrChangeSet
 
     /// <summary>Check-ins to append; identical ones already stored are skipped.</summary>
     public IReadOnlyList<CheckIn> CheckIns => _checkIns;
+
+    /// <summary>Events to write in the same transaction (the outbox), each with sequence 0: the store numbers them.</summary>
+    public IReadOnlyList<Events.OkrEvent> Events => _events;
+
+    /// <summary>
+    /// Adds an event to the unit: it is written with the unit's changes, in the same transaction, or not at all. The
+    /// store gives it the tenant's next sequence number; an event whose id the tenant already has is skipped (a retried
+    /// check-in carries the same ids, so it raises nothing twice).
+    /// </summary>
+    /// <param name="okrEvent">The event, with sequence 0 and the unit's tenant.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Raise(Events.OkrEvent okrEvent)
+    {
+        ArgumentNullException.ThrowIfNull(okrEvent);
+        if (okrEvent.Sequence != 0)
+        {
+            throw new ArgumentException($"Event {okrEvent.Id} already has sequence {okrEvent.Sequence}; the store numbers events.", nameof(okrEvent));
+        }
+
+        _events.Add(okrEvent);
+        return this;
+    }
 
     /// <summary>Requires a period to be still at the version read when the unit commits.</summary>
     /// <param name="period">The period as read.</param>
@@ -198,4 +221,8 @@ public readonly record struct PeriodContent(long Objectives, long CheckIns);
 /// <param name="Periods">The periods written, in the unit's order, with their new versions.</param>
 /// <param name="Objectives">The objectives written, in the unit's order, with their new versions.</param>
 /// <param name="CheckInsAdded">How many check-ins were new (identical ones already stored are skipped).</param>
-public sealed record OkrCommitResult(IReadOnlyList<OkrPeriod> Periods, IReadOnlyList<Objective> Objectives, int CheckInsAdded);
+public sealed record OkrCommitResult(IReadOnlyList<OkrPeriod> Periods, IReadOnlyList<Objective> Objectives, int CheckInsAdded)
+{
+    /// <summary>The events written, with their sequence numbers (events whose ids were already stored are left out).</summary>
+    public IReadOnlyList<Events.OkrEvent> Events { get; init; } = [];
+}

@@ -138,7 +138,21 @@ public static class StoreRules
         }
 
         var added = changes.CheckIns.Count == 0 ? 0 : await target.AppendAsync(changes.CheckIns, cancellationToken).ConfigureAwait(false);
-        return new OkrCommitResult(periods, objectives, added);
+        IReadOnlyList<Events.OkrEvent> events = [];
+        if (changes.Events.Count > 0)
+        {
+            // Last, so the stream's row (the tenant's one point of serialisation) is held as briefly as possible.
+            var first = await target.ReserveSequenceAsync(changes.Events.Count, cancellationToken).ConfigureAwait(false);
+            var numbered = new Events.OkrEvent[changes.Events.Count];
+            for (var i = 0; i < numbered.Length; i++)
+            {
+                numbered[i] = changes.Events[i] with { Sequence = first + i };
+            }
+
+            events = await target.WriteEventsAsync(numbered, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new OkrCommitResult(periods, objectives, added) { Events = events };
     }
 
     /// <summary>Checks a unit of work before a store applies it: a tenant, versions ≥ 0, instants a store can keep.</summary>
@@ -163,6 +177,27 @@ public static class StoreRules
         foreach (var c in changes.CheckIns)
         {
             CheckInstants(c);
+        }
+
+        var ids = new HashSet<Guid>();
+        foreach (var e in changes.Events)
+        {
+            if (e.Tenant != tenant)
+            {
+                throw new ArgumentException($"Event {e.Id} belongs to tenant {e.Tenant}, not to {tenant}, the unit's tenant.", nameof(changes));
+            }
+
+            if (!ids.Add(e.Id))
+            {
+                throw new ArgumentException($"Event {e.Id} is raised twice in one unit.", nameof(changes));
+            }
+
+            if (string.IsNullOrWhiteSpace(e.Type) || e.Data is null || e.Id == Guid.Empty)
+            {
+                throw new ArgumentException($"Event {e.Id} needs an id, a type and data.", nameof(changes));
+            }
+
+            OkrStoreFormat.ToUnixNanoseconds(e.OccurredAt);
         }
     }
 
@@ -343,5 +378,33 @@ public static class StoreRules
                 found[keyResult.Id] = objective;
             }
         }
+    }
+
+    /// <summary>Checks the arguments of <see cref="Events.IOkrEventOutbox.LeaseAsync"/>.</summary>
+    /// <param name="owner">Who leases.</param>
+    /// <param name="duration">The lease's length.</param>
+    /// <param name="maxTenants">The most streams.</param>
+    /// <exception cref="ArgumentException">The owner is empty or longer than 200 characters.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is not positive, or <paramref name="maxTenants"/> is below 1.</exception>
+    public static void CheckLease(string owner, NodaTime.Duration duration, int maxTenants)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        if (owner.Length > 200)
+        {
+            throw new ArgumentException("The lease owner is longer than 200 characters.", nameof(owner));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, NodaTime.Duration.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTenants, 1);
+    }
+
+    /// <summary>Checks the arguments of <see cref="Events.IOkrEventOutbox.ReadEventsAsync"/>.</summary>
+    /// <param name="afterSequence">The cursor.</param>
+    /// <param name="limit">The page size.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The cursor is negative or the limit below 1.</exception>
+    public static void CheckEventPage(long afterSequence, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
     }
 }

@@ -1,0 +1,265 @@
+using NodaTime;
+
+namespace Okr.Core.Events;
+
+/// <summary>
+/// Delivers the outbox's events to subscribers, outside any caller's request: at least once, in sequence order per
+/// tenant, one dispatcher per tenant stream at a time (leases), retrying failures with exponential backoff without
+/// holding up other tenants. The dependency-injection package runs it as a hosted service; a host can also call
+/// <see cref="DispatchOnceAsync"/> from its own scheduler, or use <see cref="IOkrEventOutbox"/> directly.
+/// </summary>
+public sealed class OkrEventDispatcher
+{
+    private readonly IOkrEventOutbox _outbox;
+    private readonly IReadOnlyList<IOkrEventSubscriber> _subscribers;
+    private readonly IClock _clock;
+    private Instant _nextPrune = Instant.MinValue;
+
+    /// <summary>Creates a dispatcher.</summary>
+    /// <param name="outbox">The store's outbox (every store of this library is one).</param>
+    /// <param name="subscribers">Who receives each event, in this order.</param>
+    /// <param name="clock">The clock leases, retries and retention are measured with.</param>
+    /// <param name="options">Settings; the defaults when null.</param>
+    /// <exception cref="ArgumentException">An option is out of range, or a subscriber is null.</exception>
+    public OkrEventDispatcher(IOkrEventOutbox outbox, IEnumerable<IOkrEventSubscriber> subscribers, IClock clock, OkrEventDispatcherOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(subscribers);
+        ArgumentNullException.ThrowIfNull(clock);
+        _outbox = outbox;
+        _subscribers = [.. subscribers];
+        if (_subscribers.Any(s => s is null))
+        {
+            throw new ArgumentException("A subscriber is null.", nameof(subscribers));
+        }
+
+        _clock = clock;
+        Options = options ?? new OkrEventDispatcherOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The settings.</summary>
+    public OkrEventDispatcherOptions Options { get; }
+
+    /// <summary>The exponential backoff after a failure: <c>RetryBase × 2^(attempt − 1)</c>, at most <c>RetryMax</c>.</summary>
+    /// <param name="attempt">The failed attempt, from 1.</param>
+    /// <returns>How long to wait before the next attempt.</returns>
+    public Duration Backoff(int attempt)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 40));
+        var ticks = Options.RetryBase.BclCompatibleTicks * factor;
+        return ticks >= Options.RetryMax.BclCompatibleTicks ? Options.RetryMax : Duration.FromTicks((long)ticks);
+    }
+
+    /// <summary>
+    /// Leases the tenant streams that are due (at most <see cref="OkrEventDispatcherOptions.MaxTenants"/>) and delivers
+    /// their events, the streams side by side and each stream's events in order, until each is drained, fails or is lost.
+    /// </summary>
+    /// <param name="cancellationToken">Stops delivery; leases held are released.</param>
+    /// <returns>How many events every subscriber handled.</returns>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var leases = await _outbox.LeaseAsync(Options.Owner, _clock.GetCurrentInstant(), Options.LeaseDuration, Options.MaxTenants, cancellationToken).ConfigureAwait(false);
+        if (leases.Count == 0)
+        {
+            return 0;
+        }
+
+        var delivered = await Task.WhenAll(leases.Select(lease => DeliverAsync(lease, cancellationToken))).ConfigureAwait(false);
+        return delivered.Sum();
+    }
+
+    /// <summary>Deletes delivered events older than <see cref="OkrEventDispatcherOptions.Retention"/>.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many events were deleted.</returns>
+    public async Task<long> PruneAsync(CancellationToken cancellationToken = default) =>
+        await _outbox.PruneAsync(_clock.GetCurrentInstant() - Options.Retention, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Dispatches until <paramref name="stoppingToken"/> fires: again at once while there is work, otherwise after
+    /// <see cref="OkrEventDispatcherOptions.PollInterval"/>; prunes once per <see cref="OkrEventDispatcherOptions.PruneInterval"/>.
+    /// A store failure is reported to <see cref="OkrEventDispatcherOptions.OnDispatcherFailure"/> and retried after the
+    /// poll interval.
+    /// </summary>
+    /// <param name="stoppingToken">Stops the loop.</param>
+    /// <returns>A task that completes when stopped.</returns>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delivered = 0;
+            try
+            {
+                delivered = await DispatchOnceAsync(stoppingToken).ConfigureAwait(false);
+                if (_clock.GetCurrentInstant() >= _nextPrune)
+                {
+                    await PruneAsync(stoppingToken).ConfigureAwait(false);
+                    _nextPrune = _clock.GetCurrentInstant() + Options.PruneInterval;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Report(() => Options.OnDispatcherFailure?.Invoke(ex));
+            }
+
+            if (delivered == 0)
+            {
+                try
+                {
+                    await Task.Delay(Options.PollInterval.ToTimeSpan(), stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<int> DeliverAsync(OkrEventLease lease, CancellationToken cancellationToken)
+    {
+        var delivered = 0;
+        var through = lease.DeliveredThrough;
+        try
+        {
+            while (true)
+            {
+                var page = await _outbox.ReadEventsAsync(lease.Tenant, through, Options.BatchSize, cancellationToken).ConfigureAwait(false);
+                if (page.Count == 0)
+                {
+                    await _outbox.ReleaseAsync(lease, null, CancellationToken.None).ConfigureAwait(false);
+                    return delivered;
+                }
+
+                var handled = through;
+                foreach (var e in page)
+                {
+                    try
+                    {
+                        foreach (var subscriber in _subscribers)
+                        {
+                            await subscriber.HandleAsync(e, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        OkrTelemetry.Failures.Add(1);
+                        Report(() => Options.OnSubscriberFailure?.Invoke(e, ex));
+
+                        // What was handled stands; the stream waits for its retry from the failed event on.
+                        if (handled > through)
+                        {
+                            await _outbox.AcknowledgeAsync(lease, handled, _clock.GetCurrentInstant() + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+                        }
+
+                        var retryAt = _clock.GetCurrentInstant() + Backoff(lease.Attempts + 1);
+                        await _outbox.ReleaseAsync(lease, new OkrEventFailure(retryAt, $"{ex.GetType().Name} on event {e.Sequence} ({e.Type}): {ex.Message}"), CancellationToken.None).ConfigureAwait(false);
+                        return delivered;
+                    }
+
+                    handled = e.Sequence;
+                    delivered++;
+                    OkrTelemetry.Delivered.Add(1);
+                }
+
+                if (!await _outbox.AcknowledgeAsync(lease, handled, _clock.GetCurrentInstant() + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false))
+                {
+                    // The lease expired and another dispatcher has the stream: it goes on from its own cursor.
+                    return delivered;
+                }
+
+                through = handled;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (delivered > 0)
+            {
+                await _outbox.AcknowledgeAsync(lease, through, _clock.GetCurrentInstant(), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await _outbox.ReleaseAsync(lease, null, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void Report(Action report)
+    {
+        try
+        {
+            report();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The failure report itself failed; delivery goes on regardless.
+        }
+    }
+}
+
+/// <summary>Settings of <see cref="OkrEventDispatcher"/>.</summary>
+public sealed record OkrEventDispatcherOptions
+{
+    /// <summary>Who leases, as shown in <see cref="OkrEventStreamState.LeasedBy"/>; by default the machine name and process id.</summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>The most tenant streams one dispatch leases and delivers side by side; 16 by default.</summary>
+    public int MaxTenants { get; init; } = 16;
+
+    /// <summary>Events read (and acknowledged) at a time per stream; 100 by default.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>
+    /// How long a lease lasts; renewed after each batch. Longer than the slowest batch's handling, or another dispatcher
+    /// may take the stream over while it is still being delivered. One minute by default.
+    /// </summary>
+    public Duration LeaseDuration { get; init; } = Duration.FromMinutes(1);
+
+    /// <summary>The wait of <see cref="OkrEventDispatcher.RunAsync"/> after a dispatch that found nothing; one second by default.</summary>
+    public Duration PollInterval { get; init; } = Duration.FromSeconds(1);
+
+    /// <summary>The wait after a stream's first failure; doubled after each further one. One second by default.</summary>
+    public Duration RetryBase { get; init; } = Duration.FromSeconds(1);
+
+    /// <summary>The longest wait between attempts; five minutes by default.</summary>
+    public Duration RetryMax { get; init; } = Duration.FromMinutes(5);
+
+    /// <summary>How long delivered events are kept before pruning; seven days by default.</summary>
+    public Duration Retention { get; init; } = Duration.FromDays(7);
+
+    /// <summary>How often <see cref="OkrEventDispatcher.RunAsync"/> prunes; hourly by default.</summary>
+    public Duration PruneInterval { get; init; } = Duration.FromHours(1);
+
+    /// <summary>Told when a subscriber throws (the stream is retried later). The dependency-injection package logs it.</summary>
+    public Action<OkrEvent, Exception>? OnSubscriberFailure { get; init; }
+
+    /// <summary>Told when the dispatch loop itself fails (for example the database is unreachable); it tries again after the poll interval.</summary>
+    public Action<Exception>? OnDispatcherFailure { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Owner, nameof(Owner));
+        Positive(LeaseDuration, nameof(LeaseDuration));
+        Positive(PollInterval, nameof(PollInterval));
+        Positive(RetryBase, nameof(RetryBase));
+        Positive(RetryMax, nameof(RetryMax));
+        Positive(Retention, nameof(Retention));
+        Positive(PruneInterval, nameof(PruneInterval));
+        if (MaxTenants < 1 || BatchSize < 1)
+        {
+            throw new ArgumentException($"MaxTenants ({MaxTenants}) and BatchSize ({BatchSize}) must be at least 1.");
+        }
+
+        static void Positive(Duration value, string name)
+        {
+            if (value <= Duration.Zero)
+            {
+                throw new ArgumentException($"{name} must be positive; it is {value}.", name);
+            }
+        }
+    }
+}
