@@ -219,9 +219,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default)
     {
-        StoreRules.CheckLease(owner, duration, maxTenants);
+        StoreRules.CheckLease(owner, duration, maxTenants, tenants);
         var token = Guid.NewGuid();
         var until = now + duration;
         var leases = new List<OkrEventLease>();
@@ -229,7 +229,16 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             async (connection, transaction) =>
             {
                 // FOR UPDATE SKIP LOCKED: streams another dispatcher is leasing, or a writer is appending to, are skipped.
-                var lease = Command(connection, transaction, Sql.LeaseStreams, ("token", token), ("owner", owner), ("until", Nanos(until)), ("now", Nanos(now)), ("n", maxTenants));
+                var lease = Command(
+                    connection,
+                    transaction,
+                    tenants is null ? Sql.LeaseStreams : Sql.LeaseStreamsOf,
+                    ("token", token),
+                    ("owner", owner),
+                    ("until", Nanos(until)),
+                    ("now", Nanos(now)),
+                    ("n", maxTenants),
+                    ("tenants", tenants?.Select(t => t.Value).ToArray()));
                 await using (lease.ConfigureAwait(false))
                 {
                     var rows = await lease.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -67,7 +67,7 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEvent
     public virtual ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) => Inner.ExportAsync(tenant, period, cancellationToken);
 
     /// <inheritdoc/>
-    public virtual ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default) => Outbox.LeaseAsync(owner, now, duration, maxTenants, cancellationToken);
+    public virtual ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default) => Outbox.LeaseAsync(owner, now, duration, maxTenants, tenants, cancellationToken);
 
     /// <inheritdoc/>
     public virtual ValueTask<IReadOnlyList<OkrEvent>> ReadEventsAsync(TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default) => Outbox.ReadEventsAsync(tenant, afterSequence, limit, cancellationToken);

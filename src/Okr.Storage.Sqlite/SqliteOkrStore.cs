@@ -550,16 +550,25 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default)
     {
-        StoreRules.CheckLease(owner, duration, maxTenants);
+        StoreRules.CheckLease(owner, duration, maxTenants, tenants);
         var token = Guid.NewGuid();
         var until = now + duration;
         var leases = new List<OkrEventLease>();
         await WriteAsync((connection, transaction) =>
         {
             // One writer at a time (BEGIN IMMEDIATE): no other dispatcher can lease the same stream in between.
-            using var lease = Command(connection, transaction, Sql.LeaseStreams, ("$token", token.ToString()), ("$owner", owner), ("$until", Nanos(until)), ("$now", Nanos(now)), ("$n", (long)maxTenants));
+            using var lease = Command(
+                connection,
+                transaction,
+                tenants is null ? Sql.LeaseStreams : Sql.LeaseStreamsOf,
+                ("$token", token.ToString()),
+                ("$owner", owner),
+                ("$until", Nanos(until)),
+                ("$now", Nanos(now)),
+                ("$n", (long)maxTenants),
+                ("$tenants", tenants is null ? null : Ids(tenants.Select(t => t.ToString()))));
             using var rows = lease.ExecuteReader();
             while (rows.Read())
             {

@@ -86,14 +86,16 @@ internal sealed class RelationalSql
             """;
         InsertEvent = $"INSERT INTO {p}events (tenant, {EventColumns}) VALUES ({m}t, {m}seq, {m}id, {m}type, {m}at, {m}ak, {m}aid, {m}data) ON CONFLICT (tenant, id) DO NOTHING";
         ReadEvents = $"SELECT {EventColumns} FROM {p}events WHERE tenant = {m}t AND sequence > {m}after ORDER BY sequence LIMIT {m}n";
-        LeaseStreams = $"""
+        string Lease(string only) => $"""
             UPDATE {p}event_streams SET lease_token = {m}token, lease_owner = {m}owner, lease_until = {m}until
             WHERE tenant IN (
                 SELECT tenant FROM {p}event_streams
-                WHERE last_sequence > delivered_through AND next_attempt_at <= {m}now AND (lease_token IS NULL OR lease_until <= {m}now)
+                WHERE last_sequence > delivered_through AND next_attempt_at <= {m}now AND (lease_token IS NULL OR lease_until <= {m}now){only}
                 ORDER BY next_attempt_at, tenant LIMIT {m}n{(locksRows ? " FOR UPDATE SKIP LOCKED" : string.Empty)})
             RETURNING tenant, delivered_through, last_sequence, attempts
             """;
+        LeaseStreams = Lease(string.Empty);
+        LeaseStreamsOf = Lease($" AND tenant {In("tenants")}");
         AcknowledgeStream = $"""
             UPDATE {p}event_streams SET
                 delivered_through = CASE WHEN {m}through <= delivered_through THEN delivered_through WHEN {m}through >= last_sequence THEN last_sequence ELSE {m}through END,
@@ -224,6 +226,9 @@ internal sealed class RelationalSql
 
     /// <summary>Leases up to <c>n</c> due streams (skipping locked ones where rows lock) and returns them (<c>token</c>, <c>owner</c>, <c>until</c>, <c>now</c>, <c>n</c>).</summary>
     public string LeaseStreams { get; }
+
+    /// <summary>As <see cref="LeaseStreams"/>, among a list of tenants only (<c>tenants</c> besides).</summary>
+    public string LeaseStreamsOf { get; }
 
     /// <summary>Moves a leased stream's cursor forward, clears its failures and renews the lease (<c>t</c>, <c>token</c>, <c>through</c>, <c>until</c>).</summary>
     public string AcknowledgeStream { get; }

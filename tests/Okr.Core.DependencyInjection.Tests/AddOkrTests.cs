@@ -199,13 +199,97 @@ public class AddOkrTests
         var period = await service.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
 
         var created = await service.Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), period.Id, "Logged", OwnerRef.Person("ann"), service.Clock));
-
         Assert.Equal(created, await service.Store.GetObjectiveAsync(tenant, created.Id));
-        Assert.Contains(logs.Entries, e => e.Category == "Okr.Core" && e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message == $"Objective {created.Id} created in tenant {tenant}");
+        Assert.Empty(logs.Entries);   // nothing runs on the write
+
+        await provider.GetRequiredService<OkrEventDispatcher>().DispatchOnceAsync();
+        var delivered = Assert.Single(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug);
+        Assert.Equal("Okr.Core.Events", delivered.Category);
+        Assert.StartsWith($"Event period.created #1 (", delivered.Message, StringComparison.Ordinal);
+        Assert.EndsWith($") delivered in tenant {tenant}", delivered.Message, StringComparison.Ordinal);
         var error = Assert.Single(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
-        Assert.Equal($"An event subscriber failed on ObjectiveCreated in tenant {tenant}; the write stands", error.Message);
+        Assert.Equal($"An event subscriber failed on period.created #1 in tenant {tenant}; the tenant's events are retried from it", error.Message);
         Assert.Equal("handler bug", error.Exception!.Message);
         Assert.Equal("handler bug", Assert.Single(hostSaw).Message);
+    }
+
+    [Fact]
+    public async Task The_hosted_dispatcher_delivers_events_outside_the_writes()
+    {
+        var seen = new Signalling();
+        using var provider = new ServiceCollection()
+            .AddOkr(okr => okr.AddEventSubscriber(seen).AddEventDispatcher(new OkrEventDispatcherOptions { PollInterval = Duration.FromMilliseconds(10) }))
+            .BuildServiceProvider();
+        var hosted = Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>());
+        await hosted.StartAsync(CancellationToken.None);
+        try
+        {
+            var service = provider.GetRequiredService<OkrService>();
+            var tenant = new TenantId(Guid.NewGuid());
+            await service.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
+            var delivered = await seen.First.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal((tenant, OkrEventTypes.PeriodCreated, 1L), (delivered.Tenant, delivered.Type, delivered.Sequence));
+        }
+        finally
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public void A_store_without_an_outbox_is_named_when_events_are_asked_for()
+    {
+        using var provider = new ServiceCollection()
+            .AddOkr(okr => okr.UseStore(_ => new NoOutboxStore()).AddEventSubscriber<CountingSubscriber>())
+            .BuildServiceProvider();
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<OkrEventDispatcher>());
+        Assert.Contains("NoOutboxStore", error.Message, StringComparison.Ordinal);
+        Assert.Contains("IOkrEventOutbox", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Signalling : IOkrEventSubscriber
+    {
+        public TaskCompletionSource<OkrEvent> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
+        {
+            First.TrySetResult(okrEvent);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>A store of someone else's making that has no outbox (it only has to exist here).</summary>
+    private sealed class NoOutboxStore : IOkrStore
+    {
+        private readonly InMemoryOkrStore _inner = new();
+
+        public ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default) => _inner.CommitAsync(tenant, changes, cancellationToken);
+
+        public ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) => _inner.GetPeriodContentAsync(tenant, period, cancellationToken);
+
+        public ValueTask<OkrPeriod?> GetPeriodAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => _inner.GetPeriodAsync(tenant, id, cancellationToken);
+
+        public IAsyncEnumerable<OkrPeriod> ListPeriodsAsync(TenantId tenant, CancellationToken cancellationToken = default) => _inner.ListPeriodsAsync(tenant, cancellationToken);
+
+        public ValueTask<Objective?> GetObjectiveAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.GetObjectiveAsync(tenant, id, cancellationToken);
+
+        public IAsyncEnumerable<OkrPeriod> ListPeriodHistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) => _inner.ListPeriodHistoryAsync(tenant, id, cancellationToken);
+
+        public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) => _inner.ListObjectiveHistoryAsync(tenant, id, cancellationToken);
+
+        public ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => _inner.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken);
+
+        public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default) => _inner.ListObjectivesAsync(tenant, query, cancellationToken);
+
+        public ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default) => _inner.GetCheckInAsync(tenant, id, cancellationToken);
+
+        public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => _inner.GetHistoryAsync(tenant, keyResult, cancellationToken);
+
+        public ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default) => _inner.GetValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken);
+
+        public ValueTask ImportAsync(TenantId tenant, Okr.Core.Serialization.OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) => _inner.ImportAsync(tenant, document, progress, cancellationToken);
+
+        public ValueTask<Okr.Core.Serialization.OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) => _inner.ExportAsync(tenant, period, cancellationToken);
     }
 
     private sealed class Failing : IOkrEventSubscriber

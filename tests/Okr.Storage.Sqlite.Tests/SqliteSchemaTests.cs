@@ -14,7 +14,7 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(5L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(6L, Scalar(connection, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
     }
 
@@ -41,7 +41,7 @@ public class SqliteSchemaTests
         {
             // Back to what version 1 of the schema was: no history tables, no period audit columns, the first corrections index.
             await connection.OpenAsync();
-            Scalar(connection, "DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; ALTER TABLE periods DROP COLUMN version; DROP INDEX ix_check_ins_corrects; CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL; UPDATE okr_schema SET version = 1;");
+            Scalar(connection, "DROP TABLE events; DROP TABLE event_streams; DROP TABLE objective_history; DROP TABLE period_history; ALTER TABLE periods DROP COLUMN updated_by_kind; ALTER TABLE periods DROP COLUMN updated_by_id; ALTER TABLE periods DROP COLUMN updated_at; ALTER TABLE periods DROP COLUMN version; DROP INDEX ix_check_ins_corrects; CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL; UPDATE okr_schema SET version = 1;");
         }
 
         SqliteConnection.ClearAllPools();
@@ -55,7 +55,7 @@ public class SqliteSchemaTests
         Assert.Equal(2, (await store.SavePeriodAsync(tenant, period.Activate(), 1)).Version);
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
-        Assert.Equal(5L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(6L, Scalar(check, "SELECT version FROM okr_schema;"));
 
         // Version 4: the corrections index serves the as-of read's "is it corrected?" question whole.
         Assert.Equal(4L, Scalar(check, "SELECT count(*) FROM pragma_index_info('ix_check_ins_corrects');"));

@@ -25,9 +25,10 @@ public interface IOkrEventOutbox
     /// <param name="now">The current time.</param>
     /// <param name="duration">How long the lease lasts unless renewed by <see cref="AcknowledgeAsync"/>.</param>
     /// <param name="maxTenants">The most streams to lease, at least 1.</param>
+    /// <param name="tenants">Only these tenants' streams (to split tenants between dispatchers, or to deliver one tenant's events); every tenant's when null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The leases, the stream that waited longest first.</returns>
-    ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a tenant's events after a sequence number, in sequence order (delivered ones too, until pruned).</summary>
     /// <param name="tenant">The tenant.</param>

@@ -60,7 +60,7 @@ public sealed class OkrEventDispatcher
     /// <returns>How many events every subscriber handled.</returns>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken = default)
     {
-        var leases = await _outbox.LeaseAsync(Options.Owner, _clock.GetCurrentInstant(), Options.LeaseDuration, Options.MaxTenants, cancellationToken).ConfigureAwait(false);
+        var leases = await _outbox.LeaseAsync(Options.Owner, _clock.GetCurrentInstant(), Options.LeaseDuration, Options.MaxTenants, Options.Tenants, cancellationToken).ConfigureAwait(false);
         if (leases.Count == 0)
         {
             return 0;
@@ -206,6 +206,9 @@ public sealed record OkrEventDispatcherOptions
 {
     /// <summary>Who leases, as shown in <see cref="OkrEventStreamState.LeasedBy"/>; by default the machine name and process id.</summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Only these tenants' events (to split tenants between dispatchers); every tenant's when null, the default.</summary>
+    public IReadOnlyCollection<TenantId>? Tenants { get; init; }
 
     /// <summary>The most tenant streams one dispatch leases and delivers side by side; 16 by default.</summary>
     public int MaxTenants { get; init; } = 16;

@@ -283,14 +283,19 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default)
     {
-        StoreRules.CheckLease(owner, duration, maxTenants);
+        StoreRules.CheckLease(owner, duration, maxTenants, tenants);
         cancellationToken.ThrowIfCancellationRequested();
         var token = Guid.NewGuid();
         var due = new List<(Instant Due, TenantId Tenant, TenantSlot Slot)>();
         foreach (var (tenant, slot) in _tenants)
         {
+            if (tenants is not null && !tenants.Contains(tenant))
+            {
+                continue;
+            }
+
             lock (slot)
             {
                 if (slot.Current.LastSequence > slot.DeliveredThrough && slot.NextAttemptAt <= now && (slot.LeaseToken is null || slot.LeaseUntil <= now))

@@ -384,10 +384,19 @@ public static class StoreRules
     /// <param name="owner">Who leases.</param>
     /// <param name="duration">The lease's length.</param>
     /// <param name="maxTenants">The most streams.</param>
-    /// <exception cref="ArgumentException">The owner is empty or longer than 200 characters.</exception>
+    /// <param name="tenants">The tenants to lease from, or null for all.</param>
+    /// <exception cref="ArgumentException">The owner is empty or longer than 200 characters, or a tenant is the default identifier.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The duration is not positive, or <paramref name="maxTenants"/> is below 1.</exception>
-    public static void CheckLease(string owner, NodaTime.Duration duration, int maxTenants)
+    public static void CheckLease(string owner, NodaTime.Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants)
     {
+        if (tenants is not null)
+        {
+            foreach (var tenant in tenants)
+            {
+                RequireTenant(tenant);
+            }
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         if (owner.Length > 200)
         {
