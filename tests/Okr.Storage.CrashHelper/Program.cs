@@ -3,6 +3,8 @@
 //   before the call, "inside TAG" once the import's transaction is open and has written (imports only), and
 //   "committed TAG" after the call returns, so the test can kill it at a known point.
 //   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> <append|import> <tenant> <batch size>
+// - Events: records check-ins through the facade and dispatches their events to a delivery log until killed (Events.cs).
+//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> events <tenant> <key result> <log file>
 // - Racer: makes one facade call (record a check-in, close a period, align two objectives), holds it at the store's
 //   commit after it has read and decided, prints "decided", waits for "go" on its input, then commits and prints
 //   "committed" or "lost EXCEPTION-TYPE". The test runs the competing write in its own process in between.
@@ -33,6 +35,12 @@ else
 if (mode == "race")
 {
     await Race.RunAsync(store, tenant, args[4..]);
+    return;
+}
+
+if (mode == "events")
+{
+    await Okr.Storage.CrashHelper.Events.RunAsync(store, tenant, args[4..]);
     return;
 }
 
@@ -67,13 +75,22 @@ for (var batch = 1; ; batch++)
 
 int Size() => int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
 
-static void Say(string line)
-{
-    Console.WriteLine(line);
-    Console.Out.Flush();
-}
+static void Say(string line) => Okr.Storage.CrashHelper.Program.Say(line);
 
 internal sealed class Inside(Action<string> onStage) : IProgress<ImportProgress>
 {
     public void Report(ImportProgress value) => onStage(value.Stage);
+}
+
+namespace Okr.Storage.CrashHelper
+{
+    /// <summary>What the helper prints, flushed at once so the test reads it before a kill.</summary>
+    internal static partial class Program
+    {
+        public static void Say(string line)
+        {
+            Console.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
 }
