@@ -43,6 +43,24 @@ internal static class CheckInBatches
             Start + Duration.FromMinutes(i), Start + Duration.FromMinutes(i), new Confidence(0.7), "weekly"))];
     }
 
+    /// <summary>
+    /// The batch as one unit with a <c>checkIn.recorded</c> event per check-in, as <c>OkrService.CheckIns.RecordManyAsync</c>
+    /// commits it (the event data in the shape and size the facade writes).
+    /// </summary>
+    public static OkrChangeSet WithEvents(TenantId tenant, IReadOnlyList<CheckIn> batch)
+    {
+        var changes = new OkrChangeSet().Append(batch);
+        var objective = Guid.CreateVersion7();
+        var period = Guid.CreateVersion7();
+        foreach (var c in batch)
+        {
+            var data = $$"""{"checkIn":{"id":"{{c.Id}}","keyResult":"{{c.KeyResultId}}","value":{{OkrStoreFormat.FormatDecimal(c.Value)}},"author":{"kind":"person","id":"{{c.Author.ExternalId}}"},"effectiveAt":"2026-01-05T09:00:00Z","recordedAt":"2026-01-05T09:00:00Z","confidence":0.7,"note":"{{c.Note}}"},"objectiveId":"{{objective}}","periodId":"{{period}}"}""";
+            changes.Raise(new Okr.Core.Events.OkrEvent(Guid.CreateVersion7(), tenant, 0, Okr.Core.Events.OkrEventTypes.CheckInRecorded, c.RecordedAt, null, data));
+        }
+
+        return changes;
+    }
+
     public static object?[] Row(TenantId tenant, CheckIn c) =>
     [
         tenant.ToString(), c.Id.ToString(), c.KeyResultId.ToString(), OkrStoreFormat.FormatDecimal(c.Value), (long)c.Author.Kind, c.Author.ExternalId,
@@ -70,8 +88,14 @@ public class SqliteBatchAppend
         _store.InitializeAsync().GetAwaiter().GetResult();
     }
 
+    private OkrChangeSet _unit = null!;
+
     [IterationSetup]
-    public void NewBatch() => _batch = CheckInBatches.Make(BatchSize, ++_seed);
+    public void NewBatch()
+    {
+        _batch = CheckInBatches.Make(BatchSize, ++_seed);
+        _unit = CheckInBatches.WithEvents(_tenant, _batch);
+    }
 
     [Benchmark(Baseline = true, Description = "raw Microsoft.Data.Sqlite: prepared INSERT loop, one transaction")]
     public int Raw()
@@ -101,6 +125,9 @@ public class SqliteBatchAppend
 
     [Benchmark(Description = "SqliteOkrStore.AppendCheckInsAsync (idempotent, validated)")]
     public int Store() => ((IOkrStore)_store).AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(Description = "SqliteOkrStore.CommitAsync: the batch and one outbox event per check-in, one transaction")]
+    public int StoreWithOutbox() => _store.CommitAsync(_tenant, _unit).AsTask().GetAwaiter().GetResult().Events.Count;
 }
 
 /// <summary>Load every objective of a period of 100 000 from SQLite, against a raw read of the same rows.</summary>
@@ -182,8 +209,14 @@ public class PostgreSqlCopy
     [GlobalCleanup]
     public void Cleanup() => _dataSource.Dispose();
 
+    private OkrChangeSet _unit = null!;
+
     [IterationSetup]
-    public void NewBatch() => _batch = CheckInBatches.Make(BatchSize, ++_seed);
+    public void NewBatch()
+    {
+        _batch = CheckInBatches.Make(BatchSize, ++_seed);
+        _unit = CheckInBatches.WithEvents(_tenant, _batch);
+    }
 
     [Benchmark(Baseline = true, Description = "raw Npgsql binary COPY into okr_check_ins")]
     public ulong Raw()
@@ -219,6 +252,9 @@ public class PostgreSqlCopy
 
     [Benchmark(Description = "PostgreSqlOkrStore.AppendCheckInsAsync (COPY + idempotent merge + clash check)")]
     public int Store() => ((IOkrStore)_store).AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(Description = "PostgreSqlOkrStore.CommitAsync: the batch and one outbox event per check-in, one transaction")]
+    public int StoreWithOutbox() => _store.CommitAsync(_tenant, _unit).AsTask().GetAwaiter().GetResult().Events.Count;
 }
 
 /// <summary>PostgreSQL: import 10 000 objectives (40 000 key results) in one transaction, against raw Npgsql COPY of the same rows. Needs OKR_TEST_POSTGRES.</summary>

@@ -3,6 +3,8 @@
 // It reads data/employees.csv, data/users.scim.json and data/okrs.json, and writes hr-okr.db and
 // final-grades.csv into the working folder.
 using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,6 +12,7 @@ using nietras.SeparatedValues;
 using NodaTime;
 using NodaTime.Testing;
 using Okr.Core;
+using Okr.Core.Events;
 using Okr.Core.Scoring;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
@@ -28,9 +31,15 @@ var data = Path.Combine(AppContext.BaseDirectory, "data");
 // 1. The org chart: the HR system's CSV export, completed by the identity provider's SCIM users.
 var org = OrgChart.Load(Path.Combine(data, "employees.csv"), Path.Combine(data, "users.scim.json"), Console.Out);
 
-// 2. The host: SQLite, the company's scoring policy, the org chart as access policy, the manager notifier.
+// 2. The host: SQLite, the company's scoring policy, the org chart as access policy, and two event subscribers
+//    (the manager notifier and a signed webhook to the HR system's endpoint, started here on 127.0.0.1).
 var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 8, 0));
 var notifier = new AtRiskManagerNotifier(org);
+var secret = RandomNumberGenerator.GetBytes(32);
+// Webhook timestamps are wall-clock time (the transport's, not the replayed quarter's).
+await using var receiver = WebhookReceiver.Start(secret, SystemClock.Instance);
+using var http = new HttpClient();
+var webhook = new SignedWebhookSubscriber(http, receiver.Endpoint, secret, SystemClock.Instance);
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(org);
@@ -40,9 +49,13 @@ builder.Services.AddOkr(okr => okr
     .UseTimeZone("Europe/Berlin")
     .UseScoring(new NoCreditBelowAThird())
     .UseAccessPolicy(new OrgChartAccessPolicy(org))
-    .AddEventSubscriber(notifier));
+    .AddEventSubscriber(notifier)
+    .AddEventSubscriber(webhook)
+    .AddEventDispatcher(new OkrEventDispatcherOptions { PollInterval = Duration.FromMilliseconds(20), Retention = Duration.FromDays(365) }));
 using var host = builder.Build();
+await host.StartAsync();   // the hosted dispatcher delivers events from the outbox, outside every request
 var okr = host.Services.GetRequiredService<OkrService>();
+var outbox = (IOkrEventOutbox)okr.Store;
 
 // 3. The OKRs the company kept in its previous tool, exported as an okr/1 document, imported in one
 //    transaction with progress. Owners are people by employee id, departments by name.
@@ -81,6 +94,7 @@ for (var week = 1; week <= 12; week++)
     }
 }
 
+await DeliveredAsync(outbox, tenant);
 Console.WriteLine($"{notifier.Sent.Count} notifications sent.");
 Console.WriteLine();
 
@@ -131,6 +145,35 @@ using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(gr
 
 Console.WriteLine($"Final grades of {result.Objectives.Count(a => a.Objective.Owner.Kind == OwnerKind.Person)} people written to {Path.GetFullPath(gradesFile)}:");
 Console.WriteLine(File.ReadAllText(gradesFile));
+
+// 9. The HR system's webhook endpoint saw every change as a signed event: each one in the outbox arrived, once by
+//    id, and every signature checked out. A forged request and a replayed one are refused.
+await DeliveredAsync(outbox, tenant);
+await host.StopAsync();
+var stored = await outbox.ReadEventsAsync(tenant, 0, 100_000);
+var missing = stored.Where(e => !receiver.Received.ContainsKey(e.Id)).ToList();
+var forged = await http.PostAsync(receiver.Endpoint, new StringContent("""{"id":"x"}"""));
+using var replay = new HttpRequestMessage(HttpMethod.Post, receiver.Endpoint) { Content = new StringContent(stored[0].ToJson()) };
+var stale = (SystemClock.Instance.GetCurrentInstant() - Duration.FromHours(1)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+replay.Headers.Add("Okr-Event-Id", stored[0].Id.ToString());
+replay.Headers.Add("Okr-Timestamp", stale);
+replay.Headers.Add("Okr-Signature", WebhookSignature.Compute(secret, stored[0].Id.ToString(), stale, stored[0].ToJson()));
+var replayed = await http.SendAsync(replay);
+Console.WriteLine($"Webhook: {receiver.Received.Count} signed events received for {stored.Count} in the outbox ({string.Join(", ", stored.GroupBy(e => e.Type).Select(g => $"{g.Count()} {g.Key}"))}); forged request: {(int)forged.StatusCode}, replayed request: {(int)replayed.StatusCode}.");
+if (missing.Count > 0 || receiver.Received.Count != stored.Count || receiver.Rejected != 2 || forged.StatusCode != HttpStatusCode.Unauthorized || replayed.StatusCode != HttpStatusCode.Unauthorized)
+{
+    throw new InvalidOperationException($"The webhook receiver missed {missing.Count} events, or a signature check failed ({receiver.Rejected} rejected).");
+}
+
+// Waits until the hosted dispatcher has delivered every event of the tenant (a real host does not wait: this is a demo).
+static async Task DeliveredAsync(IOkrEventOutbox outbox, TenantId tenant)
+{
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+    while (await outbox.GetStreamStateAsync(tenant, timeout.Token) is { } state && state.DeliveredThrough < state.LastSequence)
+    {
+        await Task.Delay(20, timeout.Token);
+    }
+}
 
 // Each key result moves the given share of the way from its baseline to its target.
 static decimal ValueAt(Measure measure, double share) => measure switch

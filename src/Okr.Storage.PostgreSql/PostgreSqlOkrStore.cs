@@ -173,8 +173,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             }
         }
 
-        public async ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken) =>
-            await store.Append(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false);
+        public async ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, ISet<CheckInId> skipped, CancellationToken cancellationToken) =>
+            await store.Append(connection, transaction, tenant, checkIns, cancellationToken, skipped: skipped).ConfigureAwait(false);
 
         public async ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken)
         {
@@ -186,13 +186,20 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             }
         }
 
-        public async ValueTask<IReadOnlyList<OkrEvent>> WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        public async ValueTask WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
         {
-            // One statement for the whole unit; RETURNING names the rows written (an id already stored is skipped).
-            var insert = Command(
+            if (events.Count >= store._copyThreshold)
+            {
+                await CopyEventsAsync(events, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // One statement for the whole unit.
+            await Execute(
                 connection,
                 transaction,
-                "INSERT INTO okr_events (tenant, sequence, id, type, occurred_at, actor_kind, actor_id, data) SELECT @t, * FROM unnest(@seq, @ids, @types, @at, @ak, @aid, @data) ON CONFLICT (tenant, id) DO NOTHING RETURNING sequence",
+                "INSERT INTO okr_events (tenant, sequence, id, type, occurred_at, actor_kind, actor_id, data) SELECT @t, * FROM unnest(@seq, @ids, @types, @at, @ak, @aid, @data)",
+                cancellationToken,
                 ("t", T(tenant)),
                 ("seq", events.Select(e => e.Sequence).ToArray()),
                 ("ids", events.Select(e => e.Id).ToArray()),
@@ -200,20 +207,39 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
                 ("at", events.Select(e => Nanos(e.OccurredAt)).ToArray()),
                 ("ak", events.Select(e => e.Actor is { } a ? (short?)a.Kind : null).ToArray()),
                 ("aid", events.Select(e => e.Actor?.ExternalId).ToArray()),
-                ("data", events.Select(e => e.Data).ToArray()));
-            await using (insert.ConfigureAwait(false))
+                ("data", events.Select(e => e.Data).ToArray())).ConfigureAwait(false);
+        }
+
+        /// <summary>Many events (a large batch of check-ins): one binary COPY straight into the table.</summary>
+        private async Task CopyEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        {
+            var copy = await connection.BeginBinaryImportAsync("COPY okr_events (tenant, sequence, id, type, occurred_at, actor_kind, actor_id, data) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            await using (copy.ConfigureAwait(false))
             {
-                var written = new HashSet<long>();
-                var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+                var t = T(tenant);
+                foreach (var e in events)
                 {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(t, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(e.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(e.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(Nanos(e.OccurredAt), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    if (e.Actor is { } actor)
                     {
-                        written.Add(reader.GetInt64(0));
+                        await copy.WriteAsync((short)actor.Kind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                        await copy.WriteAsync(actor.ExternalId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                     }
+                    else
+                    {
+                        await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                        await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await copy.WriteAsync(e.Data, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 }
 
-                return written.Count == events.Count ? events : [.. events.Where(e => written.Contains(e.Sequence))];
+                await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -793,7 +819,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     }
 
     /// <summary>Appends check-ins in the caller's transaction: identical ones are skipped, clashing ones throw.</summary>
-    private async Task<int> Append(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken, bool forceCopy = false)
+    private async Task<int> Append(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken, bool forceCopy = false, ISet<CheckInId>? skipped = null)
     {
         foreach (var c in checkIns)
         {
@@ -807,13 +833,14 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         }
 
         return forceCopy || checkIns.Count >= _copyThreshold
-            ? await AppendByCopy(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false)
-            : await AppendByInsert(connection, transaction, tenant, checkIns, cancellationToken).ConfigureAwait(false);
+            ? await AppendByCopy(connection, transaction, tenant, checkIns, skipped, cancellationToken).ConfigureAwait(false)
+            : await AppendByInsert(connection, transaction, tenant, checkIns, skipped, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> AppendByInsert(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+    private static async Task<int> AppendByInsert(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, ISet<CheckInId>? skipped, CancellationToken cancellationToken)
     {
         var added = 0;
+        var fresh = new HashSet<CheckInId>();
         foreach (var c in checkIns)
         {
             var inserted = await Execute(
@@ -826,7 +853,13 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             if (inserted == 1)
             {
                 added++;
+                fresh.Add(c.Id);
                 continue;
+            }
+
+            if (!fresh.Contains(c.Id))
+            {
+                skipped?.Add(c.Id);
             }
 
             var existing = Command(connection, transaction, Sql.GetCheckIn, ("t", T(tenant)), ("id", c.Id.Value));
@@ -841,7 +874,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     }
 
     /// <summary>Binary COPY into a staging table, insert what is new, then verify every id now stored holds the same content.</summary>
-    private static async Task<int> AppendByCopy(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+    private static async Task<int> AppendByCopy(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, ISet<CheckInId>? skipped, CancellationToken cancellationToken)
     {
         await Execute(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS okr_check_ins_staging (LIKE okr_check_ins) ON COMMIT DELETE ROWS; TRUNCATE okr_check_ins_staging;", cancellationToken).ConfigureAwait(false);
         var copy = await connection.BeginBinaryImportAsync($"COPY okr_check_ins_staging (tenant, {CheckInColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
@@ -903,6 +936,23 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id)
             {
                 throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in {new CheckInId(id)} already exists with different content; check-ins are append-only.")]);
+            }
+        }
+
+        if (skipped is not null)
+        {
+            // The ids stored before this transaction (rows this transaction inserted carry its id in xmin).
+            var before = Command(connection, transaction, "SELECT DISTINCT s.id FROM okr_check_ins_staging s JOIN okr_check_ins c ON c.tenant = s.tenant AND c.id = s.id WHERE c.xmin <> pg_current_xact_id()::xid");
+            await using (before.ConfigureAwait(false))
+            {
+                var reader = await before.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        skipped.Add(new CheckInId(reader.GetGuid(0)));
+                    }
+                }
             }
         }
 

@@ -66,27 +66,30 @@ public abstract partial class OkrStoreSpecification
         Assert.Equal(2, next.Events[0].Sequence);
     });
 
-    /// <summary>An event whose id the tenant already has is skipped: a retried change raises nothing twice.</summary>
+    /// <summary>An event raised for a check-in is left out when that check-in was stored before: a retry raises nothing twice.</summary>
     /// <returns>The test.</returns>
     [StoreFact]
-    public Task Outbox_an_event_id_already_stored_is_skipped() => WithStore(async store =>
+    public Task Outbox_events_of_a_check_in_stored_before_are_left_out() => WithStore(async store =>
     {
         var tenant = NewTenant();
         var outbox = Outbox(store);
-        var period = Quarter();
-        var once = Draft(tenant);
-        await store.CommitAsync(tenant, new OkrChangeSet().Save(period, 0).Raise(once));
-        var again = await store.CommitAsync(tenant, new OkrChangeSet().Save(NewObjective(period.Id), 0).Raise(once with { Data = """{"again":true}""" }).Raise(Draft(tenant)));
-        Assert.Single(again.Events);
-        var events = await outbox.ReadEventsAsync(tenant, 0, 10);
-        Assert.Equal(2, events.Count);
-        Assert.Equal("{}", events[0].Data);
-        Assert.True(events[1].Sequence > events[0].Sequence);
+        var checkIn = NewCheckIn(new KeyResultId(Guid.NewGuid()), 10m);
+        var first = await store.CommitAsync(tenant, new OkrChangeSet().Append([checkIn]).Raise(Draft(tenant, "checkIn.recorded"), checkIn.Id));
+        Assert.Single(first.Events);
 
-        // The same id in another tenant is another event.
-        var other = NewTenant();
-        await store.CommitAsync(other, new OkrChangeSet().Save(Quarter(), 0).Raise(once with { Tenant = other }));
-        Assert.Single(await outbox.ReadEventsAsync(other, 0, 10));
+        // The same check-in again (a retry), with its event and an unconditional one; and a new check-in repeated in one batch.
+        var fresh = NewCheckIn(checkIn.KeyResultId, 11m, effectiveDay: 1);
+        var again = await store.CommitAsync(tenant, new OkrChangeSet()
+            .Append([checkIn, fresh, fresh])
+            .Raise(Draft(tenant, "checkIn.recorded"), checkIn.Id)
+            .Raise(Draft(tenant, "checkIn.recorded"), fresh.Id)
+            .Raise(Draft(tenant, "import.completed")));
+        Assert.Equal(1, again.CheckInsAdded);
+        Assert.Equal(["checkIn.recorded", "import.completed"], again.Events.Select(e => e.Type));
+        Assert.Equal([1L, 2, 3], (await outbox.ReadEventsAsync(tenant, 0, 10)).Select(e => e.Sequence));
+
+        // An event may only depend on a check-in of its own unit.
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.CommitAsync(tenant, new OkrChangeSet().Save(Quarter(), 0).Raise(Draft(tenant), checkIn.Id)));
     });
 
     /// <summary>Units committed side by side through two store instances get distinct numbers, in each writer's commit order, with no gaps.</summary>

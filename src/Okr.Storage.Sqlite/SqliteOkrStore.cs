@@ -442,8 +442,9 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     }
 
     /// <summary>Appends check-ins inside the caller's transaction: identical ones are skipped, clashing ones throw.</summary>
-    private static int Append(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+    private static int Append(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken, ISet<CheckInId>? skipped = null)
     {
+        var fresh = new HashSet<CheckInId>();
         using var insert = Command(
             connection,
             transaction,
@@ -474,7 +475,13 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             if (insert.ExecuteNonQuery() == 1)
             {
                 added++;
+                fresh.Add(c.Id);
                 continue;
+            }
+
+            if (!fresh.Contains(c.Id))
+            {
+                skipped?.Add(c.Id);
             }
 
             using var existing = Command(connection, transaction, $"SELECT {CheckInColumns} FROM check_ins WHERE tenant = $t AND id = $id", ("$t", Text(tenant)), ("$id", c.Id.ToString()));
@@ -515,8 +522,8 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(Append(connection, transaction, tenant, checkIns, token));
+        public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, ISet<CheckInId> skipped, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Append(connection, transaction, tenant, checkIns, token, skipped));
 
         public ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken)
         {
@@ -524,12 +531,11 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             return ValueTask.FromResult((long)reserve.ExecuteScalar()! - count + 1);
         }
 
-        public ValueTask<IReadOnlyList<OkrEvent>> WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        public ValueTask WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
         {
             using var insert = Command(connection, transaction, Sql.InsertEvent, ("$t", Text(tenant)), ("$seq", null), ("$id", null), ("$type", null), ("$at", null), ("$ak", null), ("$aid", null), ("$data", null));
             insert.Prepare();
             var p = insert.Parameters;
-            var written = new List<OkrEvent>(events.Count);
             foreach (var e in events)
             {
                 p["$seq"].Value = e.Sequence;
@@ -539,13 +545,10 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
                 p["$ak"].Value = e.Actor is { } actor ? (long)actor.Kind : DBNull.Value;
                 p["$aid"].Value = e.Actor is { } by ? by.ExternalId : DBNull.Value;
                 p["$data"].Value = e.Data;
-                if (insert.ExecuteNonQuery() == 1)
-                {
-                    written.Add(e);
-                }
+                insert.ExecuteNonQuery();
             }
 
-            return ValueTask.FromResult<IReadOnlyList<OkrEvent>>(written);
+            return ValueTask.CompletedTask;
         }
     }
 

@@ -127,7 +127,7 @@ internal static class OkrSchemaMigrations
             ALTER TABLE okr_period_history ADD COLUMN version bigint NOT NULL DEFAULT 1;
             """),
         new(
-            "6: the transactional outbox: each tenant's events (written in the transaction of their change, numbered in commit order) and one row per tenant with the last number taken, the delivery cursor, failures and the dispatcher's lease.",
+            "6: the transactional outbox: each tenant's events (written in the transaction of their change, numbered in commit order; the only index is the sequence, so writing them appends to one end) and one row per tenant with the last number taken, the delivery cursor, failures and the dispatcher's lease.",
             """
             CREATE TABLE event_streams (
                 tenant TEXT NOT NULL, last_sequence INTEGER NOT NULL, delivered_through INTEGER NOT NULL DEFAULT 0,
@@ -138,7 +138,6 @@ internal static class OkrSchemaMigrations
                 tenant TEXT NOT NULL, sequence INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
                 occurred_at INTEGER NOT NULL, actor_kind INTEGER, actor_id TEXT, data TEXT NOT NULL,
                 PRIMARY KEY (tenant, sequence)) WITHOUT ROWID;
-            CREATE UNIQUE INDEX ux_events_id ON events (tenant, id);
             """,
             """
             CREATE TABLE okr_event_streams (
@@ -150,7 +149,6 @@ internal static class OkrSchemaMigrations
                 tenant uuid NOT NULL, sequence bigint NOT NULL, id uuid NOT NULL, type text NOT NULL,
                 occurred_at bigint NOT NULL, actor_kind smallint, actor_id text, data text NOT NULL,
                 PRIMARY KEY (tenant, sequence));
-            CREATE UNIQUE INDEX ux_okr_events_id ON okr_events (tenant, id);
             """),
     ];
 

@@ -84,7 +84,7 @@ internal sealed class RelationalSql
             ON CONFLICT (tenant) DO UPDATE SET last_sequence = {p}event_streams.last_sequence + excluded.last_sequence
             RETURNING last_sequence
             """;
-        InsertEvent = $"INSERT INTO {p}events (tenant, {EventColumns}) VALUES ({m}t, {m}seq, {m}id, {m}type, {m}at, {m}ak, {m}aid, {m}data) ON CONFLICT (tenant, id) DO NOTHING";
+        InsertEvent = $"INSERT INTO {p}events (tenant, {EventColumns}) VALUES ({m}t, {m}seq, {m}id, {m}type, {m}at, {m}ak, {m}aid, {m}data)";
         ReadEvents = $"SELECT {EventColumns} FROM {p}events WHERE tenant = {m}t AND sequence > {m}after ORDER BY sequence LIMIT {m}n";
         string Lease(string only) => $"""
             UPDATE {p}event_streams SET lease_token = {m}token, lease_owner = {m}owner, lease_until = {m}until
@@ -218,7 +218,7 @@ internal sealed class RelationalSql
     /// <summary>Takes <c>n</c> sequence numbers of the tenant's stream, creating it due at <c>due</c>; returns the last taken (<c>t</c>, <c>n</c>, <c>due</c>).</summary>
     public string ReserveSequence { get; }
 
-    /// <summary>Inserts one event unless the tenant has its id (<c>t</c>, <c>seq</c>, <c>id</c>, <c>type</c>, <c>at</c>, <c>ak</c>, <c>aid</c>, <c>data</c>).</summary>
+    /// <summary>Inserts one event (<c>t</c>, <c>seq</c>, <c>id</c>, <c>type</c>, <c>at</c>, <c>ak</c>, <c>aid</c>, <c>data</c>).</summary>
     public string InsertEvent { get; }
 
     /// <summary>A page of a tenant's events after a sequence (<c>t</c>, <c>after</c>, <c>n</c>).</summary>

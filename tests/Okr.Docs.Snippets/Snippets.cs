@@ -143,6 +143,34 @@ public static class Snippets
     }
 
     // src/Okr.Reporting/README.md
+    // docs/events.md: delivery with the DI package, and pulling from the outbox without a hosted service.
+    public static async Task Events(IServiceCollection services, string connectionString, IOkrStore store, IClock clock)
+    {
+        services.AddOkr(okr => okr
+            .UsePostgreSql(connectionString)
+            .AddEventSubscriber<SearchIndexUpdater>()   // resolved from the container
+            .AddEventDispatcher(new OkrEventDispatcherOptions { RetryMax = Duration.FromMinutes(10) }));
+
+        var outbox = (IOkrEventOutbox)store;
+        foreach (var lease in await outbox.LeaseAsync("nightly-job", clock.GetCurrentInstant(), Duration.FromMinutes(5), maxTenants: 10))
+        {
+            var page = await outbox.ReadEventsAsync(lease.Tenant, lease.DeliveredThrough, limit: 500);
+            foreach (var e in page)
+            {
+                await Forward(e.ToJson());
+            }
+
+            if (page.Count > 0)
+            {
+                await outbox.AcknowledgeAsync(lease, page[^1].Sequence, clock.GetCurrentInstant() + Duration.FromMinutes(5));
+            }
+
+            await outbox.ReleaseAsync(lease, failure: null);
+        }
+
+        static Task Forward(string json) => Task.CompletedTask;
+    }
+
     public static async Task ReportingReadme(OkrService okr, TenantId tenant, PeriodId quarterId)
     {
         var report = await PeriodReport.CreateAsync(okr, tenant, quarterId);
@@ -209,6 +237,11 @@ public sealed class MyOrgChartPolicy : IOkrAccessPolicy
 }
 
 public sealed class MyNotifier : IOkrEventSubscriber
+{
+    public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+public sealed class SearchIndexUpdater : IOkrEventSubscriber
 {
     public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -150,7 +150,7 @@ public class PostgreSqlStressTests
             Assert.True(reader.GetString(1) == "tenant", $"Index {reader.GetString(0)} starts with {reader.GetString(1)}.");
         }
 
-        Assert.Equal(16, count);
+        Assert.Equal(15, count);
     }
 
     [Theory]

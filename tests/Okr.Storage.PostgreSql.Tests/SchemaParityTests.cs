@@ -24,7 +24,7 @@ public class SchemaParityTests
         }
 
         Assert.Equal(8, sqlite.Count);
-        Assert.Equal(16, postgres.Values.Sum(t => t.Paths.Count));
+        Assert.Equal(15, postgres.Values.Sum(t => t.Paths.Count));
     }
 
     /// <summary>Tables by name, with their columns and every key or index that leads with the tenant ("cols" or "cols where").</summary>

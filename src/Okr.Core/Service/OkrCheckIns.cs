@@ -183,9 +183,10 @@ public sealed class OkrCheckIns
 
         var events = OkrEventFactory.For(_service, tenant);
         var now = events.Now;
-        foreach (var c in checkIns)
+        foreach (var c in checkIns.DistinctBy(c => c.Id))
         {
-            changes.Raise(events.CheckIn(c, objectives[c.KeyResultId]));
+            // Raised only if the check-in is new: a retry of one already stored raises nothing.
+            changes.Raise(events.CheckIn(c, objectives[c.KeyResultId]), c.Id);
         }
 
         foreach (var (kr, batch) in checkIns.GroupBy(c => c.KeyResultId).Select(g => (g.Key, g.ToList())))
@@ -202,7 +203,7 @@ public sealed class OkrCheckIns
             var current = Health(keyResult, after, period, now);
             if (was.Status != current.Status)
             {
-                changes.Raise(events.HealthChanged(batch[^1], objective, kr, was, current));
+                changes.Raise(events.HealthChanged(batch[^1], objective, kr, was, current), batch[^1].Id);
             }
         }
 

@@ -48,11 +48,12 @@ public interface IOkrCommitTarget
     /// <exception cref="OkrValidationException">A key result id is held by another objective (<see cref="StoreRules.KeyResultTaken"/>).</exception>
     ValueTask WriteObjectivesAsync(IReadOnlyList<Objective> objectives, IReadOnlyList<bool> exist, CancellationToken cancellationToken);
 
-    /// <summary>Appends check-ins: identical ones already stored are skipped (<see cref="StoreRules.SamePayload"/>), clashing ones throw.</summary>
+    /// <summary>Appends check-ins: identical ones already stored are skipped, clashing ones throw.</summary>
     /// <param name="checkIns">The check-ins.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How many were new.</returns>
-    ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken);
+    /// <param name="skipped">Receives the ids of check-ins that were stored before this unit (a retry); a repeat inside the batch is not one.</param>
+    /// <param name="cancellationToken">Cancels the unit.</param>
+    /// <returns>How many check-ins were new.</returns>
+    ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, ISet<CheckInId> skipped, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes <paramref name="count"/> sequence numbers of the tenant's event stream (creating the stream if needed) and
@@ -64,9 +65,9 @@ public interface IOkrCommitTarget
     /// <returns>The first number taken; the others follow it.</returns>
     ValueTask<long> ReserveSequenceAsync(int count, CancellationToken cancellationToken);
 
-    /// <summary>Writes events whose sequence numbers were reserved; an event whose id the tenant already has is skipped.</summary>
+    /// <summary>Writes events whose sequence numbers were reserved.</summary>
     /// <param name="events">The events, in sequence order.</param>
     /// <param name="cancellationToken">Cancels the unit.</param>
-    /// <returns>The events written.</returns>
-    ValueTask<IReadOnlyList<Events.OkrEvent>> WriteEventsAsync(IReadOnlyList<Events.OkrEvent> events, CancellationToken cancellationToken);
+    /// <returns>A task that completes when they are written.</returns>
+    ValueTask WriteEventsAsync(IReadOnlyList<Events.OkrEvent> events, CancellationToken cancellationToken);
 }

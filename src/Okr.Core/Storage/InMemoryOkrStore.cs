@@ -385,7 +385,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
                 var gone = s.Events.Where(e => e.Sequence <= slot.DeliveredThrough && e.OccurredAt < occurredBefore).ToList();
                 if (gone.Count > 0)
                 {
-                    slot.Current = s with { Events = s.Events.RemoveAll(e => e.Sequence <= slot.DeliveredThrough && e.OccurredAt < occurredBefore), EventIds = s.EventIds.Except(gone.Select(e => e.Id)) };
+                    slot.Current = s with { Events = s.Events.RemoveAll(e => e.Sequence <= slot.DeliveredThrough && e.OccurredAt < occurredBefore) };
                     pruned += gone.Count;
                 }
             }
@@ -481,8 +481,16 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken)
+        public ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, ISet<CheckInId> skipped, CancellationToken cancellationToken)
         {
+            foreach (var c in checkIns)
+            {
+                if (c is not null && State.CheckIns.ContainsKey(c.Id))
+                {
+                    skipped.Add(c.Id);
+                }
+            }
+
             (State, var added) = Append(State, checkIns);
             return ValueTask.FromResult(added);
         }
@@ -494,22 +502,10 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
             return ValueTask.FromResult(first);
         }
 
-        public ValueTask<IReadOnlyList<OkrEvent>> WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
+        public ValueTask WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
         {
-            var written = new List<OkrEvent>(events.Count);
-            var ids = State.EventIds.ToBuilder();
-            var list = State.Events.ToBuilder();
-            foreach (var e in events)
-            {
-                if (ids.Add(e.Id))
-                {
-                    list.Add(e);
-                    written.Add(e);
-                }
-            }
-
-            State = State with { Events = list.ToImmutable(), EventIds = ids.ToImmutable() };
-            return ValueTask.FromResult<IReadOnlyList<OkrEvent>>(written);
+            State = State with { Events = State.Events.AddRange(events) };
+            return ValueTask.CompletedTask;
         }
     }
 
@@ -563,9 +559,6 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
 
         /// <summary>The outbox: the tenant's events not yet pruned, in sequence order.</summary>
         public ImmutableList<OkrEvent> Events { get; init; } = ImmutableList<OkrEvent>.Empty;
-
-        /// <summary>The ids of <see cref="Events"/>.</summary>
-        public ImmutableHashSet<Guid> EventIds { get; init; } = ImmutableHashSet<Guid>.Empty;
 
         /// <summary>The last sequence number taken (0: none yet).</summary>
         public long LastSequence { get; init; }

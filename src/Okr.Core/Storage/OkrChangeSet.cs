@@ -24,6 +24,7 @@ public sealed class OkrChangeSet
     private readonly List<ObjectiveWrite> _objectives = [];
     private readonly List<CheckIn> _checkIns = [];
     private readonly List<Events.OkrEvent> _events = [];
+    private readonly List<CheckInId?> _eventConditions = [];
     private readonly HashSet<PeriodId> _writtenPeriods = [];
     private readonly HashSet<ObjectiveId> _writtenObjectives = [];
 
@@ -48,14 +49,27 @@ public sealed class OkrChangeSet
     /// <summary>Events to write in the same transaction (the outbox), each with sequence 0: the store numbers them.</summary>
     public IReadOnlyList<Events.OkrEvent> Events => _events;
 
+    /// <summary>For each of <see cref="Events"/>, the check-in it depends on (see <see cref="Raise(Events.OkrEvent, CheckInId)"/>), or null.</summary>
+    public IReadOnlyList<CheckInId?> EventConditions => _eventConditions;
+
     /// <summary>
     /// Adds an event to the unit: it is written with the unit's changes, in the same transaction, or not at all. The
-    /// store gives it the tenant's next sequence number; an event whose id the tenant already has is skipped (a retried
-    /// check-in carries the same ids, so it raises nothing twice).
+    /// store gives it the tenant's next sequence number.
     /// </summary>
     /// <param name="okrEvent">The event, with sequence 0 and the unit's tenant.</param>
     /// <returns>This unit.</returns>
-    public OkrChangeSet Raise(Events.OkrEvent okrEvent)
+    public OkrChangeSet Raise(Events.OkrEvent okrEvent) => RaiseCore(okrEvent, null);
+
+    /// <summary>
+    /// Adds an event that is written only if the unit appends <paramref name="checkIn"/> as new: when the check-in is
+    /// already stored (a retried request), the event is left out, so a retry raises nothing twice.
+    /// </summary>
+    /// <param name="okrEvent">The event, with sequence 0 and the unit's tenant.</param>
+    /// <param name="checkIn">A check-in of the unit's <see cref="CheckIns"/>.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet Raise(Events.OkrEvent okrEvent, CheckInId checkIn) => RaiseCore(okrEvent, checkIn);
+
+    private OkrChangeSet RaiseCore(Events.OkrEvent okrEvent, CheckInId? checkIn)
     {
         ArgumentNullException.ThrowIfNull(okrEvent);
         if (okrEvent.Sequence != 0)
@@ -64,6 +78,7 @@ public sealed class OkrChangeSet
         }
 
         _events.Add(okrEvent);
+        _eventConditions.Add(checkIn);
         return this;
     }
 
@@ -223,6 +238,6 @@ public readonly record struct PeriodContent(long Objectives, long CheckIns);
 /// <param name="CheckInsAdded">How many check-ins were new (identical ones already stored are skipped).</param>
 public sealed record OkrCommitResult(IReadOnlyList<OkrPeriod> Periods, IReadOnlyList<Objective> Objectives, int CheckInsAdded)
 {
-    /// <summary>The events written, with their sequence numbers (events whose ids were already stored are left out).</summary>
+    /// <summary>The events written, with their sequence numbers (events of check-ins stored before are left out).</summary>
     public IReadOnlyList<Events.OkrEvent> Events { get; init; } = [];
 }

@@ -137,19 +137,31 @@ public static class StoreRules
             await target.WriteObjectivesAsync(objectives, exist, cancellationToken).ConfigureAwait(false);
         }
 
-        var added = changes.CheckIns.Count == 0 ? 0 : await target.AppendAsync(changes.CheckIns, cancellationToken).ConfigureAwait(false);
+        var skipped = new HashSet<CheckInId>();
+        var added = changes.CheckIns.Count == 0 ? 0 : await target.AppendAsync(changes.CheckIns, skipped, cancellationToken).ConfigureAwait(false);
+        var raised = new List<Events.OkrEvent>(changes.Events.Count);
+        for (var i = 0; i < changes.Events.Count; i++)
+        {
+            // An event of a check-in that was stored before (a retry) was raised when it was first stored.
+            if (changes.EventConditions[i] is not { } checkIn || !skipped.Contains(checkIn))
+            {
+                raised.Add(changes.Events[i]);
+            }
+        }
+
         IReadOnlyList<Events.OkrEvent> events = [];
-        if (changes.Events.Count > 0)
+        if (raised.Count > 0)
         {
             // Last, so the stream's row (the tenant's one point of serialisation) is held as briefly as possible.
-            var first = await target.ReserveSequenceAsync(changes.Events.Count, cancellationToken).ConfigureAwait(false);
-            var numbered = new Events.OkrEvent[changes.Events.Count];
+            var first = await target.ReserveSequenceAsync(raised.Count, cancellationToken).ConfigureAwait(false);
+            var numbered = new Events.OkrEvent[raised.Count];
             for (var i = 0; i < numbered.Length; i++)
             {
-                numbered[i] = changes.Events[i] with { Sequence = first + i };
+                numbered[i] = raised[i] with { Sequence = first + i };
             }
 
-            events = await target.WriteEventsAsync(numbered, cancellationToken).ConfigureAwait(false);
+            await target.WriteEventsAsync(numbered, cancellationToken).ConfigureAwait(false);
+            events = numbered;
         }
 
         return new OkrCommitResult(periods, objectives, added) { Events = events };
@@ -180,8 +192,15 @@ public static class StoreRules
         }
 
         var ids = new HashSet<Guid>();
-        foreach (var e in changes.Events)
+        var appended = changes.CheckIns.Select(c => c.Id).ToHashSet();
+        for (var i = 0; i < changes.Events.Count; i++)
         {
+            var e = changes.Events[i];
+            if (changes.EventConditions[i] is { } checkIn && !appended.Contains(checkIn))
+            {
+                throw new ArgumentException($"Event {e.Id} depends on check-in {checkIn}, which the unit does not append.", nameof(changes));
+            }
+
             if (e.Tenant != tenant)
             {
                 throw new ArgumentException($"Event {e.Id} belongs to tenant {e.Tenant}, not to {tenant}, the unit's tenant.", nameof(changes));
