@@ -123,6 +123,55 @@ public class SqliteBatchAppend
         return _batch.Count;
     }
 
+    [Benchmark(Description = "raw Microsoft.Data.Sqlite: the same check-ins and event rows, prepared INSERT loops, one transaction")]
+    public int RawWithOutbox()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        var parameters = Enumerable.Range(1, 11).Select(i => insert.Parameters.Add(new SqliteParameter($"${i}", null))).ToArray();
+        insert.Prepare();
+        foreach (var c in _batch)
+        {
+            var row = CheckInBatches.Row(_tenant, c);
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters[i].Value = row[i] ?? DBNull.Value;
+            }
+
+            insert.ExecuteNonQuery();
+        }
+
+        using var sequence = connection.CreateCommand();
+        sequence.Transaction = transaction;
+        sequence.CommandText = "INSERT INTO event_streams (tenant, last_sequence, next_attempt_at) VALUES ($t, $n, 0) ON CONFLICT (tenant) DO UPDATE SET last_sequence = event_streams.last_sequence + excluded.last_sequence RETURNING last_sequence";
+        sequence.Parameters.AddWithValue("$t", "raw-" + _tenant);
+        sequence.Parameters.AddWithValue("$n", (long)_unit.Events.Count);
+        var first = (long)sequence.ExecuteScalar()! - _unit.Events.Count + 1;
+        using var events = connection.CreateCommand();
+        events.Transaction = transaction;
+        events.CommandText = "INSERT INTO events (tenant, sequence, id, type, occurred_at, actor_kind, actor_id, data) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)";
+        var eventParameters = Enumerable.Range(1, 6).Select(i => events.Parameters.Add(new SqliteParameter($"${i}", null))).ToArray();
+        events.Prepare();
+        eventParameters[0].Value = "raw-" + _tenant;
+        for (var i = 0; i < _unit.Events.Count; i++)
+        {
+            var e = _unit.Events[i];
+            eventParameters[1].Value = first + i;
+            eventParameters[2].Value = e.Id.ToString();
+            eventParameters[3].Value = e.Type;
+            eventParameters[4].Value = OkrStoreFormat.ToUnixNanoseconds(e.OccurredAt);
+            eventParameters[5].Value = e.Data;
+            events.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return _batch.Count;
+    }
+
     [Benchmark(Description = "SqliteOkrStore.AppendCheckInsAsync (idempotent, validated)")]
     public int Store() => ((IOkrStore)_store).AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();
 
@@ -249,6 +298,62 @@ public class PostgreSqlCopy
         transaction.Commit();
         return rows;
     }
+
+    [Benchmark(Description = "raw Npgsql: binary COPY of the same check-ins and event rows, one transaction")]
+    public ulong RawWithOutbox()
+    {
+        using var connection = _dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        ulong rows;
+        using (var copy = connection.BeginBinaryImport("COPY okr_check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var c in _batch)
+            {
+                copy.StartRow();
+                copy.Write(_rawTenant, NpgsqlDbType.Uuid);
+                copy.Write(c.Id.Value, NpgsqlDbType.Uuid);
+                copy.Write(c.KeyResultId.Value, NpgsqlDbType.Uuid);
+                copy.Write(c.Value, NpgsqlDbType.Numeric);
+                copy.Write((short)c.Author.Kind, NpgsqlDbType.Smallint);
+                copy.Write(c.Author.ExternalId, NpgsqlDbType.Text);
+                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt), NpgsqlDbType.Bigint);
+                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt), NpgsqlDbType.Bigint);
+                copy.Write(c.Confidence!.Value.Value, NpgsqlDbType.Double);
+                copy.Write(c.Note, NpgsqlDbType.Text);
+                copy.WriteNull();
+            }
+
+            rows = copy.Complete();
+        }
+
+        using (var sequence = new NpgsqlCommand("INSERT INTO okr_event_streams (tenant, last_sequence, next_attempt_at) VALUES (@t, @n, 0) ON CONFLICT (tenant) DO UPDATE SET last_sequence = okr_event_streams.last_sequence + excluded.last_sequence RETURNING last_sequence", connection, transaction))
+        {
+            sequence.Parameters.AddWithValue("t", _rawTenant);
+            sequence.Parameters.AddWithValue("n", (long)_unit.Events.Count);
+            var first = (long)sequence.ExecuteScalar()! - _unit.Events.Count + 1;
+            using var copy = connection.BeginBinaryImport("COPY okr_events (tenant, sequence, id, type, occurred_at, actor_kind, actor_id, data) FROM STDIN (FORMAT BINARY)");
+            for (var i = 0; i < _unit.Events.Count; i++)
+            {
+                var e = _unit.Events[i];
+                copy.StartRow();
+                copy.Write(_rawTenant, NpgsqlDbType.Uuid);
+                copy.Write(first + i, NpgsqlDbType.Bigint);
+                copy.Write(e.Id, NpgsqlDbType.Uuid);
+                copy.Write(e.Type, NpgsqlDbType.Text);
+                copy.Write(OkrStoreFormat.ToUnixNanoseconds(e.OccurredAt), NpgsqlDbType.Bigint);
+                copy.WriteNull();
+                copy.WriteNull();
+                copy.Write(e.Data, NpgsqlDbType.Text);
+            }
+
+            rows += copy.Complete();
+        }
+
+        transaction.Commit();
+        return rows;
+    }
+
+    private readonly Guid _rawTenant = Guid.CreateVersion7();
 
     [Benchmark(Description = "PostgreSqlOkrStore.AppendCheckInsAsync (COPY + idempotent merge + clash check)")]
     public int Store() => ((IOkrStore)_store).AppendCheckInsAsync(_tenant, _batch).AsTask().GetAwaiter().GetResult();

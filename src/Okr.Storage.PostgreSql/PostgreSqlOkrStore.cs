@@ -939,7 +939,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             }
         }
 
-        if (skipped is not null)
+        if (skipped is not null && added < checkIns.Count)
         {
             // The ids stored before this transaction (rows this transaction inserted carry its id in xmin).
             var before = Command(connection, transaction, "SELECT DISTINCT s.id FROM okr_check_ins_staging s JOIN okr_check_ins c ON c.tenant = s.tenant AND c.id = s.id WHERE c.xmin <> pg_current_xact_id()::xid");

@@ -189,7 +189,7 @@ public class MyStoreConformance : OkrStoreSpecification
 }
 
 /// <summary>A store of one's own: here it hands every call to the in-memory store.</summary>
-public sealed class MyStore : IOkrStore
+public sealed class MyStore : IOkrStore, IOkrEventOutbox
 {
     private readonly InMemoryOkrStore _inner = new();
 
@@ -220,6 +220,19 @@ public sealed class MyStore : IOkrStore
     public ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) => _inner.ImportAsync(tenant, document, progress, cancellationToken);
 
     public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) => _inner.ExportAsync(tenant, period, cancellationToken);
+
+    // The outbox (docs/events.md): leases, reads, acknowledgements and pruning of the events CommitAsync wrote.
+    public ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default) => _inner.LeaseAsync(owner, now, duration, maxTenants, tenants, cancellationToken);
+
+    public ValueTask<IReadOnlyList<OkrEvent>> ReadEventsAsync(TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default) => _inner.ReadEventsAsync(tenant, afterSequence, limit, cancellationToken);
+
+    public ValueTask<bool> AcknowledgeAsync(OkrEventLease lease, long throughSequence, Instant leaseUntil, CancellationToken cancellationToken = default) => _inner.AcknowledgeAsync(lease, throughSequence, leaseUntil, cancellationToken);
+
+    public ValueTask<bool> ReleaseAsync(OkrEventLease lease, OkrEventFailure? failure, CancellationToken cancellationToken = default) => _inner.ReleaseAsync(lease, failure, cancellationToken);
+
+    public ValueTask<long> PruneAsync(Instant occurredBefore, CancellationToken cancellationToken = default) => _inner.PruneAsync(occurredBefore, cancellationToken);
+
+    public ValueTask<OkrEventStreamState?> GetStreamStateAsync(TenantId tenant, CancellationToken cancellationToken = default) => _inner.GetStreamStateAsync(tenant, cancellationToken);
 }
 
 public sealed class MyCompanyRule : IObjectiveRule

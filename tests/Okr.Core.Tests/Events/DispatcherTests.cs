@@ -112,6 +112,18 @@ public class DispatcherTests
     }
 
     [Fact]
+    public void Options_have_the_documented_defaults()
+    {
+        // docs/events.md, "Delivery": the table of options and defaults.
+        var o = new OkrEventDispatcherOptions();
+        Assert.Equal(
+            (16, 100, Duration.FromMinutes(1), Duration.FromSeconds(1), Duration.FromSeconds(1), Duration.FromMinutes(5), Duration.FromDays(7), Duration.FromHours(1)),
+            (o.MaxTenants, o.BatchSize, o.LeaseDuration, o.PollInterval, o.RetryBase, o.RetryMax, o.Retention, o.PruneInterval));
+        Assert.Null(o.Tenants);
+        Assert.Equal($"{Environment.MachineName}:{Environment.ProcessId}", o.Owner);
+    }
+
+    [Fact]
     public void Options_out_of_range_are_refused_by_name()
     {
         var error = Assert.Throws<ArgumentException>(() => new OkrEventDispatcher(_store, [], _clock, new OkrEventDispatcherOptions { LeaseDuration = Duration.Zero }));
