@@ -103,6 +103,13 @@ public class SqliteBatchAppend
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
+        InsertCheckIns(connection, transaction);
+        transaction.Commit();
+        return _batch.Count;
+    }
+
+    private void InsertCheckIns(SqliteConnection connection, SqliteTransaction transaction)
+    {
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
@@ -118,9 +125,6 @@ public class SqliteBatchAppend
 
             insert.ExecuteNonQuery();
         }
-
-        transaction.Commit();
-        return _batch.Count;
     }
 
     [Benchmark(Description = "raw Microsoft.Data.Sqlite: the same check-ins and event rows, prepared INSERT loops, one transaction")]
@@ -129,22 +133,7 @@ public class SqliteBatchAppend
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-        var parameters = Enumerable.Range(1, 11).Select(i => insert.Parameters.Add(new SqliteParameter($"${i}", null))).ToArray();
-        insert.Prepare();
-        foreach (var c in _batch)
-        {
-            var row = CheckInBatches.Row(_tenant, c);
-            for (var i = 0; i < row.Length; i++)
-            {
-                parameters[i].Value = row[i] ?? DBNull.Value;
-            }
-
-            insert.ExecuteNonQuery();
-        }
-
+        InsertCheckIns(connection, transaction);
         using var sequence = connection.CreateCommand();
         sequence.Transaction = transaction;
         sequence.CommandText = "INSERT INTO event_streams (tenant, last_sequence, next_attempt_at) VALUES ($t, $n, 0) ON CONFLICT (tenant) DO UPDATE SET last_sequence = event_streams.last_sequence + excluded.last_sequence RETURNING last_sequence";

@@ -178,11 +178,7 @@ public sealed class OkrEventDispatcher
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (delivered > 0)
-            {
-                await _outbox.AcknowledgeAsync(lease, through, _clock.GetCurrentInstant(), CancellationToken.None).ConfigureAwait(false);
-            }
-
+            // Stopping: what the batch in hand delivered is not acknowledged, so it is delivered again (same ids).
             await _outbox.ReleaseAsync(lease, null, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
