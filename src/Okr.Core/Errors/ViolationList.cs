@@ -7,13 +7,37 @@ namespace Okr.Core;
 internal sealed class ViolationList
 {
     private List<OkrViolation>? _items;
+    private int _more;
 
     public bool IsEmpty => _items is null;
 
-    public void Add(string code, string member, string message) =>
-        (_items ??= []).Add(new OkrViolation(code, member, message));
+    /// <summary>Whether the list keeps no more violations (it only counts them): add nothing costly to build then.</summary>
+    public bool IsFull => _items is { Count: >= Serialization.OkrJsonOptions.MaxReportedViolations };
 
-    public void Add(OkrViolation violation) => (_items ??= []).Add(violation);
+    public void Add(string code, string member, string message)
+    {
+        if (IsFull)
+        {
+            _more++;
+            return;
+        }
+
+        (_items ??= []).Add(new OkrViolation(code, member, message));
+    }
+
+    public void Add(OkrViolation violation)
+    {
+        if (IsFull)
+        {
+            _more++;
+            return;
+        }
+
+        (_items ??= []).Add(violation);
+    }
+
+    /// <summary>Counts a violation that is not named (the list is full).</summary>
+    public void CountMore() => _more++;
 
     public void AddRange(IEnumerable<OkrViolation> violations, string prefix)
     {
@@ -27,7 +51,7 @@ internal sealed class ViolationList
     {
         if (_items is not null)
         {
-            throw new OkrValidationException(_items);
+            throw new OkrValidationException(_items, _more);
         }
     }
 

@@ -539,7 +539,7 @@ internal static class ObjectiveBodyReader
     }
 
     /// <summary>Reads the instant form the writer produces, <c>uuuu-MM-ddTHH:mm:ss[.fffffffff]Z</c>; anything else goes to the general reader.</summary>
-    private static bool TryInstant(ref Utf8JsonReader reader, out Instant? instant)
+    internal static bool TryInstant(ref Utf8JsonReader reader, out Instant? instant)
     {
         instant = null;
         if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueIsEscaped)

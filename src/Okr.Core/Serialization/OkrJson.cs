@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
 
@@ -15,7 +14,7 @@ namespace Okr.Core.Serialization;
 /// <see cref="OkrFormatException"/> that names the JSON path.
 /// </summary>
 /// <remarks>Uses System.Text.Json source generation only, so it is trim- and AOT-safe.</remarks>
-public static class OkrJson
+public static partial class OkrJson
 {
     private static readonly ConcurrentDictionary<(bool Indented, int MaxDepth), OkrJsonContext> Contexts = new();
 
@@ -76,7 +75,7 @@ public static class OkrJson
             throw TooLarge(limit);
         }
 
-        return Deserialize(Encoding.UTF8.GetBytes(json), options);
+        return Deserialize(Encoding.UTF8.GetBytes(json.StartsWith('\uFEFF') ? json[1..] : json), options);
     }
 
     /// <summary>Reads a document from a stream of UTF-8 JSON, reading at most the configured number of bytes.</summary>
@@ -118,6 +117,12 @@ public static class OkrJson
         if (utf8Json.Length > options.MaxDocumentBytes)
         {
             throw TooLarge(options.MaxDocumentBytes);
+        }
+
+        // A UTF-8 byte-order mark (as some editors and tools write) is not part of the JSON.
+        if (utf8Json.StartsWith(Utf8Bom))
+        {
+            utf8Json = utf8Json[Utf8Bom.Length..];
         }
 
         CheckFormat(utf8Json, options.MaxDepth);
@@ -220,8 +225,12 @@ public static class OkrJson
             {
                 WriteIndented = key.Indented,
                 MaxDepth = key.MaxDepth,
+
+                // A member given twice is an error, not "the last one wins".
+                AllowDuplicateProperties = false,
             };
-            json.Converters.Add(new PatternConverter<Instant>(InstantPattern.ExtendedIso, "an ISO-8601 instant in UTC such as 2026-01-05T09:00:00Z"));
+            json.Converters.Add(new ExactDecimalConverter());
+            json.Converters.Add(new InstantConverter());
             json.Converters.Add(new PatternConverter<LocalDate>(LocalDatePattern.Iso, "an ISO-8601 date such as 2026-01-05"));
             json.Converters.Add(new IdentifierConverter<TenantId>());
             json.Converters.Add(new IdentifierConverter<PeriodId>());
@@ -229,15 +238,15 @@ public static class OkrJson
             json.Converters.Add(new IdentifierConverter<KeyResultId>());
             json.Converters.Add(new IdentifierConverter<CheckInId>());
             json.Converters.Add(new MeasureUnitConverter());
-            json.Converters.Add(new JsonStringEnumConverter<OwnerKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<ObjectiveKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<ObjectiveState>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<Visibility>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<AlignmentKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<PeriodState>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<ProgressSource>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<MeasureKind>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-            json.Converters.Add(new JsonStringEnumConverter<Health.HealthStatus>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Add(new StrictEnumConverter<OwnerKind>());
+            json.Converters.Add(new StrictEnumConverter<ObjectiveKind>());
+            json.Converters.Add(new StrictEnumConverter<ObjectiveState>());
+            json.Converters.Add(new StrictEnumConverter<Visibility>());
+            json.Converters.Add(new StrictEnumConverter<AlignmentKind>());
+            json.Converters.Add(new StrictEnumConverter<PeriodState>());
+            json.Converters.Add(new StrictEnumConverter<ProgressSource>());
+            json.Converters.Add(new StrictEnumConverter<MeasureKind>());
+            json.Converters.Add(new StrictEnumConverter<Health.HealthStatus>());
             return new OkrJsonContext(json);
         });
     }
@@ -300,9 +309,42 @@ public static class OkrJson
     private static OkrFormatException TooLarge(long limit) =>
         new($"The document is larger than the limit of {limit} bytes (OkrJsonOptions.MaxDocumentBytes).", "$");
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// The serializer's message without its path (the exception carries the JSON path) and without the names of
+    /// this library's internal types, which mean nothing to the author of a document.
+    /// </summary>
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        return InternalTypeNames().Replace(cut > 0 ? message[..cut] : message, m => Friendly(m.Groups["name"].Value));
     }
+
+    private static string Friendly(string typeName) => typeName switch
+    {
+        "DocumentDto" => "an okr/1 document",
+        "PeriodDto" => "a period",
+        "ObjectiveDto" => "an objective",
+        "KeyResultDto" => "a key result",
+        "MeasureDto" => "a measure",
+        "OwnerDto" => "an owner",
+        "AlignmentDto" => "an alignment",
+        "GradeDto" => "a grade",
+        "CheckInDto" => "a check-in",
+        "EventDataDto" => "event data",
+        "HealthDto" => "a health assessment",
+        "ImportCountsDto" => "import counts",
+        "Decimal" or "Double" or "Int32" or "Int64" => "a number",
+        "Boolean" => "true or false",
+        "String" => "a string",
+        "Instant" => "an instant",
+        "LocalDate" => "a date",
+        _ when typeName.StartsWith("List", StringComparison.Ordinal) => "a list",
+        _ when typeName.StartsWith("Nullable", StringComparison.Ordinal) => "a value or null",
+        _ => "a value",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'?\b(?:Okr\.Core\.[\w.]*\.|System\.Collections\.Generic\.|System\.|NodaTime\.)(?<name>[A-Za-z0-9_]+)(?:`\d+)?(?:\[[^\]]*\])?'?")]
+    private static partial System.Text.RegularExpressions.Regex InternalTypeNames();
 }

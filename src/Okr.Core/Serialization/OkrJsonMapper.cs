@@ -18,14 +18,18 @@ internal static class OkrJsonMapper
     public static OkrDocument FromDto(DocumentDto dto)
     {
         // Valid input (by far the common case) takes the direct path; only a failure pays for the
-        // second, path-collecting pass that names every problem.
-        try
+        // second, path-collecting pass that names every problem. A null element (the serializer lets them
+        // through) is known to fail, so such a document goes straight to the second pass.
+        if (!dto.Periods.Contains(null!) && !dto.Objectives.Contains(null!) && !dto.CheckIns.Contains(null!))
         {
-            return new OkrDocument(dto.Tenant, [.. dto.Periods.Select(Direct.Period)], [.. dto.Objectives.Select(Direct.Objective)], [.. dto.CheckIns.Select(Direct.CheckIn)], dto.ExportedAt);
-        }
-        catch (Exception ex) when (ex is OkrValidationException or ArgumentException)
-        {
-            // Fall through to the detailed reader.
+            try
+            {
+                return new OkrDocument(dto.Tenant, [.. dto.Periods.Select(Direct.Period)], [.. dto.Objectives.Select(Direct.Objective)], [.. dto.CheckIns.Select(Direct.CheckIn)], dto.ExportedAt);
+            }
+            catch (Exception ex) when (ex is OkrValidationException or ArgumentException)
+            {
+                // Fall through to the detailed reader.
+            }
         }
 
         var reader = new Reader();
@@ -188,6 +192,8 @@ internal static class OkrJsonMapper
         /// <summary>Takes the place of an owner that failed to read, so the rest of its object is still checked.</summary>
         private static readonly OwnerRef StandIn = OwnerRef.Person("?");
 
+        // At most MaxReportedViolations are kept and named; the rest are only counted, so a document full of mistakes
+        // costs no more memory than a valid one.
         private readonly ViolationList _violations = new();
         private string? _firstPath;
 
@@ -209,7 +215,14 @@ internal static class OkrJsonMapper
                 // The serializer lets a null element of a list through; it is named here.
                 if (items[i] is null)
                 {
-                    Report($"{path}[{i}]", OkrErrorCodes.Required, "An element of this list is null.");
+                    if (_violations.IsFull)
+                    {
+                        _violations.CountMore();
+                    }
+                    else
+                    {
+                        Report($"{path}[{i}]", OkrErrorCodes.Required, "An element of this list is null.");
+                    }
                 }
                 else if (read(items[i], $"{path}[{i}]") is { } item)
                 {

@@ -3,6 +3,12 @@ namespace Okr.Core.Serialization;
 /// <summary>Limits and layout for reading and writing OKR documents.</summary>
 public sealed record OkrJsonOptions
 {
+    /// <summary>
+    /// The most violations one error names (100); beyond them a document's error says only how many more there are,
+    /// so a document full of mistakes costs no more to reject than a valid one costs to read.
+    /// </summary>
+    public const int MaxReportedViolations = 100;
+
     /// <summary>The defaults: indented output, 256 MiB and nesting depth 32 at most on input.</summary>
     public static OkrJsonOptions Default { get; } = new();
 
