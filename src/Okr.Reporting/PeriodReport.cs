@@ -163,8 +163,7 @@ public sealed class PeriodReport
 
     private static List<BurnUpPoint> ExpectedPace(IHealthPolicy health, OkrPeriod period, DateTimeZone zone)
     {
-        var start = period.Dates.Start.AtStartOfDayInZone(zone).ToInstant();
-        var end = period.Dates.End.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
+        var (start, end) = period.InstantsIn(zone);
         var points = new List<BurnUpPoint>(ExpectedSamples + 1);
         for (var i = 0; i <= ExpectedSamples; i++)
         {

@@ -36,6 +36,15 @@ internal sealed class ViolationList
         (_items ??= []).Add(violation);
     }
 
+    /// <summary>An instant every store keeps (<see cref="Storage.OkrStoreFormat.MinInstant"/> to <see cref="Storage.OkrStoreFormat.MaxInstant"/>, about 1677 to 2262).</summary>
+    public void InstantInRange(NodaTime.Instant value, string member)
+    {
+        if (value < Storage.OkrStoreFormat.MinInstant || value > Storage.OkrStoreFormat.MaxInstant)
+        {
+            Add(OkrErrorCodes.OutOfRange, member, $"{member} ({value}) lies outside what every store keeps ({Storage.OkrStoreFormat.MinInstant} to {Storage.OkrStoreFormat.MaxInstant}).");
+        }
+    }
+
     /// <summary>Counts a violation that is not named (the list is full).</summary>
     public void CountMore() => _more++;
 

@@ -128,6 +128,5 @@ public sealed class PaceHealthPolicy : IHealthPolicy
             : pace;
     }
 
-    private static (Instant Start, Instant End) Bounds(OkrPeriod period, DateTimeZone zone) =>
-        (period.Dates.Start.AtStartOfDayInZone(zone).ToInstant(), period.Dates.End.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
+    private static (Instant Start, Instant End) Bounds(OkrPeriod period, DateTimeZone zone) => period.InstantsIn(zone);
 }

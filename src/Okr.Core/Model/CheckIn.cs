@@ -47,6 +47,8 @@ public sealed record CheckIn
             violations.Add(OkrErrorCodes.Required, nameof(Author), "Author is required.");
         }
 
+        violations.InstantInRange(effectiveAt, nameof(EffectiveAt));
+        violations.InstantInRange(recordedAt, nameof(RecordedAt));
         if (effectiveAt > recordedAt)
         {
             violations.Add(OkrErrorCodes.OutOfRange, nameof(EffectiveAt), $"EffectiveAt ({effectiveAt}) must not lie after RecordedAt ({recordedAt}): a value cannot be recorded before it is true.");

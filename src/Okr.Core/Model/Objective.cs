@@ -86,6 +86,8 @@ public sealed class Objective : IEquatable<Objective>
             violations.Add(OkrErrorCodes.OutOfRange, nameof(Version), $"Version must be ≥ 0; it is {version}.");
         }
 
+        violations.InstantInRange(createdAt, nameof(CreatedAt));
+        violations.InstantInRange(updatedAt, nameof(UpdatedAt));
         if (updatedAt < createdAt)
         {
             violations.Add(OkrErrorCodes.OutOfRange, nameof(UpdatedAt), $"UpdatedAt ({updatedAt}) must not lie before CreatedAt ({createdAt}).");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NodaTime;
+using NodaTime.TimeZones;
 
 namespace Okr.Core;
 
@@ -58,6 +59,10 @@ public sealed record OkrPeriod
         {
             violations.Add(OkrErrorCodes.OutOfRange, nameof(Dates), $"Dates must be in the ISO calendar, not {dates.Start.Calendar.Id}.");
         }
+        else if (dates.Start < MinDate || dates.End > MaxDate)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(Dates), $"Dates must lie between {MinDate:uuuu-MM-dd} and {MaxDate:uuuu-MM-dd}; they are {dates.Start:uuuu-MM-dd} to {dates.End:uuuu-MM-dd}.");
+        }
 
         if (!Enum.IsDefined(state))
         {
@@ -90,6 +95,12 @@ public sealed record OkrPeriod
         UpdatedAt = updatedAt;
     }
 
+    /// <summary>The first day a period may start on: 1900-01-01. Every store keeps every period in the range.</summary>
+    public static LocalDate MinDate { get; } = new(1900, 1, 1);
+
+    /// <summary>The last day a period may end on: 2200-12-31.</summary>
+    public static LocalDate MaxDate { get; } = new(2200, 12, 31);
+
     /// <summary>The identifier.</summary>
     public PeriodId Id { get; }
 
@@ -116,6 +127,23 @@ public sealed record OkrPeriod
     /// writer read, and stores the new one at <c>version + 1</c>. 0 for a period that was never stored.
     /// </summary>
     public long Version { get; }
+
+    /// <summary>
+    /// The instants the period spans in a time zone: from the start of its first day to the start of the day after its
+    /// last. A day's start is its first instant that exists: a midnight the zone skips (a daylight-saving change at
+    /// midnight, as in São Paulo until 2019) resolves to the end of the gap, and a day the zone skips altogether
+    /// (Pacific/Apia's 2011-12-30) to the start of the next day. An ambiguous midnight takes its earlier instant.
+    /// </summary>
+    /// <param name="zone">The organisation's time zone.</param>
+    /// <returns>The start (inclusive) and end (exclusive).</returns>
+    public (Instant Start, Instant End) InstantsIn(DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return (StartOfDay(Dates.Start, zone), StartOfDay(Dates.End.PlusDays(1), zone));
+    }
+
+    private static Instant StartOfDay(LocalDate date, DateTimeZone zone) =>
+        zone.ResolveLocal(date.AtMidnight(), Resolvers.LenientResolver).ToInstant();
 
     /// <summary>Returns the same period recording who changed it and when, and nothing else changed.</summary>
     /// <param name="by">Who made the change; null for the system.</param>

@@ -31,7 +31,7 @@ public static class Forecaster
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(scoring);
-        var end = period.Dates.End.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
+        var end = period.InstantsIn(zone).End;
         var points = CheckInHistory.InForce(checkIns.Where(c => c.KeyResultId == keyResult.Id));
         // A milestone is done or not: it has no trend to extrapolate.
         if (points.Count < 2 || points[0].EffectiveAt == points[^1].EffectiveAt || keyResult.Measure is MilestoneMeasure)
