@@ -43,10 +43,10 @@ public static class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var h = new StringBuilder();
-        var title = $"{report.Period.Name}: OKR report";
+        var title = $"{ReportText.Isolate(report.Period.Name)}: OKR report";
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>\n<style>{Style}</style>\n</head>\n<body>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>\n<p class=\"meta\">{E(ReportText.Dates(report))}, {E(report.Period.State.ToString())}; as of {ReportText.Date(report.At, report.Zone)}.</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<h1>{U(report.Period.Name)}: OKR report</h1>\n<p class=\"meta\">{E(ReportText.Dates(report))}, {E(report.Period.State.ToString())}; as of {ReportText.Date(report.At, report.Zone)}.</p>\n");
         h.Append(CultureInfo.InvariantCulture, $"<p class=\"score\">Period score {Bar(report.Summary.Score, 160)} <span class=\"pct\">{E(ReportText.Percent(report.Summary.Score))}</span></p>\n");
 
         h.Append("<h2>Alignment tree</h2>\n");
@@ -82,7 +82,7 @@ public static class HtmlReport
         foreach (var c in report.Coverage)
         {
             var share = c.Objectives == 0 ? (double?)null : (double)c.Aligned / c.Objectives;
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Owner.ToString())}</td><td class=\"n\">{c.Objectives}</td><td class=\"n\">{c.Aligned}</td><td class=\"n\">{Bar(share, 60)} {E(ReportText.Percent(share))}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(c.Owner.ToString())}</td><td class=\"n\">{c.Objectives}</td><td class=\"n\">{c.Aligned}</td><td class=\"n\">{Bar(share, 60)} {E(ReportText.Percent(share))}</td></tr>\n");
         }
 
         h.Append("</table>\n</body>\n</html>\n");
@@ -93,14 +93,14 @@ public static class HtmlReport
     {
         var s = node.Status;
         var o = s.Progress.Objective;
-        h.Append(CultureInfo.InvariantCulture, $"<li><span class=\"objective\">{E(o.Title)}</span> <span class=\"owner\">{E(o.Owner.ToString())}</span> {Bar(s.Progress.Progress, 120)} <span class=\"pct\">{E(ReportText.Percent(s.Progress.Progress))}</span> {Badge(s.Health.Status)}\n");
+        h.Append(CultureInfo.InvariantCulture, $"<li><span class=\"objective\">{U(o.Title)}</span> <span class=\"owner\">{U(o.Owner.ToString())}</span> {Bar(s.Progress.Progress, 120)} <span class=\"pct\">{E(ReportText.Percent(s.Progress.Progress))}</span> {Badge(s.Health.Status)}\n");
         if (s.KeyResults.Count > 0)
         {
             h.Append("<table class=\"krs\">\n");
             foreach (var kr in s.KeyResults)
             {
                 var name = kr.Progress.KeyResult.IsCancelled ? kr.Progress.KeyResult.Title + " (cancelled)" : kr.Progress.KeyResult.Title;
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(name)}</td><td>{Bar(kr.Progress.Progress, 100)}</td><td class=\"pct\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td>{Badge(kr.Health.Status)}</td></tr>\n");
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(name)}</td><td>{Bar(kr.Progress.Progress, 100)}</td><td class=\"pct\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td>{Badge(kr.Health.Status)}</td></tr>\n");
             }
 
             h.Append("</table>\n");
@@ -132,7 +132,7 @@ public static class HtmlReport
         foreach (var kr in list)
         {
             var objective = report.ObjectiveOf(kr);
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(kr.Progress.KeyResult.Title)}</td><td>{E(objective.Title)}</td><td class=\"n\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(ReportText.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(kr.Health.Status)}</td><td>{E(ReportText.LastCheckIn(kr, report.Zone))}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(kr.Progress.KeyResult.Title)}</td><td>{U(objective.Title)}</td><td class=\"n\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(ReportText.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(kr.Health.Status)}</td><td>{E(ReportText.LastCheckIn(kr, report.Zone))}</td></tr>\n");
         }
 
         h.Append("</table>\n");
@@ -147,7 +147,7 @@ public static class HtmlReport
         double Y(double progress) => Top + ((1 - (progress / top)) * (ChartHeight - Top - Bottom));
         string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
-        var label = $"{kr.Progress.KeyResult.Title}: {ReportText.Percent(kr.Progress.Progress)} against {ReportText.Percent(kr.Health.ExpectedProgress)} expected";
+        var label = $"{ReportText.Isolate(kr.Progress.KeyResult.Title)}: {ReportText.Percent(kr.Progress.Progress)} against {ReportText.Percent(kr.Health.ExpectedProgress)} expected";
         h.Append(CultureInfo.InvariantCulture, $"<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {ChartWidth} {ChartHeight}\" width=\"{ChartWidth}\" height=\"{ChartHeight}\" role=\"img\" aria-label=\"{E(label)}\">\n<title>{E(label)}</title>\n");
         foreach (var level in new[] { 0.0, 0.5, 1.0 })
         {
@@ -184,7 +184,7 @@ public static class HtmlReport
         }
 
         h.Append("</svg>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<figcaption><strong>{E(kr.Progress.KeyResult.Title)}</strong> ({E(burnUp.Objective.Title)}): {E(ReportText.Percent(kr.Progress.Progress))} of {E(ReportText.Percent(kr.Health.ExpectedProgress))} expected {Badge(kr.Health.Status)}</figcaption>\n</figure>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<figcaption><strong>{U(kr.Progress.KeyResult.Title)}</strong> ({U(burnUp.Objective.Title)}): {E(ReportText.Percent(kr.Progress.Progress))} of {E(ReportText.Percent(kr.Health.ExpectedProgress))} expected {Badge(kr.Health.Status)}</figcaption>\n</figure>\n");
     }
 
     private static string Bar(double? progress, int width)
@@ -206,4 +206,8 @@ public static class HtmlReport
     };
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>User text in element content: encoded and isolated in <c>&lt;bdi&gt;</c>, so its direction cannot spill over.</summary>
+    private static string U(string text) => $"<bdi>{E(text)}</bdi>";
+
 }

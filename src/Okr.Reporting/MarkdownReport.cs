@@ -77,7 +77,9 @@ public static class MarkdownReport
     }
 
     /// <summary>Escapes the characters that would change Markdown's reading of user text.</summary>
-    private static string Escape(string text)
+    private static string Escape(string text) => ReportText.Isolate(EscapeMarkdown(text));
+
+    private static string EscapeMarkdown(string text)
     {
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)

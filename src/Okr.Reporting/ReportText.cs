@@ -31,4 +31,10 @@ internal static class ReportText
 
     /// <summary>The share of the bar to fill: progress clamped to 0..1.</summary>
     public static double Fill(double? progress) => Math.Clamp(progress ?? 0, 0, 1);
+
+    /// <summary>
+    /// User text set apart from what surrounds it (U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE), so a
+    /// right-to-left title, or formatting characters in it, cannot reorder the owner or the figures after it.
+    /// </summary>
+    public static string Isolate(string userText) => "\u2068" + userText + "\u2069";
 }

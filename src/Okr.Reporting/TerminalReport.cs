@@ -49,7 +49,7 @@ public static class TerminalReport
         }
 
         var d = new Drawing(options);
-        writer.WriteLine(d.Bold($"{report.Period.Name}: OKR report") + $" ({ReportText.Dates(report)}, as of {ReportText.Date(report.At, report.Zone)})");
+        writer.WriteLine(d.Bold($"{ReportText.Isolate(report.Period.Name)}: OKR report") + $" ({ReportText.Dates(report)}, as of {ReportText.Date(report.At, report.Zone)})");
         writer.WriteLine($"Period score {d.Bar(report.Summary.Score)} {ReportText.Percent(report.Summary.Score)}");
         writer.WriteLine();
         for (var i = 0; i < report.Roots.Count; i++)
@@ -63,7 +63,7 @@ public static class TerminalReport
         writer.WriteLine(d.Bold("Alignment coverage"));
         foreach (var c in report.Coverage)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Owner}: {c.Aligned} of {c.Objectives} aligned"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ReportText.Isolate(c.Owner.ToString())}: {c.Aligned} of {c.Objectives} aligned"));
         }
     }
 
@@ -71,11 +71,11 @@ public static class TerminalReport
     {
         var status = node.Status;
         var o = status.Progress.Objective;
-        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(o.Title)} ({o.Owner})  {d.Bar(status.Progress.Progress)} {ReportText.Percent(status.Progress.Progress),5}  {d.Health(status.Health.Status)}");
+        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(ReportText.Isolate(o.Title))} ({ReportText.Isolate(o.Owner.ToString())})  {d.Bar(status.Progress.Progress)} {ReportText.Percent(status.Progress.Progress),5}  {d.Health(status.Health.Status)}");
         var inner = prefix + (last ? "   " : d.Pipe);
         foreach (var kr in status.KeyResults)
         {
-            var title = kr.Progress.KeyResult.IsCancelled ? kr.Progress.KeyResult.Title + " (cancelled)" : kr.Progress.KeyResult.Title;
+            var title = ReportText.Isolate(kr.Progress.KeyResult.Title) + (kr.Progress.KeyResult.IsCancelled ? " (cancelled)" : string.Empty);
             writer.WriteLine($"{inner}{d.Dot}{title}  {d.Bar(kr.Progress.Progress)} {ReportText.Percent(kr.Progress.Progress),5}  {d.Health(kr.Health.Status)}");
         }
 
@@ -90,7 +90,7 @@ public static class TerminalReport
         writer.WriteLine(d.Bold($"{title} ({list.Count})"));
         foreach (var kr in list)
         {
-            writer.WriteLine($"  {kr.Progress.KeyResult.Title}: {ReportText.Percent(kr.Progress.Progress)} of {ReportText.Percent(kr.Health.ExpectedProgress)} expected, {d.Health(kr.Health.Status)}, last check-in {ReportText.LastCheckIn(kr, report.Zone)}");
+            writer.WriteLine($"  {ReportText.Isolate(kr.Progress.KeyResult.Title)}: {ReportText.Percent(kr.Progress.Progress)} of {ReportText.Percent(kr.Health.ExpectedProgress)} expected, {d.Health(kr.Health.Status)}, last check-in {ReportText.LastCheckIn(kr, report.Zone)}");
         }
 
         writer.WriteLine();

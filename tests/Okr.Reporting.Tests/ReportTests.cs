@@ -97,8 +97,12 @@ public class ReportTests
     public async Task Markdown_shows_the_tree_numbers_and_lists()
     {
         var report = await PlayHalfAQuarter();
-        var md = MarkdownReport.Render(report);
+        var isolated = MarkdownReport.Render(report);
 
+        // Every user text is set apart with Unicode isolates (U+2068 … U+2069); the rest of the test reads past them.
+        Assert.StartsWith("# \u20682026-Q1\u2069: OKR report", isolated, StringComparison.Ordinal);
+        Assert.Contains("| \u2068CSAT\u2069 | \u2068Support delights\u2069 |", isolated, StringComparison.Ordinal);
+        var md = WithoutIsolates(isolated);
         Assert.StartsWith("# 2026-Q1: OKR report", md, StringComparison.Ordinal);
         Assert.Contains("- **Win the \\<b\\>Q&A\\</b\\> market** (organization-unit:company): 64 %, on track", md, StringComparison.Ordinal);
         Assert.Contains("  - **Sales grows** (team:sales)", md, StringComparison.Ordinal);
@@ -118,7 +122,8 @@ public class ReportTests
 
         var plain = new StringWriter();
         TerminalReport.Write(report, plain, new TerminalReportOptions { Rich = false, BarWidth = 20 });
-        var text = plain.ToString();
+        Assert.Contains("\u2068Support delights\u2069 (\u2068team:support\u2069)", plain.ToString(), StringComparison.Ordinal);
+        var text = WithoutIsolates(plain.ToString());
         Assert.DoesNotContain('\u001b', text);
         Assert.True(text.All(c => c < 128 || char.IsLetterOrDigit(c) || c == '–'), "Plain output uses ASCII for its drawing.");
         Assert.Matches(new Regex(@"\|  \* Deals  \[###########\.{9}\]  56 %  on track"), text);
@@ -145,14 +150,15 @@ public class ReportTests
         Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Regex.Matches(html, "https?://"), m => !html[m.Index..].StartsWith("http://www.w3.org/2000/svg", StringComparison.Ordinal));
-        Assert.Contains("Win the &lt;b&gt;Q&amp;A&lt;/b&gt; market", html, StringComparison.Ordinal);
+        Assert.Contains("<bdi>Win the &lt;b&gt;Q&amp;A&lt;/b&gt; market</bdi>", html, StringComparison.Ordinal);
+        Assert.Contains("<h1><bdi>2026-Q1</bdi>: OKR report</h1>", html, StringComparison.Ordinal);
 
         var svgs = Regex.Matches(html, "<svg .*?</svg>", RegexOptions.Singleline).Select(m => XElement.Parse(m.Value)).ToList();
         var charts = svgs.Where(s => s.Attribute("role")?.Value == "img").ToList();
         Assert.Equal(report.BurnUps.Count, charts.Count);
         var ns = XNamespace.Get("http://www.w3.org/2000/svg");
         Assert.All(charts, c => Assert.NotNull(c.Element(ns + "polyline")));
-        var deals = charts.Single(c => c.Element(ns + "title")!.Value.StartsWith("Deals", StringComparison.Ordinal));
+        var deals = charts.Single(c => c.Element(ns + "title")!.Value.StartsWith("\u2068Deals\u2069", StringComparison.Ordinal));
         Assert.Equal(7, deals.Elements(ns + "circle").Count());
         Assert.Equal(25, deals.Elements(ns + "polyline").Single(p => p.Attribute("class")!.Value == "expected").Attribute("points")!.Value.Split(' ').Length);
         Assert.True(svgs.Count > charts.Count, "Progress bars are inline SVG too.");
@@ -189,4 +195,6 @@ public class ReportTests
 
         public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(false);
     }
+
+    private static string WithoutIsolates(string text) => text.Replace("\u2068", string.Empty, StringComparison.Ordinal).Replace("\u2069", string.Empty, StringComparison.Ordinal);
 }

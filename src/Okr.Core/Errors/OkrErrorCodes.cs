@@ -15,6 +15,16 @@ public static class OkrErrorCodes
     /// <summary>A text contains control characters (other than line breaks and tabs where allowed).</summary>
     public const string ControlCharacters = "okr.text.control_characters";
 
+    /// <summary>Text holds a lone UTF-16 surrogate (half of a character), which no store and no encoder keeps as written.</summary>
+    public const string BrokenText = "okr.text.broken";
+
+    /// <summary>
+    /// A one-line text (a title, a name, an owner id, a unit) holds an invisible formatting character: a bidirectional
+    /// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), a directional mark (U+200E, U+200F, U+061C) or an
+    /// invisible space (U+200B, U+2060, U+FEFF), which can make it read as something else.
+    /// </summary>
+    public const string InvisibleFormatting = "okr.text.invisible_formatting";
+
     /// <summary>A number is NaN or infinite.</summary>
     public const string NotFinite = "okr.number.not_finite";
 

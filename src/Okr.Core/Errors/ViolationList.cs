@@ -78,13 +78,9 @@ internal sealed class ViolationList
             Add(OkrErrorCodes.TooLong, member, $"{member} has {value.Length} characters; at most {maxLength} are allowed.");
         }
 
-        foreach (var c in value)
+        if (TextRules.Check(value, multiLine) is { } problem)
         {
-            if (char.IsControl(c) && !(multiLine && (c is '\n' or '\r' or '\t')))
-            {
-                Add(OkrErrorCodes.ControlCharacters, member, $"{member} contains the control character U+{(int)c:X4}.");
-                break;
-            }
+            Add(problem.Code, member, $"{member} {problem.Message}");
         }
 
         return value;
