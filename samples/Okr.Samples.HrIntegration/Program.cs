@@ -16,6 +16,7 @@ using Okr.Core.Events;
 using Okr.Core.Scoring;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
+using Okr.Core.Storage;
 using Okr.Reporting;
 using Okr.Samples.HrIntegration;
 
@@ -55,7 +56,7 @@ builder.Services.AddOkr(okr => okr
 using var host = builder.Build();
 await host.StartAsync();   // the hosted dispatcher delivers events from the outbox, outside every request
 var okr = host.Services.GetRequiredService<OkrService>();
-var outbox = (IOkrEventOutbox)okr.Store;
+var outbox = (IOkrEventOutbox)host.Services.GetRequiredService<IOkrStore>();
 
 // 3. The OKRs the company kept in its previous tool, exported as an okr/1 document, imported in one
 //    transaction with progress. Owners are people by employee id, departments by name.

@@ -99,9 +99,9 @@ public sealed class PeriodReport
 
         var expected = ExpectedPace(okr.Options.Health, summary.Period, zone);
 
-        // Every check-in of the period in one read (not one query per key result); only the histories of key
-        // results the summary shows are used, so an actor sees nothing more than through the facade.
-        var histories = (await okr.Store.ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false)).CheckIns.ToLookup(c => c.KeyResultId);
+        // Every check-in of the period in one read (not one query per key result), only of objectives the actor may
+        // read; only the histories of key results the summary shows are used.
+        var histories = (await okr.CheckIns.PeriodHistoryAsync(tenant, period, cancellationToken).ConfigureAwait(false)).ToLookup(c => c.KeyResultId);
         var burnUps = new List<BurnUp>();
         foreach (var status in Flatten(roots).Select(n => n.Status).DistinctBy(s => s.Progress.Objective.Id))
         {

@@ -27,7 +27,7 @@ await okr.Objectives.ActivateAsync(tenant, objective.Id);
 await okr.CheckIns.RecordAsync(tenant, objective.KeyResults[1].Id, 60m, OwnerRef.Person("E1042"));
 
 // The okr/1 format both ways, source-generated.
-var exported = await okr.Store.ExportAsync(tenant);
+var exported = await okr.Transfer.ExportAsync(tenant);
 var json = OkrJson.Serialize(exported);
 var back = OkrJson.Deserialize(json);
 if (back.Objectives.Count != 1 || back.CheckIns.Count != 1)

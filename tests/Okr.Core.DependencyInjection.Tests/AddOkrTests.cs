@@ -15,17 +15,25 @@ namespace Okr.Core.DependencyInjection.Tests;
 public class AddOkrTests
 {
     [Fact]
-    public void Defaults_are_the_in_memory_store_linear_scoring_the_system_clock_and_utc()
+    public async Task Defaults_are_the_in_memory_store_linear_scoring_the_system_clock_and_utc()
     {
         using var provider = new ServiceCollection().AddOkr().BuildServiceProvider();
         var okr = provider.GetRequiredService<OkrService>();
-        Assert.IsType<InMemoryOkrStore>(okr.Store);
+        Assert.IsType<InMemoryOkrStore>(provider.GetRequiredService<IOkrStore>());
         Assert.Same(SystemClock.Instance, okr.Clock);
         Assert.IsType<LinearScoringPolicy>(okr.Options.Scoring.Scoring);
         Assert.IsType<WeightedMeanRollup>(okr.Options.Scoring.Rollup);
         Assert.Equal(DateTimeZone.Utc, okr.Options.TimeZone);
         Assert.Same(okr, provider.GetRequiredService<OkrService>());
-        Assert.Same(okr.Store, provider.GetRequiredService<IOkrStore>());
+        await AssertWritesGoToAsync(okr, provider.GetRequiredService<IOkrStore>());
+    }
+
+    /// <summary>The service writes to this store (the raw store is not on the service's surface).</summary>
+    private static async Task AssertWritesGoToAsync(OkrService okr, IOkrStore store)
+    {
+        var tenant = new TenantId(Guid.NewGuid());
+        var period = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
+        Assert.Equal(period, await store.GetPeriodAsync(tenant, period.Id));
     }
 
     [Fact]
@@ -44,7 +52,7 @@ public class AddOkrTests
     }
 
     [Fact]
-    public void Registrations_the_host_made_first_are_kept()
+    public async Task Registrations_the_host_made_first_are_kept()
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
         var store = new InMemoryOkrStore();
@@ -52,15 +60,16 @@ public class AddOkrTests
         using var provider = services.BuildServiceProvider();
         var okr = provider.GetRequiredService<OkrService>();
         Assert.Same(clock, okr.Clock);
-        Assert.Same(store, okr.Store);
+        await AssertWritesGoToAsync(okr, store);
     }
 
     [Fact]
-    public void Providers_replace_the_store()
+    public async Task Providers_replace_the_store()
     {
         var file = Path.Combine(Path.GetTempPath(), $"okr-di-{Guid.NewGuid():N}.db");
         using var sqlite = new ServiceCollection().AddOkr(okr => okr.UseSqlite($"Data Source={file}")).BuildServiceProvider();
-        Assert.IsType<SqliteOkrStore>(sqlite.GetRequiredService<OkrService>().Store);
+        Assert.IsType<SqliteOkrStore>(sqlite.GetRequiredService<IOkrStore>());
+        await AssertWritesGoToAsync(sqlite.GetRequiredService<OkrService>(), sqlite.GetRequiredService<IOkrStore>());
 
         using var sqliteByOptions = new ServiceCollection().AddOkr(okr => okr.UseSqlite(o => o.ConnectionString = $"Data Source={file}")).BuildServiceProvider();
         Assert.IsType<SqliteOkrStore>(sqliteByOptions.GetRequiredService<IOkrStore>());
@@ -199,7 +208,7 @@ public class AddOkrTests
         var period = await service.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
 
         var created = await service.Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), period.Id, "Logged", OwnerRef.Person("ann"), service.Clock));
-        Assert.Equal(created, await service.Store.GetObjectiveAsync(tenant, created.Id));
+        Assert.Equal(created, await provider.GetRequiredService<IOkrStore>().GetObjectiveAsync(tenant, created.Id));
         Assert.Empty(logs.Entries);   // nothing runs on the write
 
         await provider.GetRequiredService<OkrEventDispatcher>().DispatchOnceAsync();

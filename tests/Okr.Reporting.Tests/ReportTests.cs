@@ -24,7 +24,9 @@ public class ReportTests
     private Objective _sales = null!;
     private Objective _support = null!;
 
-    public ReportTests() => _okr = new OkrService(new InMemoryOkrStore(), _clock);
+    public ReportTests() => _okr = new OkrService(_store, _clock);
+
+    private readonly InMemoryOkrStore _store = new();
 
     private static KeyResult Kr(string title, decimal target = 100) => new(new KeyResultId(Guid.NewGuid()), title, new IncreaseMeasure(0, target));
 
@@ -179,7 +181,7 @@ public class ReportTests
     {
         await PlayHalfAQuarter();
         var hidden = await _okr.Objectives.EditAsync(_tenant, _support.Id, (o, c) => o.WithVisibility(Visibility.Private, c));
-        var restricted = new OkrService(_okr.Store, _clock, new OkrServiceOptions { AccessPolicy = new NobodyIsRelated() });
+        var restricted = new OkrService(_store, _clock, new OkrServiceOptions { AccessPolicy = new NobodyIsRelated() });
 
         var report = await PeriodReport.CreateAsync(restricted.As(OwnerRef.Person("guest")), _tenant, _quarter.Id);
 

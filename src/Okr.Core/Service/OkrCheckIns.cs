@@ -237,6 +237,31 @@ public sealed class OkrCheckIns
     }
 
     /// <summary>Under an actor, a check-in's author is the actor; recording for someone else is the policy's to allow.</summary>
+    /// <summary>
+    /// The check-ins of a period's key results, in one read, for the objectives the acting person may read (all of
+    /// them for the system): what a report charts. Check-ins of hidden objectives are left out, not reported.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The check-ins (corrections included), by id.</returns>
+    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
+    public async ValueTask<IReadOnlyList<CheckIn>> PeriodHistoryAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    {
+        await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var export = await _service.Store.ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var readable = new HashSet<KeyResultId>();
+        foreach (var objective in export.Objectives)
+        {
+            if (await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
+            {
+                readable.UnionWith(objective.KeyResults.Select(k => k.Id));
+            }
+        }
+
+        return [.. export.CheckIns.Where(c => readable.Contains(c.KeyResultId))];
+    }
+
     private async ValueTask DemandAuthorAsync(TenantId tenant, OwnerRef author, CancellationToken cancellationToken)
     {
         if (_service.Actor is not { } actor || author == actor)

@@ -39,8 +39,11 @@ public sealed class OkrService
         Transfer = new OkrTransfer(this);
     }
 
-    /// <summary>The store.</summary>
-    public IOkrStore Store { get; }
+    /// <summary>
+    /// The store. Internal: the service, and every service <see cref="As"/> returns, is the checked surface; the raw
+    /// store bypasses the access policy, so hosts that need it take it from where they built it (or from DI).
+    /// </summary>
+    internal IOkrStore Store { get; }
 
     /// <summary>
     /// Who calls through this instance: null for the root service, which acts as the system (imports,

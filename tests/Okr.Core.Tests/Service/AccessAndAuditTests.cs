@@ -241,4 +241,22 @@ public class AccessAndAuditTests
         public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) =>
             ValueTask.FromResult(actor == Admin);
     }
+
+    [Fact]
+    public void No_service_hands_out_the_unchecked_store()
+    {
+        // The raw store bypasses the access policy: neither OkrService nor any of its parts exposes one publicly.
+        var surface = new[] { typeof(OkrService), typeof(OkrObjectives), typeof(OkrPeriods), typeof(OkrCheckIns), typeof(OkrProgress), typeof(OkrTransfer) };
+        var leaks = surface
+            .SelectMany(t => t.GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static))
+            .Where(m => m switch
+            {
+                System.Reflection.PropertyInfo p => typeof(IOkrStore).IsAssignableFrom(p.PropertyType),
+                System.Reflection.FieldInfo f => typeof(IOkrStore).IsAssignableFrom(f.FieldType),
+                System.Reflection.MethodInfo mi => typeof(IOkrStore).IsAssignableFrom(mi.ReturnType),
+                _ => false,
+            })
+            .Select(m => $"{m.DeclaringType!.Name}.{m.Name}");
+        Assert.Empty(leaks);
+    }
 }
