@@ -181,7 +181,7 @@ public class AddOkrTests
 
         Assert.IsType<OwnersOnly>(service.Options.AccessPolicy);
         Assert.Equal(secret, await service.As(OwnerRef.Person("ann")).Objectives.GetAsync(tenant, secret.Id));
-        await Assert.ThrowsAsync<OkrAccessDeniedException>(() => service.As(OwnerRef.Person("eve")).Objectives.GetAsync(tenant, secret.Id).AsTask());
+        await Assert.ThrowsAsync<OkrNotFoundException>(() => service.As(OwnerRef.Person("eve")).Objectives.GetAsync(tenant, secret.Id).AsTask());
     }
 
     private sealed class OwnersOnly : Okr.Core.Access.IOkrAccessPolicy

@@ -47,6 +47,14 @@ public sealed class OkrCheckIns
         var checkIn = CheckIn.Record(id ?? CheckInId.New(_service.Clock), keyResult, value, author, _service.Clock, effectiveAt, confidence, note);
         if (id is { } given && await _service.Store.GetCheckInAsync(tenant, given, cancellationToken).ConfigureAwait(false) is { } stored)
         {
+            // The target first: a key result the actor may not see is missing, whatever the id.
+            if (_service.Filters
+                && (await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is not { } holder
+                    || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false)))
+            {
+                throw new OkrNotFoundException($"No objective holds key result {keyResult}.");
+            }
+
             // A retry: the stored check-in when the payload is the same (a retry without effectiveAt takes the stored one).
             var retried = effectiveAt is null
                 ? new CheckIn(checkIn.Id, checkIn.KeyResultId, checkIn.Value, checkIn.Author, stored.EffectiveAt, stored.RecordedAt, checkIn.Confidence, checkIn.Note, checkIn.Corrects)
@@ -61,6 +69,14 @@ public sealed class OkrCheckIns
 
                 await DemandAuthorAsync(tenant, author, cancellationToken).ConfigureAwait(false);
                 return stored;
+            }
+
+            if (_service.Filters
+                && (await _service.Store.FindObjectiveByKeyResultAsync(tenant, stored.KeyResultId, cancellationToken).ConfigureAwait(false) is not { } owner
+                    || !await _service.CanReadAsync(tenant, owner, cancellationToken).ConfigureAwait(false)))
+            {
+                // Someone else's check-in the actor may not read holds the id: say only that the id is taken.
+                throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in id {given} is already in use; use a new id.")]);
             }
 
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in {given} already exists with a different payload; check-ins are append-only. Use a new id, or CorrectAsync.")]);
@@ -86,8 +102,18 @@ public sealed class OkrCheckIns
     public async ValueTask<CheckIn> CorrectAsync(TenantId tenant, CheckInId original, decimal value, OwnerRef author, string note = "", CheckInId? id = null, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
-        var stored = await _service.Store.GetCheckInAsync(tenant, original, cancellationToken).ConfigureAwait(false)
-            ?? throw new OkrNotFoundException($"Check-in {original} does not exist.");
+        var stored = await _service.Store.GetCheckInAsync(tenant, original, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && _service.Filters
+            && (await _service.Store.FindObjectiveByKeyResultAsync(tenant, stored.KeyResultId, cancellationToken).ConfigureAwait(false) is not { } holder
+                || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false)))
+        {
+            stored = null;   // a check-in of an objective the actor may not read is missing to them
+        }
+
+        if (stored is null)
+        {
+            throw new OkrNotFoundException($"Check-in {original} does not exist.");
+        }
         var correction = stored.Correct(id ?? CheckInId.New(_service.Clock), value, author, _service.Clock, note);
         await RecordManyAsync(tenant, [correction], cancellationToken).ConfigureAwait(false);
         return correction;
@@ -117,6 +143,7 @@ public sealed class OkrCheckIns
         // The objectives of every key result in the batch, in one store call; each is checked for access once.
         var objectives = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, [.. checkIns.Where(c => c is not null).Select(c => c.KeyResultId).Distinct()], cancellationToken).ConfigureAwait(false);
         var allowed = new HashSet<ObjectiveId>();
+        var writable = new HashSet<ObjectiveId>();
         var authors = new HashSet<OwnerRef>();
         var periods = new Dictionary<PeriodId, OkrPeriod>();
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
@@ -132,11 +159,16 @@ public sealed class OkrCheckIns
                 violations.Add(OkrErrorCodes.OutOfRange, $"[{i}].{nameof(CheckIn.RecordedAt)}", $"RecordedAt ({c.RecordedAt}) lies after the current time ({checkedAt}): a check-in cannot be recorded in the future. Build check-ins with the service's clock.");
             }
 
-            var objective = objectives.GetValueOrDefault(c.KeyResultId)
-                ?? throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
-            if (allowed.Add(objective.Id))
+            var objective = objectives.GetValueOrDefault(c.KeyResultId);
+            if (objective is null || (allowed.Add(objective.Id) && !await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false)))
             {
-                await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
+                // A key result of an objective the actor may not read is missing to them, in the same words.
+                throw new OkrNotFoundException($"No objective holds key result {c.KeyResultId}.");
+            }
+
+            if (writable.Add(objective.Id))
+            {
+                await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken, readChecked: true).ConfigureAwait(false);
             }
 
             if (authors.Add(c.Author))
@@ -222,9 +254,15 @@ public sealed class OkrCheckIns
     public async ValueTask<IReadOnlyList<CheckIn>> HistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
-        if (_service.Actor is not null && await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is { } objective)
+        if (_service.Filters)
         {
-            await _service.DemandReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
+            // For an acting person, the history of a key result no objective holds now (removed from its objective)
+            // or that an objective the person may not read holds, is empty, as for one that never existed.
+            if (await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is not { } objective
+                || !await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
+            {
+                return [];
+            }
         }
 
         var list = new List<CheckIn>();

@@ -146,12 +146,44 @@ public sealed class OkrObjectives
 
     private async IAsyncEnumerable<Objective> ListCoreAsync(TenantId tenant, ObjectiveQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var o in _service.Store.ListObjectivesAsync(tenant, query ?? ObjectiveQuery.All, cancellationToken).ConfigureAwait(false))
+        query ??= ObjectiveQuery.All;
+        query.Validate();
+        if (!_service.Filters)
         {
-            // What the actor may not read is left out, not reported.
-            if (await _service.CanReadAsync(tenant, o, cancellationToken).ConfigureAwait(false))
+            await foreach (var o in _service.Store.ListObjectivesAsync(tenant, query, cancellationToken).ConfigureAwait(false))
             {
                 yield return o;
+            }
+
+            yield break;
+        }
+
+        // What the actor may not read is left out, not reported, and left out before the limit: a page holds up to
+        // Limit objectives the actor can read, so a pager only stops when there is nothing more to see.
+        var yielded = 0;
+        var after = query.After;
+        while (true)
+        {
+            var wanted = query.Limit is { } limit ? limit - yielded : (int?)null;
+            var page = query with { After = after, Limit = wanted };
+            var read = 0;
+            await foreach (var o in _service.Store.ListObjectivesAsync(tenant, page, cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                after = o.Id;
+                if (await _service.CanReadAsync(tenant, o, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return o;
+                    if (++yielded == query.Limit)
+                    {
+                        yield break;
+                    }
+                }
+            }
+
+            if (wanted is null || read < wanted)
+            {
+                yield break;
             }
         }
     }
@@ -175,6 +207,13 @@ public sealed class OkrObjectives
         Objective? previous = null;
         await foreach (var version in _service.Store.ListObjectiveHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false))
         {
+            // Only the versions the actor could read as they were (a title from a private past stays hidden); each
+            // change is told against the previous version shown.
+            if (!await _service.CanReadAsync(tenant, version, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             revisions.Add(new ObjectiveRevision(version, ObjectiveRevision.Compare(previous, version)));
             previous = version;
         }
@@ -297,12 +336,27 @@ public sealed class OkrObjectives
             return o;
         }
 
+        async ValueTask<bool> AnyHiddenAsync(IEnumerable<ObjectiveId> ids)
+        {
+            foreach (var id in ids)
+            {
+                if (cache.GetValueOrDefault(id) is { } o && !await _service.CanReadAsync(tenant, o, cancellationToken).ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         for (var i = 0; i < objective.Alignments.Count; i++)
         {
             var link = objective.Alignments[i];
             var member = $"Alignments[{i}]";
             var parent = await Load(link.ParentObjectiveId).ConfigureAwait(false);
-            if (parent is null)
+
+            // Aligning to an objective needs read access to it; one the actor may not read is reported as missing.
+            if (parent is null || !await _service.CanReadAsync(tenant, parent, cancellationToken).ConfigureAwait(false))
             {
                 violations.Add(new OkrViolation(OkrErrorCodes.AlignmentTargetMissing, member, $"The parent objective {link.ParentObjectiveId} does not exist."));
                 continue;
@@ -310,7 +364,7 @@ public sealed class OkrObjectives
 
             if (link.ParentKeyResultId is { } kr && parent.FindKeyResult(kr) is null)
             {
-                violations.Add(new OkrViolation(OkrErrorCodes.AlignmentTargetMissing, member, $"Objective '{parent.Title}' has no key result {kr}."));
+                violations.Add(new OkrViolation(OkrErrorCodes.AlignmentTargetMissing, member, $"Objective {parent.Id} has no key result {kr}."));
             }
 
             if (_service.Options.RequireChildPeriodInsideParent && parent.PeriodId != objective.PeriodId)
@@ -347,7 +401,14 @@ public sealed class OkrObjectives
 
                     path.Reverse();
                     path.Insert(0, objective.Id);
-                    violations.Add(Alignment.AlignmentGraph.CycleError(path).Violations[0] with { Member = member });
+                    var error = Alignment.AlignmentGraph.CycleError(path).Violations[0] with { Member = member };
+                    if (await AnyHiddenAsync(path).ConfigureAwait(false))
+                    {
+                        // The path runs through objectives the actor may not read: say what is wrong, not where.
+                        error = error with { Message = "This link would make the objective its own ancestor, through objectives aligned to it." };
+                    }
+
+                    violations.Add(error);
                     break;
                 }
 

@@ -59,29 +59,45 @@ public sealed class OkrProgress
         activity?.SetTag("okr.tenant", tenant.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (p, now, objectives, latest, graph, progress) = await RollUpAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var coverage = graph.CoverageByOwner();
+        HashSet<ObjectiveId>? visible = null;
+        if (_service.Filters)
+        {
+            // An actor sees what they may read, and nothing of the rest: not its statuses, not its owners in the
+            // coverage, not its figures inside a visible parent.
+            visible = [];
+            foreach (var o in objectives)
+            {
+                if (await _service.CanReadAsync(tenant, o, cancellationToken).ConfigureAwait(false))
+                {
+                    visible.Add(o.Id);
+                }
+            }
+
+            var shown = objectives.Where(o => visible.Contains(o.Id)).ToList();
+            coverage = AlignmentGraph.Build(shown).CoverageByOwner();
+            if (_service.Options.HiddenInRollups == HiddenObjectives.Excluded)
+            {
+                graph = AlignmentGraph.Build(shown);
+                progress = Evaluate(shown, graph, latest);
+            }
+        }
 
         // Parents before children: the reverse of the order the progress was computed in.
         var statuses = graph.ChildrenFirst().Reverse()
             .Select(o => Status(progress[o.Id], p, now, latest, forecasts: null))
             .ToList();
         var score = _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
-
-        // An actor sees the statuses of what they may read; the period score and coverage stay those of the whole period.
-        if (_service.Actor is not null && _service.Options.AccessPolicy is not null)
+        if (visible is not null)
         {
-            var visible = new List<ObjectiveStatus>(statuses.Count);
-            foreach (var status in statuses)
-            {
-                if (await _service.CanReadAsync(tenant, status.Progress.Objective, cancellationToken).ConfigureAwait(false))
-                {
-                    visible.Add(status);
-                }
-            }
-
-            statuses = visible;
+            var hiddenChildren = objectives
+                .Where(child => !visible.Contains(child.Id))
+                .SelectMany(child => child.Alignments)
+                .ToLookup(link => link.ParentObjectiveId, link => link.ParentKeyResultId);
+            statuses = [.. statuses.Where(s => visible.Contains(s.Progress.Objective.Id)).Select(s => hiddenChildren.Contains(s.Progress.Objective.Id) ? Redact(s, hiddenChildren[s.Progress.Objective.Id]) : s)];
         }
 
-        var summary = new PeriodSummary(p, now, score, statuses, graph.CoverageByOwner());
+        var summary = new PeriodSummary(p, now, score, statuses, coverage);
         OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         activity?.SetTag("okr.objectives.count", objectives.Count);
         return summary;
@@ -104,12 +120,16 @@ public sealed class OkrProgress
         var krIds = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
         var latest = await _service.Store.GetValuesAsOfAsync(tenant, krIds, now, null, cancellationToken).ConfigureAwait(false);
         var graph = AlignmentGraph.Build(objectives);
+        return (p, now, objectives, latest, graph, Evaluate(objectives, graph, latest));
+    }
+
+    /// <summary>Every objective's progress, children first, so each sees its children's: one pass, the same result as <see cref="AlignmentGraph"/>'s roll-up.</summary>
+    private Dictionary<ObjectiveId, ObjectiveProgress> Evaluate(List<Objective> objectives, AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, CheckIn> latest)
+    {
         var childrenOf = objectives
             .SelectMany(child => child.Alignments.Select(link => (child, link)))
             .Where(x => graph.Contains(x.link.ParentObjectiveId))
             .ToLookup(x => x.link.ParentObjectiveId);
-
-        // Children first, so each objective sees its children's progress: one pass, the same result as graph.Rollup.
         var progress = new Dictionary<ObjectiveId, ObjectiveProgress>(objectives.Count);
         foreach (var o in graph.ChildrenFirst())
         {
@@ -117,7 +137,26 @@ public sealed class OkrProgress
             progress[o.Id] = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children);
         }
 
-        return (p, now, objectives, latest, graph, progress);
+        return progress;
+    }
+
+    /// <summary>
+    /// A visible objective's status with the figures a hidden child feeds taken out: its progress from aligned
+    /// objectives, and the progress of a key result fed by aligned objectives (its overall progress stays).
+    /// </summary>
+    private static ObjectiveStatus Redact(ObjectiveStatus status, IEnumerable<KeyResultId?> hiddenLinks)
+    {
+        var fed = hiddenLinks.ToList();
+        var keyResults = status.KeyResults
+            .Select(k => k.Progress.KeyResult.ProgressSource == ProgressSource.FromAlignedObjectives && fed.Any(link => link is null || link == k.Progress.KeyResult.Id)
+                ? k with { Progress = k.Progress with { Progress = null } }
+                : k)
+            .ToList();
+        return status with
+        {
+            Progress = status.Progress with { FromAlignedObjectives = null, KeyResults = [.. keyResults.Select(k => k.Progress)] },
+            KeyResults = keyResults,
+        };
     }
 
     /// <summary>One objective now, with a forecast for each key result.</summary>

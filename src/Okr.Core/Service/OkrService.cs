@@ -149,6 +149,11 @@ public sealed class OkrService
         {
             throw new OkrConcurrencyException("Something this change depends on was changed by someone else while it was decided; nothing was written. Read again and retry.", 0, null);
         }
+        catch (OkrValidationException ex) when (ex.Violations.Any(v => v.Code == OkrErrorCodes.DuplicateId))
+        {
+            // A store names what holds an id (another objective, a stored version); the actor may not be able to read it.
+            throw new OkrValidationException(ex.Violations.Select(v => v.Code == OkrErrorCodes.DuplicateId ? v with { Message = "An id in this change is already in use; use a new id." } : v));
+        }
     }
 
     /// <summary>Whether the actor may read the objective: visibility against the policy's relation.</summary>
@@ -165,22 +170,28 @@ public sealed class OkrService
 
     internal async ValueTask DemandReadAsync(TenantId tenant, Objective objective, CancellationToken cancellationToken)
     {
-        // The message names the id only: a denied reader learns nothing of the objective's content.
+        // Hidden is missing: the same error, word for word, as for an id that does not exist (no visibility, no owner,
+        // not even that something is there).
         if (!await CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
         {
-            throw new OkrAccessDeniedException($"{Actor} may not read objective {objective.Id} ({objective.Visibility}).", Actor!.Value);
+            throw MissingObjective(objective.Id);
         }
     }
 
+    internal static OkrNotFoundException MissingObjective(ObjectiveId id) => new($"Objective {id} does not exist.");
+
+    /// <summary>Whether reads are filtered for an acting person (an actor with an access policy).</summary>
+    internal bool Filters => Actor is not null && Options.AccessPolicy is not null;
+
     /// <summary>Read access to <paramref name="before"/> (when it exists) and write access for its owner and the new owner.</summary>
-    internal async ValueTask DemandWriteAsync(TenantId tenant, Objective? before, Objective after, CancellationToken cancellationToken)
+    internal async ValueTask DemandWriteAsync(TenantId tenant, Objective? before, Objective after, CancellationToken cancellationToken, bool readChecked = false)
     {
         if (Actor is not { } actor || Options.AccessPolicy is not { } policy)
         {
             return;
         }
 
-        if (before is not null)
+        if (before is not null && !readChecked)
         {
             await DemandReadAsync(tenant, before, cancellationToken).ConfigureAwait(false);
         }
@@ -221,6 +232,6 @@ public sealed class OkrService
     {
         CheckTenant(tenant);
         return await Store.GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false)
-            ?? throw new OkrNotFoundException($"Objective {id} does not exist.");
+            ?? throw MissingObjective(id);
     }
 }

@@ -27,6 +27,15 @@ public sealed record OkrServiceOptions
     public bool RequireChildPeriodInsideParent { get; init; } = true;
 
     /// <summary>
+    /// How an acting person's summaries count objectives they may not read. <see cref="HiddenObjectives.Counted"/> (the
+    /// default): a parent's progress is the organisation's truth, hidden children included, but no figure of a hidden
+    /// child is shown (the parent's progress from its aligned objectives, and a key result fed by them, read as no
+    /// data). <see cref="HiddenObjectives.Excluded"/>: progress and the period score are computed from what the person
+    /// can see. A period close always grades from everything.
+    /// </summary>
+    public HiddenObjectives HiddenInRollups { get; init; } = HiddenObjectives.Counted;
+
+    /// <summary>
     /// Who may read and write which owner's objectives, asked for every call made through
     /// <see cref="OkrService.As"/>; null (the default) allows everything. Calls on the root service act as the
     /// system and are never checked.
@@ -39,3 +48,13 @@ public sealed record OkrServiceOptions
 /// <param name="By">Who adjusts it.</param>
 /// <param name="Reason">Why.</param>
 public sealed record GradeOverride(double Value, OwnerRef By, string Reason);
+
+/// <summary>How an acting person's roll-ups treat objectives they may not read (<see cref="OkrServiceOptions.HiddenInRollups"/>).</summary>
+public enum HiddenObjectives
+{
+    /// <summary>Counted in every parent's progress and the period score, never shown, not even as a figure of their own.</summary>
+    Counted = 0,
+
+    /// <summary>Left out: progress and the period score are recomputed from what the person can read.</summary>
+    Excluded = 1,
+}

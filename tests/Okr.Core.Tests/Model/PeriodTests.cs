@@ -123,7 +123,7 @@ public class PeriodTests
     [Property]
     public Property Quarters_tile_their_year() =>
         Prop.ForAll(
-            Gen.Choose(1900, 2199).Zip(Gen.Choose(1, 12)).ToArbitrary(),
+            Gen.Choose(1901, 2199).Zip(Gen.Choose(1, 12)).ToArbitrary(),   // fiscal years named by their end reach a year back
             input =>
             {
                 var (year, startMonth) = input;
