@@ -46,6 +46,9 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEvent
     public virtual ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => Inner.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual ValueTask<Objective?> FindLastHolderAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) => Inner.FindLastHolderAsync(tenant, keyResult, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default) => Inner.FindObjectivesByKeyResultsAsync(tenant, keyResults, cancellationToken);
 
     /// <inheritdoc/>

@@ -115,6 +115,11 @@ public abstract partial class OkrStoreSpecification
             Assert.True(at < 0, at < 0 ? null : $"'{secret}' reached a person who may not read it ({hidden}): …{text[Math.Max(0, at - 120)..Math.Min(text.Length, at + 60)]}…");
         }
 
+        // The owner of the hidden objective still reads the history of the key result removed from it: the objective
+        // that last held a key result decides.
+        var bob = w.System.As(w.Bob);
+        Assert.Equal([w.RemovedCheckIn], (await bob.CheckIns.HistoryAsync(w.Tenant, w.RemovedKeyResult)).Select(x => x.Id));
+
         // What the person may read is there: the matrix looked at real output.
         Assert.Contains(w.Parent.Title, text, StringComparison.Ordinal);
         Assert.Contains(w.EvesOwn.Title, text, StringComparison.Ordinal);
@@ -149,7 +154,7 @@ public abstract partial class OkrStoreSpecification
     /// Alice's public objective, with a key result fed by aligned objectives; Bob's private objective aligned to it,
     /// checked in (and with a key result checked in and then removed); Eve's own public objective; Eve acting.
     /// </summary>
-    private sealed record VisibilityWorld(TenantId Tenant, KitClock Clock, OkrPeriod Period, Objective Parent, Objective Hidden, Objective EvesOwn, OkrService Eve, OwnerRef EveRef, KeyResultId HiddenKeyResult, KeyResultId RemovedKeyResult, CheckInId HiddenCheckIn, CheckInId RemovedCheckIn, IReadOnlyList<string> Secrets)
+    private sealed record VisibilityWorld(TenantId Tenant, KitClock Clock, OkrPeriod Period, Objective Parent, Objective Hidden, Objective EvesOwn, OkrService System, OkrService Eve, OwnerRef EveRef, OwnerRef Bob, KeyResultId HiddenKeyResult, KeyResultId RemovedKeyResult, CheckInId HiddenCheckIn, CheckInId RemovedCheckIn, IReadOnlyList<string> Secrets)
     {
         public static KeyResult[] KeyResults(string prefix, ProgressSource last = ProgressSource.Measured) =>
         [
@@ -189,7 +194,7 @@ public abstract partial class OkrStoreSpecification
                 secret.Id.ToString(), "SECRET", "bob-", .. secretKrs.Select(k => k.Id.ToString()), checkIn.Id.ToString(), removedCheckIn.Id.ToString(),
                 "37.77", "0.3777", "41.41", "0.4141", own.ToString("R", CultureInfo.InvariantCulture),
             ];
-            return new VisibilityWorld(tenant, clock, period, parent, secret, evesOwn, system.As(eve), eve, secret.KeyResults[0].Id, secretKrs[3].Id, checkIn.Id, removedCheckIn.Id, secrets);
+            return new VisibilityWorld(tenant, clock, period, parent, secret, evesOwn, system, system.As(eve), eve, bob, secret.KeyResults[0].Id, secretKrs[3].Id, checkIn.Id, removedCheckIn.Id, secrets);
         }
     }
 
@@ -203,4 +208,24 @@ public abstract partial class OkrStoreSpecification
 
         public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(false);
     }
+
+    /// <summary>The last holder of a key result: the objective holding it, or the one it was removed from; null for one never held.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Visibility_the_last_holder_of_a_removed_key_result_is_found() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var period = Quarter();
+        await store.SavePeriodAsync(tenant, period, 0);
+        var objective = await store.SaveObjectiveAsync(tenant, NewObjective(period.Id), 0);
+        var other = await store.SaveObjectiveAsync(tenant, NewObjective(period.Id, "Aligned to the key result").WithAlignments([new AlignmentLink(objective.Id, objective.KeyResults[2].Id)], new KitClock(Start)), 0);
+        var removed = objective.KeyResults[2].Id;
+        Assert.Equal(objective.Id, (await store.FindLastHolderAsync(tenant, removed))!.Id);
+        objective = await store.SaveObjectiveAsync(tenant, objective.RemoveKeyResult(removed, new KitClock(Start)), objective.Version);
+        Assert.Null(await store.FindObjectiveByKeyResultAsync(tenant, removed));
+        Assert.Equal(objective, await store.FindLastHolderAsync(tenant, removed));   // as stored now, not the link in `other`
+        Assert.Null(await store.FindLastHolderAsync(tenant, new KeyResultId(Guid.NewGuid())));
+        Assert.Null(await store.FindLastHolderAsync(NewTenant(), removed));
+        _ = other;
+    });
 }

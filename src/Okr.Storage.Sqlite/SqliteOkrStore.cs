@@ -191,6 +191,22 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     }
 
     /// <inheritdoc/>
+    public async ValueTask<Objective?> FindLastHolderAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
+    {
+        if (await FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is { } holder)
+        {
+            return holder;
+        }
+
+        await foreach (var o in QueryAsync(Sql.FindLastHolder, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$pattern", $"%{{\"id\":\"{keyResult}\"%")).ConfigureAwait(false))
+        {
+            return o;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, Objective>> FindObjectivesByKeyResultsAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
     {
         StoreRules.RequireTenant(tenant);

@@ -74,6 +74,9 @@ internal sealed class RelationalSql
         ExportPeriodCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id IN (SELECT k.id FROM {p}key_results k JOIN {p}objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = {m}t AND o.period_id = {m}p) ORDER BY id";
 
         string In(string name) => string.Format(System.Globalization.CultureInfo.InvariantCulture, inList, name);
+        // A removed key result's last holder: the latest replaced version whose body holds it (bodies list key results
+        // as {"id":"…" objects, which no other member of the body starts with), then that objective as stored now.
+        FindLastHolder = $"SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id = (SELECT h.id FROM {p}objective_history h WHERE h.tenant = {m}t AND h.body LIKE {m}pattern ORDER BY h.seq DESC LIMIT 1)";
         FindObjectivesByKeyResults = $"SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT k.objective_id FROM {p}key_results k WHERE k.tenant = {m}t AND k.id {In("krs")})";
         ObjectivesById = $"SELECT body FROM {p}objectives WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
         _periodVersions = $"SELECT id, version FROM {p}periods WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
@@ -136,6 +139,9 @@ internal sealed class RelationalSql
             + " ORDER BY id"
             + (query.Limit is null ? string.Empty : $" LIMIT {m}limit");
     }
+
+    /// <summary>The objective of the latest replaced version that held a key result (<c>t</c>, <c>pattern</c>: <c>%{"id":"KEY-RESULT"%</c>).</summary>
+    public string FindLastHolder { get; }
 
     /// <summary>The bodies of the objectives that hold any of a list of key results, each once (<c>t</c>, <c>krs</c>).</summary>
     public string FindObjectivesByKeyResults { get; }

@@ -256,9 +256,10 @@ public sealed class OkrCheckIns
         OkrService.CheckTenant(tenant);
         if (_service.Filters)
         {
-            // For an acting person, the history of a key result no objective holds now (removed from its objective)
-            // or that an objective the person may not read holds, is empty, as for one that never existed.
-            if (await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is not { } objective
+            // For an acting person, the objective that holds the key result decides, or, for a key result since
+            // removed, the objective that last held it; one they may not read leaves the history empty, as for a key
+            // result that never existed.
+            if (await _service.Store.FindLastHolderAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is not { } objective
                 || !await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
             {
                 return [];

@@ -118,6 +118,38 @@ public interface IOkrStore
     /// <returns>The objective, or null when no objective of the tenant holds that key result.</returns>
     ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finds the objective that last held a key result: the one holding it now, or, for a key result since removed,
+    /// the objective (as stored now) of the latest replaced version that held it. The facade asks it to decide who may
+    /// read the check-ins of a removed key result. The default walks every objective's history (a cost that grows with
+    /// the tenant, for a rare read); the SQL stores answer it with one query.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResult">The key result's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objective, or null when no objective ever held the key result.</returns>
+    async ValueTask<Objective?> FindLastHolderAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
+    {
+        if (await FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is { } holder)
+        {
+            return holder;
+        }
+
+        (Objective Current, Instant At)? last = null;
+        await foreach (var current in ListObjectivesAsync(tenant, ObjectiveQuery.All, cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var version in ListObjectiveHistoryAsync(tenant, current.Id, cancellationToken).ConfigureAwait(false))
+            {
+                if (version.FindKeyResult(keyResult) is not null && (last is null || version.UpdatedAt >= last.Value.At))
+                {
+                    last = (current, version.UpdatedAt);
+                }
+            }
+        }
+
+        return last?.Current;
+    }
+
     /// <summary>Finds the objectives that hold several key results, in one call.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="keyResults">The key results' ids.</param>

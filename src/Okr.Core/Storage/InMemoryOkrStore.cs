@@ -283,6 +283,23 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
     }
 
     /// <inheritdoc/>
+    public ValueTask<Objective?> FindLastHolderAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
+        Read(tenant, s =>
+        {
+            if (s.KeyResultOwners.TryGetValue(keyResult, out var holder))
+            {
+                return s.Objectives.GetValueOrDefault(holder);
+            }
+
+            var last = s.Superseded
+                .SelectMany(p => p.Value.Where(v => v.FindKeyResult(keyResult) is not null).Select(v => (Id: p.Key, v.UpdatedAt)))
+                .OrderByDescending(x => x.UpdatedAt)
+                .Select(x => (ObjectiveId?)x.Id)
+                .FirstOrDefault();
+            return last is { } id ? s.Objectives.GetValueOrDefault(id) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc/>
     public ValueTask<IReadOnlyList<OkrEventLease>> LeaseAsync(string owner, Instant now, Duration duration, int maxTenants, IReadOnlyCollection<TenantId>? tenants = null, CancellationToken cancellationToken = default)
     {
         StoreRules.CheckLease(owner, duration, maxTenants, tenants);
