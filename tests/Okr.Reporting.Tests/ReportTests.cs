@@ -186,7 +186,19 @@ public class ReportTests
         var report = await PeriodReport.CreateAsync(restricted.As(OwnerRef.Person("guest")), _tenant, _quarter.Id);
 
         Assert.DoesNotContain(PeriodReport.Flatten(report.Roots), n => n.Status.Progress.Objective.Id == hidden.Id);
-        Assert.DoesNotContain("Support delights", HtmlReport.Render(report), StringComparison.Ordinal);
+        var terminal = new StringWriter();
+        TerminalReport.Write(report, terminal, new TerminalReportOptions { Rich = false });
+        foreach (var output in new[] { HtmlReport.Render(report), MarkdownReport.Render(report), terminal.ToString() })
+        {
+            // Neither its title, nor its key results, nor its owner, nor its id: not in the tree, the charts, the
+            // at-risk list or the coverage.
+            Assert.DoesNotContain("Support delights", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("CSAT", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("team:support", output, StringComparison.Ordinal);
+            Assert.DoesNotContain(hidden.Id.ToString(), output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(report.BurnUps, b => b.Objective.Id == hidden.Id);
     }
 
     private sealed class NobodyIsRelated : Core.Access.IOkrAccessPolicy
