@@ -261,31 +261,33 @@ public class PostgreSqlCopy
     {
         using var connection = _dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();
-        ulong rows;
-        using (var copy = connection.BeginBinaryImport("COPY okr_check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var c in _batch)
-            {
-                copy.StartRow();
-                copy.Write(_tenant.Value, NpgsqlDbType.Uuid);
-                copy.Write(c.Id.Value, NpgsqlDbType.Uuid);
-                copy.Write(c.KeyResultId.Value, NpgsqlDbType.Uuid);
-                copy.Write(c.Value, NpgsqlDbType.Numeric);
-                copy.Write((short)c.Author.Kind, NpgsqlDbType.Smallint);
-                copy.Write(c.Author.ExternalId, NpgsqlDbType.Text);
-                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt), NpgsqlDbType.Bigint);
-                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt), NpgsqlDbType.Bigint);
-                copy.Write(c.Confidence!.Value.Value, NpgsqlDbType.Double);
-                copy.Write(c.Note, NpgsqlDbType.Text);
-                copy.WriteNull();
-            }
-
-            rows = copy.Complete();
-        }
+        var rows = CopyCheckIns(connection, _tenant.Value);
 
         // The importer must be disposed before the transaction commits.
         transaction.Commit();
         return rows;
+    }
+
+    private ulong CopyCheckIns(NpgsqlConnection connection, Guid tenant)
+    {
+        using var copy = connection.BeginBinaryImport("COPY okr_check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) FROM STDIN (FORMAT BINARY)");
+        foreach (var c in _batch)
+        {
+            copy.StartRow();
+            copy.Write(tenant, NpgsqlDbType.Uuid);
+            copy.Write(c.Id.Value, NpgsqlDbType.Uuid);
+            copy.Write(c.KeyResultId.Value, NpgsqlDbType.Uuid);
+            copy.Write(c.Value, NpgsqlDbType.Numeric);
+            copy.Write((short)c.Author.Kind, NpgsqlDbType.Smallint);
+            copy.Write(c.Author.ExternalId, NpgsqlDbType.Text);
+            copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt), NpgsqlDbType.Bigint);
+            copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt), NpgsqlDbType.Bigint);
+            copy.Write(c.Confidence!.Value.Value, NpgsqlDbType.Double);
+            copy.Write(c.Note, NpgsqlDbType.Text);
+            copy.WriteNull();
+        }
+
+        return copy.Complete();
     }
 
     [Benchmark(Description = "raw Npgsql: binary COPY of the same check-ins and event rows, one transaction")]
@@ -293,27 +295,7 @@ public class PostgreSqlCopy
     {
         using var connection = _dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();
-        ulong rows;
-        using (var copy = connection.BeginBinaryImport("COPY okr_check_ins (tenant, id, kr_id, value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var c in _batch)
-            {
-                copy.StartRow();
-                copy.Write(_rawTenant, NpgsqlDbType.Uuid);
-                copy.Write(c.Id.Value, NpgsqlDbType.Uuid);
-                copy.Write(c.KeyResultId.Value, NpgsqlDbType.Uuid);
-                copy.Write(c.Value, NpgsqlDbType.Numeric);
-                copy.Write((short)c.Author.Kind, NpgsqlDbType.Smallint);
-                copy.Write(c.Author.ExternalId, NpgsqlDbType.Text);
-                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt), NpgsqlDbType.Bigint);
-                copy.Write(OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt), NpgsqlDbType.Bigint);
-                copy.Write(c.Confidence!.Value.Value, NpgsqlDbType.Double);
-                copy.Write(c.Note, NpgsqlDbType.Text);
-                copy.WriteNull();
-            }
-
-            rows = copy.Complete();
-        }
+        var rows = CopyCheckIns(connection, _rawTenant);
 
         using (var sequence = new NpgsqlCommand("INSERT INTO okr_event_streams (tenant, last_sequence, next_attempt_at) VALUES (@t, @n, 0) ON CONFLICT (tenant) DO UPDATE SET last_sequence = okr_event_streams.last_sequence + excluded.last_sequence RETURNING last_sequence", connection, transaction))
         {
