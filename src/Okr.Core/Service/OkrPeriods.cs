@@ -111,6 +111,33 @@ public sealed class OkrPeriods
         var inOrder = rolledUp.Graph.ChildrenFirst().Reverse().Select(o => rolledUp.Progress[o.Id]).ToList();
         var assessor = new OkrAssessor(_service.Options.Scoring, _service.Options.Assessment);
 
+        // Every override must name an objective this close grades: an active objective of the period. A wrong id (or
+        // one the actor may not read, which is missing to them) or an objective already graded fails the close,
+        // instead of closing with the intended objective given its computed grade.
+        if (overrides is not null)
+        {
+            var violations = new ViolationList();
+            var graded = inOrder.ToDictionary(o => o.Objective.Id, o => o.Objective);
+            foreach (var objectiveId in overrides.Keys.Order())
+            {
+                var member = $"Overrides[{objectiveId}]";
+                if (!graded.TryGetValue(objectiveId, out var objective) || !await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
+                {
+                    violations.Add(OkrErrorCodes.Mismatch, member, $"Objective {objectiveId} is not an objective of period {id}; nothing was closed.");
+                }
+                else if (objective.State != ObjectiveState.Active)
+                {
+                    violations.Add(OkrErrorCodes.IllegalTransition, member, $"Objective {objectiveId} is {objective.State}: only an active objective is graded at close, so its grade cannot be overridden now.");
+                }
+                else if (overrides[objectiveId] is null)
+                {
+                    violations.Add(OkrErrorCodes.Required, member, "The override is null.");
+                }
+            }
+
+            violations.ThrowIfAny();
+        }
+
         // Grade everything first, so an invalid override fails before anything is written.
         var assessments = inOrder
             .Where(o => o.Objective.State is ObjectiveState.Active or ObjectiveState.Closed)

@@ -15,9 +15,9 @@ public class OkrServiceTests
 
     public OkrServiceTests() => _okr = new OkrService(_store, _clock, new OkrServiceOptions { TimeZone = DateTimeZoneProviders.Tzdb["Europe/Berlin"] });
 
-    private async Task<OkrPeriod> ActiveQuarter()
+    private async Task<OkrPeriod> ActiveQuarter(int quarter = 1)
     {
-        var q = await _okr.Periods.CreateAsync(_tenant, OkrPeriod.CalendarQuarter(PeriodId.New(_clock), 2026, 1));
+        var q = await _okr.Periods.CreateAsync(_tenant, OkrPeriod.CalendarQuarter(PeriodId.New(_clock), 2026, quarter));
         return await _okr.Periods.ActivateAsync(_tenant, q.Id);
     }
 
@@ -179,6 +179,29 @@ public class OkrServiceTests
         var q = await ActiveQuarter();
         var o = await _okr.Objectives.ActivateAsync(_tenant, (await Create(q)).Id);
         await Assert.ThrowsAsync<OkrValidationException>(() => _okr.Periods.CloseAsync(_tenant, q.Id, new Dictionary<ObjectiveId, GradeOverride> { [o.Id] = new(2, TestData.Alice, "too generous") }).AsTask());
+        Assert.Equal(ObjectiveState.Active, (await _okr.Objectives.GetAsync(_tenant, o.Id)).State);
+        Assert.Equal(PeriodState.Active, (await _okr.Periods.GetAsync(_tenant, q.Id)).State);
+    }
+
+    [Fact]
+    public async Task An_override_of_an_objective_the_close_does_not_grade_fails_the_close()
+    {
+        // Before: a wrong id was ignored and the intended objective closed with its computed grade.
+        var q = await ActiveQuarter();
+        var o = await _okr.Objectives.ActivateAsync(_tenant, (await Create(q)).Id);
+        var draft = await Create(q, title: "Still a draft");
+        var other = await ActiveQuarter(2);
+        var elsewhere = await _okr.Objectives.ActivateAsync(_tenant, (await Create(other)).Id);
+        var wrong = ObjectiveId.New(_clock);
+        var error = await Assert.ThrowsAsync<OkrValidationException>(() => _okr.Periods.CloseAsync(_tenant, q.Id, new Dictionary<ObjectiveId, GradeOverride>
+        {
+            [wrong] = new(0.9, TestData.Alice, "Meant for the objective above"),
+            [draft.Id] = new(0.5, TestData.Alice, "A draft is not graded"),
+            [elsewhere.Id] = new(0.5, TestData.Alice, "Another period"),
+        }).AsTask());
+        Assert.Equal(
+            [($"Overrides[{draft.Id}]", OkrErrorCodes.IllegalTransition), ($"Overrides[{wrong}]", OkrErrorCodes.Mismatch), ($"Overrides[{elsewhere.Id}]", OkrErrorCodes.Mismatch)],
+            error.Violations.Select(v => (v.Member, v.Code)).OrderBy(v => v.Item1 == $"Overrides[{draft.Id}]" ? 0 : v.Item1 == $"Overrides[{wrong}]" ? 1 : 2));
         Assert.Equal(ObjectiveState.Active, (await _okr.Objectives.GetAsync(_tenant, o.Id)).State);
         Assert.Equal(PeriodState.Active, (await _okr.Periods.GetAsync(_tenant, q.Id)).State);
     }
