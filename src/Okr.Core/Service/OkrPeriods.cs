@@ -111,9 +111,10 @@ public sealed class OkrPeriods
         var inOrder = rolledUp.Graph.ChildrenFirst().Reverse().Select(o => rolledUp.Progress[o.Id]).ToList();
         var assessor = new OkrAssessor(_service.Options.Scoring, _service.Options.Assessment);
 
-        // Every override must name an objective this close grades: an active objective of the period. A wrong id (or
-        // one the actor may not read, which is missing to them) or an objective already graded fails the close,
-        // instead of closing with the intended objective given its computed grade.
+        // Every override must name an objective this close grades: an active objective of the period. A wrong id or
+        // an objective already graded fails the close, instead of closing with the intended objective given its
+        // computed grade. (Closing is the period managers' act and grades every objective, whoever may see it, so an
+        // override may name any objective of the period.)
         if (overrides is not null)
         {
             var violations = new ViolationList();
@@ -121,7 +122,7 @@ public sealed class OkrPeriods
             foreach (var objectiveId in overrides.Keys.Order())
             {
                 var member = $"Overrides[{objectiveId}]";
-                if (!graded.TryGetValue(objectiveId, out var objective) || !await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false))
+                if (!graded.TryGetValue(objectiveId, out var objective))
                 {
                     violations.Add(OkrErrorCodes.Mismatch, member, $"Objective {objectiveId} is not an objective of period {id}; nothing was closed.");
                 }
