@@ -264,7 +264,7 @@ public sealed class OkrObjectives
 
         if (!before.Alignments.SequenceEqual(after.Alignments))
         {
-            violations.AddRange(await CheckLinksAsync(tenant, after, changes, cancellationToken).ConfigureAwait(false));
+            violations.AddRange(await CheckLinksAsync(tenant, after, changes, cancellationToken, existing: before.Alignments).ConfigureAwait(false));
         }
 
         Throw(violations);
@@ -316,7 +316,7 @@ public sealed class OkrObjectives
     /// through the store). Every objective and period the walk reads is added to <paramref name="changes"/> as an
     /// expectation, so the commit fails if any of them changed: that is what keeps a cycle from ever being stored.
     /// </summary>
-    private async ValueTask<List<OkrViolation>> CheckLinksAsync(TenantId tenant, Objective objective, OkrChangeSet changes, CancellationToken cancellationToken)
+    private async ValueTask<List<OkrViolation>> CheckLinksAsync(TenantId tenant, Objective objective, OkrChangeSet changes, CancellationToken cancellationToken, IReadOnlyList<AlignmentLink>? existing = null)
     {
         var violations = new List<OkrViolation>();
         var cache = new Dictionary<ObjectiveId, Objective?>();
@@ -355,8 +355,9 @@ public sealed class OkrObjectives
             var member = $"Alignments[{i}]";
             var parent = await Load(link.ParentObjectiveId).ConfigureAwait(false);
 
-            // Aligning to an objective needs read access to it; one the actor may not read is reported as missing.
-            if (parent is null || !await _service.CanReadAsync(tenant, parent, cancellationToken).ConfigureAwait(false))
+            // Aligning to an objective needs read access to it; one the actor may not read is reported as missing. A
+            // link the objective already had stays (its parent may have become private since; the edit is not about it).
+            if (parent is null || (existing?.Contains(link) != true && !await _service.CanReadAsync(tenant, parent, cancellationToken).ConfigureAwait(false)))
             {
                 violations.Add(new OkrViolation(OkrErrorCodes.AlignmentTargetMissing, member, $"The parent objective {link.ParentObjectiveId} does not exist."));
                 continue;

@@ -262,4 +262,25 @@ public class AccessAndAuditTests
             .Select(m => $"{m.DeclaringType!.Name}.{m.Name}");
         Assert.Empty(leaks);
     }
+
+    [Fact]
+    public async Task Aligning_needs_read_access_to_the_parent_but_a_link_made_before_it_turned_private_stays()
+    {
+        var q = await Quarter();
+        var parent = await Create(_system, q, Alice, Visibility.Public, "Parent");
+        var mine = await Create(_system, q, Carol, Visibility.Public, "Carol's");
+        var carol = _system.As(Carol);
+        mine = await carol.Objectives.AlignAsync(_tenant, mine.Id, new AlignmentLink(parent.Id));
+        await _system.Objectives.EditAsync(_tenant, parent.Id, (o, c) => o.WithVisibility(Visibility.Private, c));
+
+        // Adding a link to another parent keeps the old one; a new link to the now private parent is refused as to
+        // a missing one.
+        var second = await Create(_system, q, Alice, Visibility.Public, "Second parent");
+        mine = await carol.Objectives.AlignAsync(_tenant, mine.Id, new AlignmentLink(second.Id));
+        Assert.Equal([parent.Id, second.Id], mine.Alignments.Select(a => a.ParentObjectiveId));
+        var other = await Create(_system, q, Carol, Visibility.Public, "Carol's second");
+        var error = await Assert.ThrowsAsync<OkrValidationException>(() => carol.Objectives.AlignAsync(_tenant, other.Id, new AlignmentLink(parent.Id)).AsTask());
+        Assert.Equal(OkrErrorCodes.AlignmentTargetMissing, Assert.Single(error.Violations).Code);
+        Assert.Equal($"The parent objective {parent.Id} does not exist.", error.Violations[0].Message);
+    }
 }
