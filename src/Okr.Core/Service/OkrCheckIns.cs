@@ -235,7 +235,8 @@ public sealed class OkrCheckIns
             var current = Health(keyResult, after, period, now);
             if (was.Status != current.Status)
             {
-                changes.Raise(events.HealthChanged(batch[^1], objective, kr, was, current), batch[^1].Id);
+                // Raised if any of the key result's check-ins in the batch is new (a whole retried batch raises nothing).
+                changes.Raise(events.HealthChanged(batch, objective, kr, was, current), [.. batch.Select(c => c.Id).Distinct()]);
             }
         }
 

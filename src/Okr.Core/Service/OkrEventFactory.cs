@@ -119,9 +119,12 @@ internal sealed class OkrEventFactory(TenantId tenant, Instant now, OwnerRef? ac
             checkIn.Id.Value,
             new EventDataDto { CheckIn = OkrJsonMapper.ToDto(checkIn), ObjectiveId = objective.Id, PeriodId = objective.PeriodId });
 
-    /// <summary>A health change shown by a check-in, with an id derived from that check-in's.</summary>
-    public OkrEvent HealthChanged(CheckIn shownBy, Objective objective, KeyResultId keyResult, Health.HealthAssessment previous, Health.HealthAssessment current) =>
-        Derived(OkrEventTypes.HealthChanged, shownBy.Id.Value, new EventDataDto
+    /// <summary>
+    /// A health change shown by a batch's check-ins of one key result, with an id derived from all of them: the same
+    /// batch again gives the same id (and, all stored before, raises nothing), a batch that adds one gives another.
+    /// </summary>
+    public OkrEvent HealthChanged(IReadOnlyList<CheckIn> shownBy, Objective objective, KeyResultId keyResult, Health.HealthAssessment previous, Health.HealthAssessment current) =>
+        Derived(OkrEventTypes.HealthChanged, Combined(shownBy), new EventDataDto
         {
             Objective = OkrJsonMapper.ToDto(objective),
             ObjectiveId = objective.Id,
@@ -130,6 +133,23 @@ internal sealed class OkrEventFactory(TenantId tenant, Instant now, OwnerRef? ac
             Previous = Health(previous),
             Current = Health(current),
         });
+
+    private static Guid Combined(IReadOnlyList<CheckIn> checkIns)
+    {
+        if (checkIns.Count == 1)
+        {
+            return checkIns[0].Id.Value;
+        }
+
+        var bytes = new byte[16 * checkIns.Count];
+        var i = 0;
+        foreach (var id in checkIns.Select(c => c.Id.Value).Order())
+        {
+            id.TryWriteBytes(bytes.AsSpan(16 * i++));
+        }
+
+        return new Guid(SHA256.HashData(bytes).AsSpan(0, 16));
+    }
 
     internal static Guid DerivedId(TenantId tenant, Guid about, string type)
     {

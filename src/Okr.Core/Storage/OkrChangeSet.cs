@@ -24,7 +24,7 @@ public sealed class OkrChangeSet
     private readonly List<ObjectiveWrite> _objectives = [];
     private readonly List<CheckIn> _checkIns = [];
     private readonly List<Events.OkrEvent> _events = [];
-    private readonly List<CheckInId?> _eventConditions = [];
+    private readonly List<IReadOnlyList<CheckInId>?> _eventConditions = [];
     private readonly HashSet<PeriodId> _writtenPeriods = [];
     private readonly HashSet<ObjectiveId> _writtenObjectives = [];
 
@@ -49,8 +49,11 @@ public sealed class OkrChangeSet
     /// <summary>Events to write in the same transaction (the outbox), each with sequence 0: the store numbers them.</summary>
     public IReadOnlyList<Events.OkrEvent> Events => _events;
 
-    /// <summary>For each of <see cref="Events"/>, the check-in it depends on (see <see cref="Raise(Events.OkrEvent, CheckInId)"/>), or null.</summary>
-    public IReadOnlyList<CheckInId?> EventConditions => _eventConditions;
+    /// <summary>
+    /// For each of <see cref="Events"/>, the check-ins it depends on (see <see cref="Raise(Events.OkrEvent, CheckInId[])"/>),
+    /// or null for an event written with the unit whatever it appends.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<CheckInId>?> EventConditions => _eventConditions;
 
     /// <summary>
     /// Adds an event to the unit: it is written with the unit's changes, in the same transaction, or not at all. The
@@ -61,15 +64,24 @@ public sealed class OkrChangeSet
     public OkrChangeSet Raise(Events.OkrEvent okrEvent) => RaiseCore(okrEvent, null);
 
     /// <summary>
-    /// Adds an event that is written only if the unit appends <paramref name="checkIn"/> as new: when the check-in is
-    /// already stored (a retried request), the event is left out, so a retry raises nothing twice.
+    /// Adds an event that is written only if the unit appends at least one of <paramref name="checkIns"/> as new: when
+    /// they were all stored before (a retried request), the event is left out, so a retry raises nothing twice.
     /// </summary>
     /// <param name="okrEvent">The event, with sequence 0 and the unit's tenant.</param>
-    /// <param name="checkIn">A check-in of the unit's <see cref="CheckIns"/>.</param>
+    /// <param name="checkIns">Check-ins of the unit's <see cref="CheckIns"/>, at least one.</param>
     /// <returns>This unit.</returns>
-    public OkrChangeSet Raise(Events.OkrEvent okrEvent, CheckInId checkIn) => RaiseCore(okrEvent, checkIn);
+    public OkrChangeSet Raise(Events.OkrEvent okrEvent, params CheckInId[] checkIns)
+    {
+        ArgumentNullException.ThrowIfNull(checkIns);
+        if (checkIns.Length == 0)
+        {
+            throw new ArgumentException("Name at least one check-in the event depends on, or use Raise(okrEvent).", nameof(checkIns));
+        }
 
-    private OkrChangeSet RaiseCore(Events.OkrEvent okrEvent, CheckInId? checkIn)
+        return RaiseCore(okrEvent, [.. checkIns]);
+    }
+
+    private OkrChangeSet RaiseCore(Events.OkrEvent okrEvent, IReadOnlyList<CheckInId>? checkIns)
     {
         ArgumentNullException.ThrowIfNull(okrEvent);
         if (okrEvent.Sequence != 0)
@@ -78,7 +90,7 @@ public sealed class OkrChangeSet
         }
 
         _events.Add(okrEvent);
-        _eventConditions.Add(checkIn);
+        _eventConditions.Add(checkIns);
         return this;
     }
 

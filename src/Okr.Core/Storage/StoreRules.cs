@@ -143,7 +143,7 @@ public static class StoreRules
         for (var i = 0; i < changes.Events.Count; i++)
         {
             // An event of a check-in that was stored before (a retry) was raised when it was first stored.
-            if (changes.EventConditions[i] is not { } checkIn || !skipped.Contains(checkIn))
+            if (changes.EventConditions[i] is not { } checkIns || checkIns.Any(c => !skipped.Contains(c)))
             {
                 raised.Add(changes.Events[i]);
             }
@@ -196,9 +196,9 @@ public static class StoreRules
         for (var i = 0; i < changes.Events.Count; i++)
         {
             var e = changes.Events[i];
-            if (changes.EventConditions[i] is { } checkIn && !appended.Contains(checkIn))
+            if (changes.EventConditions[i]?.FirstOrDefault(c => !appended.Contains(c)) is { IsEmpty: false } missing)
             {
-                throw new ArgumentException($"Event {e.Id} depends on check-in {checkIn}, which the unit does not append.", nameof(changes));
+                throw new ArgumentException($"Event {e.Id} depends on check-in {missing}, which the unit does not append.", nameof(changes));
             }
 
             if (e.Tenant != tenant)

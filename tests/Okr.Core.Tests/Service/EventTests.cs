@@ -223,6 +223,29 @@ public class EventTests
     }
 
     [Fact]
+    public async Task A_batch_mixing_a_retried_check_in_with_a_new_one_still_raises_the_health_change()
+    {
+        var (okr, _, o) = await Setup();
+        o = await okr.Objectives.ActivateAsync(_tenant, o.Id);
+        var kr = o.KeyResults[0].Id;   // increase from 100 to 200
+        _clock.Advance(Duration.FromDays(45));
+        var first = await okr.CheckIns.RecordAsync(_tenant, kr, 150, TestData.Alice);   // stale -> on track
+        _clock.Advance(Duration.FromMinutes(1));
+        var from = await LastAsync();
+
+        // The new check-in first and the retried one last: the change is the new one's, and it is raised once.
+        var fresh = CheckIn.Record(CheckInId.New(_clock), kr, 105, TestData.Alice, _clock);
+        Assert.Equal(1, await okr.CheckIns.RecordManyAsync(_tenant, [fresh, first]));
+        var change = Assert.Single((await EventsAsync(from)).Select(e => e.ReadHealthChange()).OfType<OkrHealthChange>());
+        Assert.Equal((HealthStatus.OnTrack, HealthStatus.OffTrack), (change.Previous, change.Current));
+
+        // The same batch again raises nothing.
+        var last = await LastAsync();
+        Assert.Equal(0, await okr.CheckIns.RecordManyAsync(_tenant, [fresh, first]));
+        Assert.Equal(last, await LastAsync());
+    }
+
+    [Fact]
     public async Task A_token_that_fires_after_the_commit_does_not_turn_a_committed_write_into_an_error()
     {
         using var cancel = new CancellationTokenSource();
