@@ -48,9 +48,8 @@ public sealed class OkrCheckIns
         if (id is { } given && await _service.Store.GetCheckInAsync(tenant, given, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             // The target first: a key result the actor may not see is missing, whatever the id.
-            if (_service.Filters
-                && (await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false) is not { } holder
-                    || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false)))
+            var holder = await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false);
+            if (_service.Filters && (holder is null || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false)))
             {
                 throw new OkrNotFoundException($"No objective holds key result {keyResult}.");
             }
@@ -61,19 +60,17 @@ public sealed class OkrCheckIns
                 : checkIn;
             if (StoreRules.SamePayload(stored, retried))
             {
-                var objective = await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false);
-                if (objective is not null)
+                if (holder is not null)
                 {
-                    await _service.DemandWriteAsync(tenant, objective, objective, cancellationToken).ConfigureAwait(false);
+                    await _service.DemandWriteAsync(tenant, holder, holder, cancellationToken, readChecked: _service.Filters).ConfigureAwait(false);
                 }
 
                 await DemandAuthorAsync(tenant, author, cancellationToken).ConfigureAwait(false);
                 return stored;
             }
 
-            if (_service.Filters
-                && (await _service.Store.FindObjectiveByKeyResultAsync(tenant, stored.KeyResultId, cancellationToken).ConfigureAwait(false) is not { } owner
-                    || !await _service.CanReadAsync(tenant, owner, cancellationToken).ConfigureAwait(false)))
+            var owner = stored.KeyResultId == keyResult ? holder : await _service.Store.FindObjectiveByKeyResultAsync(tenant, stored.KeyResultId, cancellationToken).ConfigureAwait(false);
+            if (_service.Filters && (owner is null || !await _service.CanReadAsync(tenant, owner, cancellationToken).ConfigureAwait(false)))
             {
                 // Someone else's check-in the actor may not read holds the id: say only that the id is taken.
                 throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(CheckIn.Id), $"Check-in id {given} is already in use; use a new id.")]);

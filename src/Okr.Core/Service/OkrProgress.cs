@@ -59,7 +59,7 @@ public sealed class OkrProgress
         activity?.SetTag("okr.tenant", tenant.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (p, now, objectives, latest, graph, progress) = await RollUpAsync(tenant, period, cancellationToken).ConfigureAwait(false);
-        var coverage = graph.CoverageByOwner();
+        IReadOnlyList<AlignmentCoverage> coverage;
         HashSet<ObjectiveId>? visible = null;
         if (_service.Filters)
         {
@@ -75,12 +75,17 @@ public sealed class OkrProgress
             }
 
             var shown = objectives.Where(o => visible.Contains(o.Id)).ToList();
-            coverage = AlignmentGraph.Build(shown).CoverageByOwner();
+            var shownGraph = AlignmentGraph.Build(shown);
+            coverage = shownGraph.CoverageByOwner();
             if (_service.Options.HiddenInRollups == HiddenObjectives.Excluded)
             {
-                graph = AlignmentGraph.Build(shown);
+                graph = shownGraph;
                 progress = Evaluate(shown, graph, latest);
             }
+        }
+        else
+        {
+            coverage = graph.CoverageByOwner();
         }
 
         // Parents before children: the reverse of the order the progress was computed in.

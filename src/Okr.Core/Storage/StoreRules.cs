@@ -192,11 +192,13 @@ public static class StoreRules
         }
 
         var ids = new HashSet<Guid>();
-        var appended = changes.CheckIns.Select(c => c.Id).ToHashSet();
+        // Built only when an event depends on check-ins: a plain batch append pays nothing for it.
+        HashSet<CheckInId>? appended = null;
         for (var i = 0; i < changes.Events.Count; i++)
         {
             var e = changes.Events[i];
-            if (changes.EventConditions[i]?.FirstOrDefault(c => !appended.Contains(c)) is { IsEmpty: false } missing)
+            if (changes.EventConditions[i] is { } conditions
+                && conditions.FirstOrDefault(c => !(appended ??= [.. changes.CheckIns.Select(x => x.Id)]).Contains(c)) is { IsEmpty: false } missing)
             {
                 throw new ArgumentException($"Event {e.Id} depends on check-in {missing}, which the unit does not append.", nameof(changes));
             }
