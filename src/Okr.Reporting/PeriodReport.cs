@@ -82,7 +82,7 @@ public sealed class PeriodReport
     public static async ValueTask<PeriodReport> CreateAsync(OkrService okr, TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(okr);
-        var summary = await okr.Progress.SummarizeAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var summary = await okr.Progress.SummarizeAsync(tenant, period, cancellationToken: cancellationToken).ConfigureAwait(false);
         var zone = okr.Options.TimeZone;
         var byId = summary.Objectives.ToDictionary(s => s.Progress.Objective.Id);
         var children = summary.Objectives

@@ -397,6 +397,12 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         }
 
         await PutKeyResults(connection, transaction, tenant, stored, cancellationToken).ConfigureAwait(false);
+        if (exists)
+        {
+            await Execute(connection, transaction, Sql.DeleteAlignments, cancellationToken, ("t", T(tenant)), ("id", stored.Id.Value)).ConfigureAwait(false);
+        }
+
+        await InsertAlignments(connection, transaction, tenant, [stored], cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -500,6 +506,15 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         QueryAsync(Sql.ObjectiveHistory, ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value));
 
     /// <inheritdoc/>
+    /// <remarks>One recursive statement over the alignment index.</remarks>
+    public IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(roots);
+        return QueryAsync(Sql.Subtrees, ReadObjective, cancellationToken, ("t", T(tenant)), ("p", period.Value), ("roots", roots.Select(r => r.Value).ToArray()));
+    }
+
+    /// <inheritdoc/>
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -545,7 +560,65 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             return result;
         }
 
-        // One statement: per key result the latest check-in not superseded by a known correction (CheckInHistory.AsOf).
+        if (knownAt is null)
+        {
+            // Everything known: the maintained values answer, except where one took effect after the instant.
+            foreach (var (kr, value) in await GetCurrentValuesAsync(tenant, keyResults, effectiveAt, cancellationToken).ConfigureAwait(false))
+            {
+                if (value.InForce is { } c)
+                {
+                    result[kr] = c;
+                }
+            }
+
+            return result;
+        }
+
+        return await QueryValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement reads the maintained values by key; only key results whose value took effect after <paramref name="at"/> go to the as-of read.</remarks>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, KeyResultCurrent>(keyResults.Count);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keyResults.Count == 0)
+        {
+            return result;
+        }
+
+        List<KeyResultId>? later = null;
+        await foreach (var current in QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
+        {
+            result[current.KeyResult] = current;
+            if (current.InForce is { } c && c.EffectiveAt > at)
+            {
+                (later ??= []).Add(current.KeyResult);
+            }
+        }
+
+        if (later is not null)
+        {
+            var asOf = await QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken).ConfigureAwait(false);
+            foreach (var kr in later)
+            {
+                result[kr] = result[kr] with { InForce = asOf.GetValueOrDefault(kr) };
+            }
+        }
+
+        return result;
+    }
+
+    private static KeyResultCurrent ReadCurrent(NpgsqlDataReader r) =>
+        new(new KeyResultId(r.GetGuid(10)), r.IsDBNull(0) ? null : ReadCheckIn(r), OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(11)));
+
+    /// <summary>The as-of read over the histories: per key result the latest check-in not superseded by a known correction (CheckInHistory.AsOf).</summary>
+    private async ValueTask<Dictionary<KeyResultId, CheckIn>> QueryValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<KeyResultId, CheckIn>();
         var sql = $"""
             SELECT DISTINCT ON (c.kr_id) {Prefixed("c")}
             FROM okr_check_ins c
@@ -732,9 +805,13 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
 
         if (direct)
         {
+            await InsertAlignments(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        // The alignment index: the staged objectives' links replace those stored.
+        await Execute(connection, transaction, "DELETE FROM okr_alignments a USING okr_objectives_staging s WHERE a.tenant = s.tenant AND a.child_id = s.id", cancellationToken).ConfigureAwait(false);
+        await InsertAlignments(connection, transaction, tenant, objectives, cancellationToken).ConfigureAwait(false);
         if (!keyResultsStored)
         {
             await Execute(
@@ -764,6 +841,25 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             await ThrowIfAnyKeyResultTaken(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
             await Execute(connection, transaction, "INSERT INTO okr_key_results SELECT * FROM okr_key_results_staging ON CONFLICT (tenant, id) DO NOTHING", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Adds objectives' links to the alignment index in one statement (after any stored links were removed).</summary>
+    private static async Task InsertAlignments(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<Objective> objectives, CancellationToken cancellationToken)
+    {
+        var links = objectives.SelectMany(o => o.Alignments.Select(a => (Parent: a.ParentObjectiveId.Value, Child: o.Id.Value))).Distinct().ToList();
+        if (links.Count == 0)
+        {
+            return;
+        }
+
+        await Execute(
+            connection,
+            transaction,
+            "INSERT INTO okr_alignments (tenant, parent_id, child_id) SELECT @t, x.p, x.c FROM unnest(@parents, @children) AS x(p, c) ON CONFLICT DO NOTHING",
+            cancellationToken,
+            ("t", T(tenant)),
+            ("parents", links.Select(l => l.Parent).ToArray()),
+            ("children", links.Select(l => l.Child).ToArray())).ConfigureAwait(false);
     }
 
     /// <summary>Whether the key-result index already holds exactly the key results of each of these (stored, locked) objectives.</summary>
@@ -848,9 +944,34 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             return 0;
         }
 
-        return forceCopy || checkIns.Count >= _copyThreshold
+        var added = forceCopy || checkIns.Count >= _copyThreshold
             ? await AppendByCopy(connection, transaction, tenant, checkIns, skipped, cancellationToken).ConfigureAwait(false)
             : await AppendByInsert(connection, transaction, tenant, checkIns, skipped, cancellationToken).ConfigureAwait(false);
+        if (added > 0)
+        {
+            await RefreshValues(connection, transaction, tenant, [.. checkIns.Select(c => c.KeyResultId.Value).Distinct()], cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
+    }
+
+    /// <summary>
+    /// Keeps the current value of key results that gained check-ins, in the append's transaction. The first statement
+    /// locks each key result's row (creating it if needed) in key order, so concurrent appenders of the same key result
+    /// queue and never deadlock on each other; the second, with a snapshot taken after the locks are held, recomputes
+    /// each value from every check-in committed so far and this transaction's own. The last appender to commit has
+    /// therefore seen all the others' check-ins.
+    /// </summary>
+    private static async Task RefreshValues(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Guid[] keyResults, CancellationToken cancellationToken)
+    {
+        await Execute(
+            connection,
+            transaction,
+            "INSERT INTO okr_key_result_values (tenant, kr_id, last_recorded_at) SELECT @t, kr, 0 FROM unnest(@krs) AS kr ORDER BY kr ON CONFLICT (tenant, kr_id) DO UPDATE SET last_recorded_at = okr_key_result_values.last_recorded_at",
+            cancellationToken,
+            ("t", T(tenant)),
+            ("krs", keyResults)).ConfigureAwait(false);
+        await Execute(connection, transaction, Sql.RefreshValues, cancellationToken, ("t", T(tenant)), ("krs", keyResults)).ConfigureAwait(false);
     }
 
     private static async Task<int> AppendByInsert(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, ISet<CheckInId>? skipped, CancellationToken cancellationToken)

@@ -64,6 +64,12 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEvent
     public virtual ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default) => Inner.GetValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default) => Inner.ListSubtreesAsync(tenant, period, roots, cancellationToken);
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default) => Inner.GetCurrentValuesAsync(tenant, keyResults, at, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) => Inner.ImportAsync(tenant, document, progress, cancellationToken);
 
     /// <inheritdoc/>

@@ -36,6 +36,15 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     /// </summary>
     internal static string FindObjectivesSql => Sql.FindObjectivesByKeyResults;
 
+    /// <summary>The maintained current values of a list of key results, by key (<see cref="GetCurrentValuesAsync"/>).</summary>
+    internal static string CurrentValuesSql => Sql.CurrentValues;
+
+    /// <summary>The recompute of key results' current values after an append.</summary>
+    internal static string RefreshValuesSql => Sql.RefreshValues;
+
+    /// <summary>The objectives at or under some of a period's (<see cref="ListSubtreesAsync"/>).</summary>
+    internal static string SubtreesSql => Sql.Subtrees;
+
     /// <summary>Objectives by id (<see cref="GetObjectivesAsync"/>, the import check).</summary>
     internal static string ObjectivesByIdSql => Sql.ObjectivesById;
 
@@ -292,6 +301,28 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             return result;
         }
 
+        if (knownAt is null)
+        {
+            // Everything known: the maintained values answer, except where one took effect after the instant.
+            var current = await GetCurrentValuesAsync(tenant, keyResults, effectiveAt, cancellationToken).ConfigureAwait(false);
+            foreach (var (kr, value) in current)
+            {
+                if (value.InForce is { } c)
+                {
+                    result[kr] = c;
+                }
+            }
+
+            return result;
+        }
+
+        return await QueryValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The as-of read over the histories (<see cref="ValuesAsOfSql"/>).</summary>
+    private async ValueTask<Dictionary<KeyResultId, CheckIn>> QueryValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<KeyResultId, CheckIn>();
         var ids = IdList(keyResults);
         await foreach (var c in QueryAsync(ValuesAsOfSql, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", ids), ("$at", Nanos(effectiveAt)), ("$known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
         {
@@ -300,6 +331,53 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
 
         return result;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>One recursive statement over the alignment index.</remarks>
+    public IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(roots);
+        return QueryAsync(Sql.Subtrees, static r => OkrJson.DeserializeObjective(r.GetString(0)), cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString()), ("$roots", Ids(roots.Select(r => r.ToString()))));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement reads the maintained values by key; only key results whose value took effect after <paramref name="at"/> go to the as-of read.</remarks>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, KeyResultCurrent>(keyResults.Count);
+        if (keyResults.Count == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return result;
+        }
+
+        List<KeyResultId>? later = null;
+        await foreach (var current in QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))).ConfigureAwait(false))
+        {
+            result[current.KeyResult] = current;
+            if (current.InForce is { } c && c.EffectiveAt > at)
+            {
+                (later ??= []).Add(current.KeyResult);
+            }
+        }
+
+        if (later is not null)
+        {
+            var asOf = await QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken).ConfigureAwait(false);
+            foreach (var kr in later)
+            {
+                result[kr] = result[kr] with { InForce = asOf.GetValueOrDefault(kr) };
+            }
+        }
+
+        return result;
+    }
+
+    private static KeyResultCurrent ReadCurrent(SqliteDataReader r) =>
+        new(KeyResultId.Parse(r.GetString(10)), r.IsDBNull(0) ? null : ReadCheckIn(r), OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(11)));
 
     /// <inheritdoc/>
     public async ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -455,12 +533,26 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             insert.Parameters["$kr"].Value = kr.Id.ToString();
             insert.ExecuteNonQuery();
         }
+
+        // The alignment index: this objective's links, parent to child.
+        if (exists)
+        {
+            using var unlink = Command(connection, transaction, Sql.DeleteAlignments, ("$t", t), ("$id", id));
+            unlink.ExecuteNonQuery();
+        }
+
+        if (objective.Alignments.Count > 0)
+        {
+            using var link = Command(connection, transaction, "INSERT OR IGNORE INTO alignments (tenant, parent_id, child_id) SELECT $t, value, $id FROM json_each($parents)", ("$t", t), ("$id", id), ("$parents", Ids(objective.Alignments.Select(a => a.ParentObjectiveId.ToString()))));
+            link.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Appends check-ins inside the caller's transaction: identical ones are skipped, clashing ones throw.</summary>
     private static int Append(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken, ISet<CheckInId>? skipped = null)
     {
         var fresh = new HashSet<CheckInId>();
+        var touched = new HashSet<KeyResultId>();
         using var insert = Command(
             connection,
             transaction,
@@ -492,6 +584,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             {
                 added++;
                 fresh.Add(c.Id);
+                touched.Add(c.KeyResultId);
                 continue;
             }
 
@@ -506,7 +599,27 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             StoreRules.CheckSameCheckIn(ReadCheckIn(reader), c);
         }
 
+        RefreshValues(connection, transaction, tenant, touched);
         return added;
+    }
+
+    /// <summary>
+    /// Keeps the current value of key results that gained check-ins, in the append's transaction: the one writer of
+    /// the file recomputes each from its history index (a walk that stops at the first check-in not corrected).
+    /// </summary>
+    private static void RefreshValues(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, HashSet<KeyResultId> keyResults)
+    {
+        if (keyResults.Count == 0)
+        {
+            return;
+        }
+
+        var t = Text(tenant);
+        var ids = IdList(keyResults);
+        using var ensure = Command(connection, transaction, "INSERT INTO key_result_values (tenant, kr_id, last_recorded_at) SELECT $t, value, 0 FROM json_each($krs) WHERE true ON CONFLICT (tenant, kr_id) DO NOTHING", ("$t", t), ("$krs", ids));
+        ensure.ExecuteNonQuery();
+        using var refresh = Command(connection, transaction, Sql.RefreshValues, ("$t", t), ("$krs", ids));
+        refresh.ExecuteNonQuery();
     }
 
     /// <summary>The store's operations inside one write transaction, for the shared commit algorithm.</summary>

@@ -150,6 +150,45 @@ internal static class OkrSchemaMigrations
                 occurred_at bigint NOT NULL, actor_kind smallint, actor_id text, data text NOT NULL,
                 PRIMARY KEY (tenant, sequence));
             """),
+        new(
+            "7: scoped reads. Each key result's current value, maintained in the transaction of every append: the check-in in force (the latest not superseded by a correction) and when its latest check-in was recorded; \"now\" reads it by key instead of walking histories. And the index of alignment links, parent to child, kept with every objective write, so a subtree is read without the rest of its period. Both filled here from what is stored.",
+            """
+            CREATE TABLE key_result_values (
+                tenant TEXT NOT NULL, kr_id TEXT NOT NULL, check_in_id TEXT, last_recorded_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant, kr_id)) WITHOUT ROWID;
+            INSERT INTO key_result_values (tenant, kr_id, check_in_id, last_recorded_at)
+            SELECT k.tenant, k.kr_id,
+                (SELECT c.id FROM check_ins c WHERE c.tenant = k.tenant AND c.kr_id = k.kr_id
+                   AND NOT EXISTS (SELECT 1 FROM check_ins d WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id)
+                 ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1),
+                k.last
+            FROM (SELECT tenant, kr_id, max(recorded_at) AS last FROM check_ins GROUP BY tenant, kr_id) k;
+            CREATE TABLE alignments (
+                tenant TEXT NOT NULL, parent_id TEXT NOT NULL, child_id TEXT NOT NULL,
+                PRIMARY KEY (tenant, parent_id, child_id)) WITHOUT ROWID;
+            CREATE INDEX ix_alignments_child ON alignments (tenant, child_id);
+            INSERT OR IGNORE INTO alignments (tenant, parent_id, child_id)
+            SELECT o.tenant, json_extract(a.value, '$.objective'), o.id FROM objectives o, json_each(o.body, '$.alignments') a;
+            """,
+            """
+            CREATE TABLE okr_key_result_values (
+                tenant uuid NOT NULL, kr_id uuid NOT NULL, check_in_id uuid, last_recorded_at bigint NOT NULL,
+                PRIMARY KEY (tenant, kr_id));
+            INSERT INTO okr_key_result_values (tenant, kr_id, check_in_id, last_recorded_at)
+            SELECT k.tenant, k.kr_id,
+                (SELECT c.id FROM okr_check_ins c WHERE c.tenant = k.tenant AND c.kr_id = k.kr_id
+                   AND NOT EXISTS (SELECT 1 FROM okr_check_ins d WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id)
+                 ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1),
+                k.last
+            FROM (SELECT tenant, kr_id, max(recorded_at) AS last FROM okr_check_ins GROUP BY tenant, kr_id) k;
+            CREATE TABLE okr_alignments (
+                tenant uuid NOT NULL, parent_id uuid NOT NULL, child_id uuid NOT NULL,
+                PRIMARY KEY (tenant, parent_id, child_id));
+            CREATE INDEX ix_okr_alignments_child ON okr_alignments (tenant, child_id);
+            INSERT INTO okr_alignments (tenant, parent_id, child_id)
+            SELECT DISTINCT o.tenant, (a.value ->> 'objective')::uuid, o.id FROM okr_objectives o, jsonb_array_elements(o.body::jsonb -> 'alignments') a
+            ON CONFLICT DO NOTHING;
+            """),
     ];
 
     /// <summary>The schema version this library writes.</summary>

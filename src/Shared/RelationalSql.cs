@@ -112,6 +112,28 @@ internal sealed class RelationalSql
 
         // Counted per key result on its history index: written as one join, SQLite walked the tenant's check-ins and
         // PostgreSQL, right after an import into a fresh tenant (no statistics), took seconds.
+        // A key result's current value (schema 7): the latest check-in not superseded by a correction, walked backwards on
+        // the history index until one qualifies, and the latest recorded instant (the history index covers it).
+        string InForce(string kr) => $"(SELECT c.id FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = {kr} AND NOT EXISTS (SELECT 1 FROM {p}check_ins d WHERE d.tenant = {m}t AND d.corrects = c.id AND d.kr_id = c.kr_id) ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)";
+        string LastRecorded(string kr) => $"(SELECT max(c.recorded_at) FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = {kr})";
+        RefreshValues = $"""
+            UPDATE {p}key_result_values SET check_in_id = {InForce($"{p}key_result_values.kr_id")}, last_recorded_at = {LastRecorded($"{p}key_result_values.kr_id")}
+            WHERE tenant = {m}t AND kr_id {In("krs")}
+            """;
+        CurrentValues = $"""
+            SELECT {string.Join(", ", CheckInColumns.Split(", ").Select(c => "c." + c))}, v.kr_id, v.last_recorded_at
+            FROM {p}key_result_values v LEFT JOIN {p}check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id
+            WHERE v.tenant = {m}t AND v.kr_id {In("krs")}
+            """;
+        Subtrees = $"""
+            WITH RECURSIVE sub(id) AS (
+                SELECT o.id FROM {p}objectives o WHERE o.tenant = {m}t AND o.period_id = {m}p AND o.id {In("roots")}
+                UNION
+                SELECT a.child_id FROM sub CROSS JOIN {p}alignments a CROSS JOIN {p}objectives c
+                WHERE a.tenant = {m}t AND a.parent_id = sub.id AND c.tenant = {m}t AND c.id = a.child_id AND c.period_id = {m}p)
+            SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT id FROM sub) ORDER BY o.id
+            """;
+        DeleteAlignments = $"DELETE FROM {p}alignments WHERE tenant = {m}t AND child_id = {m}id";
         PeriodContent = $"""
             SELECT (SELECT count(*) FROM {p}objectives WHERE tenant = {m}t AND period_id = {m}p),
                    (SELECT CAST(coalesce(sum((SELECT count(*) FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = k.id)), 0) AS bigint)
@@ -139,6 +161,29 @@ internal sealed class RelationalSql
             + " ORDER BY id"
             + (query.Limit is null ? string.Empty : $" LIMIT {m}limit");
     }
+
+    /// <summary>
+    /// The bodies of objectives of a period at or under some of them (<c>t</c>, <c>p</c>, <c>roots</c>), ordered by id. The
+    /// recursion walks from each objective found to its children through the alignment index, then to each child by key
+    /// (CROSS JOIN keeps SQLite to that order; left to itself it searched the period for every step).
+    /// </summary>
+    public string Subtrees { get; }
+
+    /// <summary>Removes an objective's links from the alignment index (<c>t</c>, <c>id</c>: the child).</summary>
+    public string DeleteAlignments { get; }
+
+    /// <summary>
+    /// Recomputes the current value of key results (<c>t</c>, <c>krs</c>) from their check-ins, after an append. Their
+    /// rows must exist (and, where rows are locked, be locked by the caller first, so the recompute reads every check-in
+    /// committed before it).
+    /// </summary>
+    public string RefreshValues { get; }
+
+    /// <summary>
+    /// The current values of key results (<c>t</c>, <c>krs</c>): the check-in in force (its columns, null when none is)
+    /// followed by the key result's id and the latest recorded instant.
+    /// </summary>
+    public string CurrentValues { get; }
 
     /// <summary>The objective of the latest replaced version that held a key result (<c>t</c>, <c>pattern</c>: <c>%{"id":"KEY-RESULT"%</c>).</summary>
     public string FindLastHolder { get; }

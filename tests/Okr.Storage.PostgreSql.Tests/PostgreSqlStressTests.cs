@@ -91,7 +91,7 @@ public class PostgreSqlStressTests
         await using var command = new NpgsqlCommand("SELECT count(*), max(version) FROM okr_schema", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.Equal((1L, 6), (reader.GetInt64(0), reader.GetInt32(1)));
+        Assert.Equal((1L, 7), (reader.GetInt64(0), reader.GetInt32(1)));
         foreach (var s in stores)
         {
             await s.DisposeAsync();
@@ -114,7 +114,7 @@ public class PostgreSqlStressTests
         {
             // Back to what version 1 of the schema was: no history tables, no period audit columns.
             await connection.OpenAsync();
-            await using var downgrade = new NpgsqlCommand("DROP TABLE okr_events; DROP TABLE okr_event_streams; DROP TABLE okr_objective_history; DROP TABLE okr_period_history; ALTER TABLE okr_periods DROP COLUMN updated_by_kind, DROP COLUMN updated_by_id, DROP COLUMN updated_at, DROP COLUMN version; UPDATE okr_schema SET version = 1;", connection);
+            await using var downgrade = new NpgsqlCommand("DROP TABLE okr_key_result_values; DROP TABLE okr_alignments; DROP TABLE okr_events; DROP TABLE okr_event_streams; DROP TABLE okr_objective_history; DROP TABLE okr_period_history; ALTER TABLE okr_periods DROP COLUMN updated_by_kind, DROP COLUMN updated_by_id, DROP COLUMN updated_at, DROP COLUMN version; UPDATE okr_schema SET version = 1;", connection);
             await downgrade.ExecuteNonQueryAsync();
         }
 
@@ -150,7 +150,7 @@ public class PostgreSqlStressTests
             Assert.True(reader.GetString(1) == "tenant", $"Index {reader.GetString(0)} starts with {reader.GetString(1)}.");
         }
 
-        Assert.Equal(15, count);
+        Assert.Equal(18, count);
     }
 
     [Theory]

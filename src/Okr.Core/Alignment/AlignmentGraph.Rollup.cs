@@ -127,6 +127,30 @@ public sealed partial class AlignmentGraph
             return Combine(blend);
         }
 
+        /// <summary>
+        /// The parts of objective <paramref name="i"/>'s progress, for <see cref="ObjectiveProgress"/>: the roll-up of its
+        /// non-cancelled key results and that of the children aligned to the objective itself (NaN for no data).
+        /// </summary>
+        public (double FromKeyResults, double FromChildren) Parts(int i, double[] krProgress, double[] objectiveProgress, Overlay? overlay)
+        {
+            var g = graph;
+            var first = g._krStart[i];
+            var count = g._krStart[i + 1] - first;
+            Ensure(ref _items, count);
+            var own = 0;
+            for (var m = 0; m < count; m++)
+            {
+                var kr = g._keyResults[first + m];
+                if (!kr.IsCancelled)
+                {
+                    _items[own++] = new RollupItem(ToNullable(overlay?.KeyResult(first + m) ?? krProgress[first + m]), kr.Weight);
+                }
+            }
+
+            var fromKeyResults = Combine(_items.AsSpan(0, own));
+            return (fromKeyResults, Children(i, -1, objectiveProgress, overlay, out _));
+        }
+
         /// <summary>The roll-up of the counted children linked to local key result <paramref name="localKr"/> (-1: to the objective).</summary>
         private double Children(int i, int localKr, double[] objectiveProgress, Overlay? overlay, out int counted)
         {
@@ -197,6 +221,9 @@ public sealed partial class AlignmentGraph
 public sealed partial class AlignmentGraph
 {
     internal int NodeOf(ObjectiveId id) => Node(id);
+
+    /// <summary>The graph index of node <paramref name="i"/>'s first key result.</summary>
+    internal int FirstKeyResult(int i) => _krStart[i];
 
     /// <summary>Recomputes <paramref name="start"/> and then, bottom-up, each ancestor whose input changed.</summary>
     internal void Propagate(int start, OkrScoring scoring, double[] objectives, double[] keyResults, Overlay overlay)

@@ -54,6 +54,44 @@ public sealed class AlignmentRollup
     }
 
     /// <summary>
+    /// An objective's progress with its parts, as <see cref="OkrScoring.Evaluate"/> describes it: the one engine behind
+    /// summaries, statuses, reports and closes, held equal to <see cref="OkrScoring.Evaluate"/> by a property test.
+    /// </summary>
+    /// <param name="id">The objective.</param>
+    /// <param name="valueOf">The value in force of its measured key results (the values the roll-up was computed from), for their scores.</param>
+    /// <param name="calculator">A calculator of this roll-up's graph and scoring to reuse across calls (one per thread), or null.</param>
+    /// <returns>The progress.</returns>
+    internal ObjectiveProgress Describe(ObjectiveId id, Func<KeyResultId, decimal?> valueOf, AlignmentGraph.Calculator? calculator = null)
+    {
+        var graph = Graph;
+        var i = graph.NodeOf(id);
+        var objective = graph.Objectives[i];
+        var krs = new KeyResultProgress[objective.KeyResults.Count];
+        var first = graph.FirstKeyResult(i);
+        for (var m = 0; m < krs.Length; m++)
+        {
+            var kr = objective.KeyResults[m];
+            if (kr.ProgressSource == ProgressSource.FromAlignedObjectives)
+            {
+                krs[m] = new KeyResultProgress(kr, null, Nullable(_overlay.KeyResult(first + m) ?? _keyResults[first + m]));
+            }
+            else
+            {
+                var score = Scoring.ScoreKeyResult(kr, valueOf(kr.Id));
+                krs[m] = new KeyResultProgress(kr, score, score?.Progress);
+            }
+        }
+
+        var (fromKeyResults, fromChildren) = (calculator ?? NewCalculator()).Parts(i, _keyResults, _objectives, _overlay);
+        return new ObjectiveProgress(objective, Progress(id), Nullable(fromKeyResults), Nullable(fromChildren), krs);
+    }
+
+    /// <summary>A calculator for <see cref="Describe"/> to reuse.</summary>
+    internal AlignmentGraph.Calculator NewCalculator() => new(Graph, Scoring);
+
+    private static double? Nullable(double progress) => double.IsNaN(progress) ? null : progress;
+
+    /// <summary>
     /// Returns the roll-up after one key result's value changed (a check-in, or a correction),
     /// recomputing only that key result's objective and its ancestors, and stopping early where a
     /// progress does not change. Allocates in proportion to the objectives recomputed, not to the graph.

@@ -157,7 +157,7 @@ public sealed class OkrPeriods
         // One unit: the period, every objective read (drafts and cancelled ones too: activating one must fail the
         // close), the counted content, and the closed objectives.
         var changes = new Storage.OkrChangeSet().Save(closed, period.Version).ExpectContent(id, content);
-        foreach (var o in rolledUp.Objectives)
+        foreach (var o in rolledUp.Graph.Objectives)
         {
             changes.Expect(o);
         }

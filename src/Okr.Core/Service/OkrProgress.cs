@@ -20,19 +20,90 @@ public sealed record KeyResultStatus(KeyResultProgress Progress, CheckIn? Latest
 /// <param name="KeyResults">Each key result's standing.</param>
 public sealed record ObjectiveStatus(ObjectiveProgress Progress, HealthAssessment Health, IReadOnlyList<KeyResultStatus> KeyResults);
 
-/// <summary>A period at a glance.</summary>
+/// <summary>A period at a glance, or the part of it a <see cref="SummaryScope"/> selects.</summary>
 /// <param name="Period">The period.</param>
 /// <param name="At">The instant the summary describes.</param>
-/// <param name="Score">The period's score so far (its top-level objectives), or null with no data.</param>
-/// <param name="Objectives">Every objective's standing, in the order of the alignment tree (parents before children).</param>
-/// <param name="Coverage">How many of each owner's objectives are aligned to a parent.</param>
+/// <param name="Score">
+/// The score of what the summary shows (<see cref="OkrScoring.PeriodScore"/>): the roll-up (equal weights) of the shown
+/// objectives that contribute to no other shown objective. For the whole period, its top-level objectives; for a
+/// subtree, its root (and any objective under it linked only as support). Null with no data.
+/// </param>
+/// <param name="Objectives">The standing of every objective shown, in the order of the alignment tree (parents before children).</param>
+/// <param name="Coverage">How many of each owner's shown objectives are aligned to a parent.</param>
 public sealed record PeriodSummary(OkrPeriod Period, Instant At, double? Score, IReadOnlyList<ObjectiveStatus> Objectives, IReadOnlyList<AlignmentCoverage> Coverage)
 {
+    /// <summary>The scope the summary was taken with; <see cref="SummaryScope.WholePeriod"/> by default.</summary>
+    public SummaryScope Scope { get; init; } = SummaryScope.WholePeriod;
+
+    /// <summary>
+    /// For a page (<see cref="SummaryScope.Limit"/>) with more objectives after it, the id to pass as
+    /// <see cref="SummaryScope.After"/> for the next page; null on the last page.
+    /// </summary>
+    public ObjectiveId? NextAfter { get; init; }
+
     /// <summary>Key results that are at risk or off track.</summary>
     public IEnumerable<KeyResultStatus> AtRisk => Objectives.SelectMany(o => o.KeyResults).Where(k => k.Health.Status is HealthStatus.AtRisk or HealthStatus.OffTrack);
 
     /// <summary>Key results with no check-in for too long.</summary>
     public IEnumerable<KeyResultStatus> Stale => Objectives.SelectMany(o => o.KeyResults).Where(k => k.Health.Status == HealthStatus.Stale);
+}
+
+/// <summary>
+/// Which objectives of a period a summary shows. Filters combine (an objective must pass all set); then the objectives
+/// that pass are paged in id order. Whatever the scope, each shown objective's figures are those of the whole period's
+/// summary: its progress is rolled up from its whole subtree, which is read for it, and only for it.
+/// </summary>
+public sealed record SummaryScope
+{
+    /// <summary>The greatest <see cref="Levels"/> accepted.</summary>
+    public const int MaxLevels = 64;
+
+    /// <summary>The whole period (no filter, no paging).</summary>
+    public static SummaryScope WholePeriod { get; } = new();
+
+    /// <summary>Only objectives of these owners; every owner when null.</summary>
+    public IReadOnlyList<OwnerRef>? Owners { get; init; }
+
+    /// <summary>Only this objective and the objectives aligned under it, directly or not (a department's objective and everything below it).</summary>
+    public ObjectiveId? Subtree { get; init; }
+
+    /// <summary>
+    /// Only the top levels: 1 is the objectives nothing of the period is aligned above (or <see cref="Subtree"/>'s root),
+    /// 2 adds those aligned directly to them, and so on (an objective's level is its shortest path from the top). All when null.
+    /// </summary>
+    public int? Levels { get; init; }
+
+    /// <summary>Only objectives whose id sorts after this one: pass <see cref="PeriodSummary.NextAfter"/> of the previous page.</summary>
+    public ObjectiveId? After { get; init; }
+
+    /// <summary>At most this many objectives (≥ 1), by id; all when null.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Whether no filter or paging is set.</summary>
+    public bool IsWholePeriod => Owners is null && Subtree is null && Levels is null && After is null && Limit is null;
+
+    /// <summary>Checks the scope.</summary>
+    /// <exception cref="OkrValidationException">A limit below 1, levels outside 1..<see cref="MaxLevels"/>, or an empty owner list.</exception>
+    public void Validate()
+    {
+        var violations = new ViolationList();
+        if (Limit is < 1)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(Limit), $"Limit must be at least 1; it is {Limit}.");
+        }
+
+        if (Levels is < 1 or > MaxLevels)
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(Levels), $"Levels must lie between 1 and {MaxLevels}; it is {Levels}.");
+        }
+
+        if (Owners is { Count: 0 })
+        {
+            violations.Add(OkrErrorCodes.Required, nameof(Owners), "Owners is empty: leave it null for every owner, or name at least one.");
+        }
+
+        violations.ThrowIfAny();
+    }
 }
 
 /// <summary>The progress part of <see cref="OkrService"/>: read-only views computed from the store.</summary>
@@ -43,28 +114,86 @@ public sealed class OkrProgress
     internal OkrProgress(OkrService service) => _service = service;
 
     /// <summary>
-    /// Summarises a period now: the alignment graph of its objectives rolled up with the configured
-    /// policies from the values in force (one read for all key results), health of every objective
-    /// and key result, the period score and alignment coverage. Through <see cref="OkrService.As"/> with an
-    /// access policy, the statuses list only what the actor may read; the score and coverage are the period's.
+    /// Summarises a period now, or the part of it a scope selects (an owner's or several owners' objectives, a subtree,
+    /// the top levels, a page): the alignment graph rolled up with the configured policies from the current values (one
+    /// read for all key results), health of every objective and key result, the score and alignment coverage. Through
+    /// <see cref="OkrService.As"/> with an access policy, the statuses list only what the actor may read. Each shown objective's figures equal those of the whole period's summary; the store reads only the shown
+    /// objectives, their subtrees and those subtrees' current values, so the cost follows what is shown rather than the
+    /// period (a scope with only <see cref="SummaryScope.Levels"/> reads the period). An objective the actor may not
+    /// read is neither shown nor counted in the paging.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="period">The period.</param>
+    /// <param name="scope">What to show; the whole period when null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The summary.</returns>
-    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
-    public async ValueTask<PeriodSummary> SummarizeAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    /// <exception cref="OkrNotFoundException">The period does not exist, or the subtree's root is not an objective of it the actor may read.</exception>
+    /// <exception cref="OkrValidationException">The scope is invalid (<see cref="SummaryScope.Validate"/>).</exception>
+    public async ValueTask<PeriodSummary> SummarizeAsync(TenantId tenant, PeriodId period, SummaryScope? scope = null, CancellationToken cancellationToken = default)
     {
+        scope ??= SummaryScope.WholePeriod;
+        scope.Validate();
         using var activity = OkrTelemetry.Source.StartActivity("okr.period.summarize");
         activity?.SetTag("okr.tenant", tenant.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var (p, now, objectives, latest, graph, progress) = await RollUpAsync(tenant, period, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<AlignmentCoverage> coverage;
+        var summary = await SummarizeCoreAsync(tenant, period, scope, forecasts: false, cancellationToken).ConfigureAwait(false);
+        OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag("okr.objectives.count", summary.Objectives.Count);
+        return summary;
+    }
+
+    private async ValueTask<PeriodSummary> SummarizeCoreAsync(TenantId tenant, PeriodId period, SummaryScope scope, bool forecasts, CancellationToken cancellationToken)
+    {
+        _ = forecasts;
+        var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var now = _service.Clock.GetCurrentInstant();
+        var store = _service.Store;
+
+        // 1. What the scope selects (candidates, by id) and everything their figures depend on (their subtrees).
+        List<Objective> candidates;
+        List<Objective> objectives;
+        var paged = scope.Limit is not null || scope.After is not null;
+        if (scope.Subtree is { } root)
+        {
+            objectives = await ToListAsync(store.ListSubtreesAsync(tenant, period, [root], cancellationToken)).ConfigureAwait(false);
+            var top = objectives.Find(o => o.Id == root);
+            if (top is null || !await _service.CanReadAsync(tenant, top, cancellationToken).ConfigureAwait(false))
+            {
+                throw OkrService.MissingObjective(root);
+            }
+
+            candidates = scope.Owners is { } owners ? [.. objectives.Where(o => owners.Contains(o.Owner))] : objectives;
+        }
+        else if (scope.Owners is { } owners)
+        {
+            candidates = [];
+            foreach (var owner in owners.Distinct())
+            {
+                candidates.AddRange(await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period, Owner = owner }, cancellationToken)).ConfigureAwait(false));
+            }
+
+            candidates.Sort((a, b) => a.Id.CompareTo(b.Id));
+            objectives = scope.Levels is null
+                ? await ToListAsync(store.ListSubtreesAsync(tenant, period, [.. candidates.Select(o => o.Id)], cancellationToken)).ConfigureAwait(false)
+                : await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
+        }
+        else if (paged && scope.Levels is null && !_service.Filters)
+        {
+            // A page of the period: the page from the store, then only its subtrees.
+            candidates = await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period, After = scope.After, Limit = scope.Limit + 1 }, cancellationToken)).ConfigureAwait(false);
+            objectives = await ToListAsync(store.ListSubtreesAsync(tenant, period, [.. candidates.Take(scope.Limit ?? int.MaxValue).Select(o => o.Id)], cancellationToken)).ConfigureAwait(false);
+        }
+        else
+        {
+            objectives = await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
+            candidates = objectives;
+        }
+
+        // 2. Who may read what: an actor sees what they may read, and nothing of the rest (not its status, not its
+        // owner in the coverage, not its figures inside a visible parent).
         HashSet<ObjectiveId>? visible = null;
         if (_service.Filters)
         {
-            // An actor sees what they may read, and nothing of the rest: not its statuses, not its owners in the
-            // coverage, not its figures inside a visible parent.
             visible = [];
             foreach (var o in objectives)
             {
@@ -73,76 +202,128 @@ public sealed class OkrProgress
                     visible.Add(o.Id);
                 }
             }
-
-            var shown = objectives.Where(o => visible.Contains(o.Id)).ToList();
-            var shownGraph = AlignmentGraph.Build(shown);
-            coverage = shownGraph.CoverageByOwner();
-            if (_service.Options.HiddenInRollups == HiddenObjectives.Excluded)
-            {
-                graph = shownGraph;
-                progress = Evaluate(shown, graph, latest);
-            }
         }
-        else
+
+        var counted = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Excluded
+            ? objectives.Where(o => visible.Contains(o.Id)).ToList()
+            : objectives;
+        var graph = AlignmentGraph.Build(counted);
+
+        // 3. The shown objectives: candidates within the levels that the actor may read, then the page.
+        IEnumerable<Objective> inScope = candidates;
+        if (scope.Levels is { } levels)
         {
-            coverage = graph.CoverageByOwner();
+            var level = Levels(graph, scope.Subtree);
+            inScope = inScope.Where(o => level.TryGetValue(o.Id, out var l) && l <= levels);
         }
 
-        // Parents before children: the reverse of the order the progress was computed in.
+        var shown = inScope.Where(o => visible is null || visible.Contains(o.Id));
+
+        if (scope.After is { } after)
+        {
+            shown = shown.Where(o => o.Id > after);
+        }
+
+        ObjectiveId? nextAfter = null;
+        var shownList = shown.ToList();
+        if (scope.Limit is { } limit && shownList.Count > limit)
+        {
+            shownList = shownList.GetRange(0, limit);
+            nextAfter = shownList[^1].Id;
+        }
+
+        // 4. One read of the current values of everything the shown figures depend on, one roll-up.
+        var krIds = counted.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
+        var current = await store.GetCurrentValuesAsync(tenant, krIds, now, cancellationToken).ConfigureAwait(false);
+        var rollup = Rollup(graph, current);
+        var shownIds = shownList.Select(o => o.Id).ToHashSet();
+        var calculator = rollup.NewCalculator();
+        decimal? ValueOf(KeyResultId k) => current.TryGetValue(k, out var c) && c.InForce is { } inForce ? inForce.Value : null;
         var statuses = graph.ChildrenFirst().Reverse()
-            .Select(o => Status(progress[o.Id], p, now, latest, forecasts: null))
+            .Where(o => shownIds.Contains(o.Id))
+            .Select(o => Status(rollup.Describe(o.Id, ValueOf, calculator), p, now, current))
             .ToList();
-        var score = _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
+        // The score counts hidden objectives where the options count them in roll-ups (not on a page: a page is what it shows).
+        var score = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Counted && !paged
+            ? _service.Options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.Describe(o.Id, ValueOf, calculator))])
+            : _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
+        var coverage = AlignmentGraph.Build(shownList).CoverageByOwner();
         if (visible is not null)
         {
             var hiddenChildren = objectives
                 .Where(child => !visible.Contains(child.Id))
                 .SelectMany(child => child.Alignments)
                 .ToLookup(link => link.ParentObjectiveId, link => link.ParentKeyResultId);
-            statuses = [.. statuses.Where(s => visible.Contains(s.Progress.Objective.Id)).Select(s => hiddenChildren.Contains(s.Progress.Objective.Id) ? Redact(s, hiddenChildren[s.Progress.Objective.Id]) : s)];
+            statuses = [.. statuses.Select(s => hiddenChildren.Contains(s.Progress.Objective.Id) ? Redact(s, hiddenChildren[s.Progress.Objective.Id]) : s)];
         }
 
-        var summary = new PeriodSummary(p, now, score, statuses, coverage);
-        OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        activity?.SetTag("okr.objectives.count", objectives.Count);
-        return summary;
+        return new PeriodSummary(p, now, score, statuses, coverage) { Scope = scope, NextAfter = nextAfter };
+    }
+
+    /// <summary>Each objective's level in the graph: 1 at the top (no parent in the graph, or the given root), then one more per link down, by the shortest path.</summary>
+    private static Dictionary<ObjectiveId, int> Levels(AlignmentGraph graph, ObjectiveId? root)
+    {
+        var level = new Dictionary<ObjectiveId, int>(graph.ObjectiveCount);
+        var queue = new Queue<ObjectiveId>();
+        foreach (var top in root is { } r && graph.Contains(r) ? [r] : graph.Roots())
+        {
+            level[top] = 1;
+            queue.Enqueue(top);
+        }
+
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var child in graph.Children(id))
+            {
+                if (level.TryAdd(child, level[id] + 1))
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        return level;
+    }
+
+    private AlignmentRollup Rollup(AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
+    {
+        var values = new decimal?[graph.KeyResultCount];
+        var keyResults = graph.KeyResults;
+        for (var k = 0; k < values.Length; k++)
+        {
+            values[k] = current.TryGetValue(keyResults[k].Id, out var c) && c.InForce is { } inForce ? inForce.Value : null;
+        }
+
+        return graph.Rollup(_service.Options.Scoring, values);
+    }
+
+    private static async ValueTask<List<Objective>> ToListAsync(IAsyncEnumerable<Objective> source)
+    {
+        var list = new List<Objective>();
+        await foreach (var o in source.ConfigureAwait(false))
+        {
+            list.Add(o);
+        }
+
+        return list;
     }
 
     /// <summary>
-    /// The period's objectives rolled up now from the values in force: what a summary shows and what a close grades.
-    /// The progress is keyed by objective; the graph orders them.
+    /// The period's objectives rolled up now from the values in force: what a close grades (every objective, whoever
+    /// may read it). The progress is keyed by objective; the graph orders them.
     /// </summary>
-    internal async ValueTask<(OkrPeriod Period, Instant Now, List<Objective> Objectives, IReadOnlyDictionary<KeyResultId, CheckIn> Latest, AlignmentGraph Graph, Dictionary<ObjectiveId, ObjectiveProgress> Progress)> RollUpAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken)
+    internal async ValueTask<(OkrPeriod Period, AlignmentGraph Graph, Dictionary<ObjectiveId, ObjectiveProgress> Progress)> RollUpAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken)
     {
         var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
         var now = _service.Clock.GetCurrentInstant();
-        var objectives = new List<Objective>();
-        await foreach (var o in _service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
-        {
-            objectives.Add(o);
-        }
-
-        var krIds = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
-        var latest = await _service.Store.GetValuesAsOfAsync(tenant, krIds, now, null, cancellationToken).ConfigureAwait(false);
+        var objectives = await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
         var graph = AlignmentGraph.Build(objectives);
-        return (p, now, objectives, latest, graph, Evaluate(objectives, graph, latest));
-    }
-
-    /// <summary>Every objective's progress, children first, so each sees its children's: one pass, the same result as <see cref="AlignmentGraph"/>'s roll-up.</summary>
-    private Dictionary<ObjectiveId, ObjectiveProgress> Evaluate(List<Objective> objectives, AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, CheckIn> latest)
-    {
-        var childrenOf = objectives
-            .SelectMany(child => child.Alignments.Select(link => (child, link)))
-            .Where(x => graph.Contains(x.link.ParentObjectiveId))
-            .ToLookup(x => x.link.ParentObjectiveId);
-        var progress = new Dictionary<ObjectiveId, ObjectiveProgress>(objectives.Count);
-        foreach (var o in graph.ChildrenFirst())
-        {
-            var children = childrenOf[o.Id].Select(x => new ChildProgress(x.child, x.link, progress[x.child.Id].Progress));
-            progress[o.Id] = _service.Options.Scoring.Evaluate(o, k => latest.TryGetValue(k, out var c) ? c.Value : null, children);
-        }
-
-        return progress;
+        var current = await _service.Store.GetCurrentValuesAsync(tenant, [.. objectives.SelectMany(o => o.KeyResults).Select(k => k.Id)], now, cancellationToken).ConfigureAwait(false);
+        var rollup = Rollup(graph, current);
+        var calculator = rollup.NewCalculator();
+        decimal? ValueOf(KeyResultId k) => current.TryGetValue(k, out var c) && c.InForce is { } inForce ? inForce.Value : null;
+        var progress = objectives.ToDictionary(o => o.Id, o => rollup.Describe(o.Id, ValueOf, calculator));
+        return (p, graph, progress);
     }
 
     /// <summary>
@@ -164,17 +345,20 @@ public sealed class OkrProgress
         };
     }
 
-    /// <summary>One objective now, with a forecast for each key result.</summary>
+    /// <summary>
+    /// One objective now, with a forecast for each key result. Its figures equal the whole period's summary's; the store
+    /// reads only the objective's subtree, those key results' current values and its own key results' histories.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="objective">The objective.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Its standing.</returns>
-    /// <exception cref="OkrNotFoundException">The objective does not exist.</exception>
+    /// <exception cref="OkrNotFoundException">The objective does not exist (or the actor may not read it).</exception>
     public async ValueTask<ObjectiveStatus> GetObjectiveStatusAsync(TenantId tenant, ObjectiveId objective, CancellationToken cancellationToken = default)
     {
         var o = await _service.RequireObjectiveAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
         await _service.DemandReadAsync(tenant, o, cancellationToken).ConfigureAwait(false);
-        var summary = await SummarizeAsync(tenant, o.PeriodId, cancellationToken).ConfigureAwait(false);
+        var summary = await SummarizeCoreAsync(tenant, o.PeriodId, new SummaryScope { Subtree = objective, Levels = 1 }, forecasts: true, cancellationToken).ConfigureAwait(false);
         var status = summary.Objectives.Single(s => s.Progress.Objective.Id == objective);
         var forecasts = new Dictionary<KeyResultId, Forecast>();
         foreach (var kr in o.KeyResults)
@@ -191,19 +375,38 @@ public sealed class OkrProgress
         return status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = forecasts[k.Progress.KeyResult.Id] })] };
     }
 
-    private ObjectiveStatus Status(ObjectiveProgress progress, OkrPeriod period, Instant now, IReadOnlyDictionary<KeyResultId, CheckIn> latest, IReadOnlyDictionary<KeyResultId, Forecast>? forecasts)
+    /// <summary>
+    /// An objective's status from its progress. A key result is stale by the latest check-in <em>recorded</em> for it,
+    /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
+    /// latest of its counted key results.
+    /// </summary>
+    private ObjectiveStatus Status(ObjectiveProgress progress, OkrPeriod period, Instant now, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
     {
         var health = _service.Options.Health;
         var zone = _service.Options.TimeZone;
-        var krs = progress.KeyResults.Select(k =>
+        var krs = new List<KeyResultStatus>(progress.KeyResults.Count);
+        Instant? lastCheckIn = null;
+        Confidence? lowest = null;
+        foreach (var k in progress.KeyResults)
         {
-            var last = latest.GetValueOrDefault(k.KeyResult.Id);
-            var h = health.Assess(new HealthContext(k.Progress, last?.RecordedAt, last?.Confidence, period, zone, now));
-            return new KeyResultStatus(k, last, h, forecasts?.GetValueOrDefault(k.KeyResult.Id));
-        }).ToList();
-        var counted = krs.Where(k => !k.Progress.KeyResult.IsCancelled).ToList();
-        var lastCheckIn = counted.Select(k => k.Latest?.RecordedAt).Where(i => i is not null).DefaultIfEmpty(null).Max();
-        var lowest = counted.Select(k => k.Latest?.Confidence).Where(c => c is not null).DefaultIfEmpty(null).Min();
+            var state = current.GetValueOrDefault(k.KeyResult.Id);
+            var inForce = state?.InForce;
+            var h = health.Assess(new HealthContext(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now));
+            krs.Add(new KeyResultStatus(k, inForce, h, null));
+            if (!k.KeyResult.IsCancelled)
+            {
+                if (state is not null && (lastCheckIn is null || state.LastRecordedAt > lastCheckIn))
+                {
+                    lastCheckIn = state.LastRecordedAt;
+                }
+
+                if (inForce?.Confidence is { } c && (lowest is null || c.Value < lowest.Value.Value))
+                {
+                    lowest = c;
+                }
+            }
+        }
+
         var objectiveHealth = health.Assess(new HealthContext(progress.Progress, lastCheckIn, lowest, period, zone, now));
         return new ObjectiveStatus(progress, objectiveHealth, krs);
     }

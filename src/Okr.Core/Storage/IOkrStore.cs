@@ -189,6 +189,55 @@ public interface IOkrStore
     /// <returns>The objectives.</returns>
     IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists the objectives of a period at or under some of its objectives: each of <paramref name="roots"/> that belongs to
+    /// the period, and every objective of the period aligned to one of them, directly or through others of the period
+    /// (by any link, contributing or not). Each once, ordered by id. Scoped summaries and an objective's status read it,
+    /// so their cost follows the subtree rather than the period.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="roots">The objectives whose subtrees are wanted; ids of other periods or none are ignored.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The objectives.</returns>
+    /// <remarks>
+    /// The built-in stores keep an index of links (parent to child), updated with every objective write, and answer in
+    /// one statement. The default lists the whole period and walks its graph.
+    /// </remarks>
+    async IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(roots);
+        var all = new Dictionary<ObjectiveId, Objective>();
+        var children = new Dictionary<ObjectiveId, List<ObjectiveId>>();
+        await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            all[o.Id] = o;
+            foreach (var link in o.Alignments)
+            {
+                (children.TryGetValue(link.ParentObjectiveId, out var list) ? list : children[link.ParentObjectiveId] = []).Add(o.Id);
+            }
+        }
+
+        var seen = new SortedSet<ObjectiveId>();
+        var queue = new Queue<ObjectiveId>(roots.Where(r => all.ContainsKey(r) && seen.Add(r)));
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var child in children.GetValueOrDefault(id) ?? [])
+            {
+                if (seen.Add(child))
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        foreach (var id in seen)
+        {
+            yield return all[id];
+        }
+    }
+
     /// <summary>Reads a check-in.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The check-in's id.</param>
@@ -214,6 +263,43 @@ public interface IOkrStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The check-in in force per key result; key results without one are absent.</returns>
     ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The current state of many key results in one read: the check-in in force at <paramref name="at"/> (all check-ins
+    /// known, the rule of <see cref="CheckInHistory.AsOf"/>) and when each key result's latest check-in was recorded.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResults">The key results.</param>
+    /// <param name="at">The instant whose values are wanted, usually now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One entry per key result that has a check-in; key results without one are absent.</returns>
+    /// <remarks>
+    /// The built-in stores keep each key result's latest check-in in force, updated in the transaction of every append,
+    /// so this costs one keyed read per key result, whatever the length of its history; a value effective after
+    /// <paramref name="at"/> sends that key result to the as-of read, so the answer stays exact for any instant. The
+    /// default walks each key result's history (<see cref="GetHistoryAsync"/>): correct, and linear in the histories.
+    /// </remarks>
+    async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, KeyResultCurrent>(keyResults.Count);
+        foreach (var keyResult in keyResults.Distinct())
+        {
+            var history = new List<CheckIn>();
+            await foreach (var c in GetHistoryAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false))
+            {
+                history.Add(c);
+            }
+
+            if (history.Count > 0)
+            {
+                result[keyResult] = new KeyResultCurrent(keyResult, CheckInHistory.AsOf(history, at), history.Max(c => c.RecordedAt));
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Writes a whole document in one transaction, replacing items with the same ids: all or nothing.</summary>
     /// <param name="tenant">The tenant; must equal the document's.</param>

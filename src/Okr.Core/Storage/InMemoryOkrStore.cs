@@ -157,7 +157,10 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
             var result = new Dictionary<KeyResultId, CheckIn>();
             foreach (var kr in keyResults)
             {
-                if (s.History.TryGetValue(kr, out var history) && CheckInHistory.AsOf(history, effectiveAt, knownAt) is { } c)
+                var inForce = knownAt is null ? InForce(s, kr, effectiveAt)
+                    : s.History.TryGetValue(kr, out var history) ? CheckInHistory.AsOf(history, effectiveAt, knownAt)
+                    : null;
+                if (inForce is { } c)
                 {
                     result[kr] = c;
                 }
@@ -166,6 +169,67 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
             return result;
         }, cancellationToken);
     }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        var found = await Read(tenant, s =>
+        {
+            var seen = new HashSet<ObjectiveId>();
+            var queue = new Queue<ObjectiveId>();
+            foreach (var root in roots)
+            {
+                if (s.Objectives.TryGetValue(root, out var o) && o.PeriodId == period && seen.Add(root))
+                {
+                    queue.Enqueue(root);
+                }
+            }
+
+            while (queue.TryDequeue(out var id))
+            {
+                foreach (var child in s.Children.GetValueOrDefault(id, ImmutableHashSet<ObjectiveId>.Empty))
+                {
+                    if (s.Objectives[child].PeriodId == period && seen.Add(child))
+                    {
+                        queue.Enqueue(child);
+                    }
+                }
+            }
+
+            return seen.Order().Select(id => s.Objectives[id]).ToList();
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var o in found)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return o;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        return Read<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>>(tenant, s =>
+        {
+            var result = new Dictionary<KeyResultId, KeyResultCurrent>(keyResults.Count);
+            foreach (var kr in keyResults)
+            {
+                if (s.Current.TryGetValue(kr, out var current))
+                {
+                    result[kr] = current.InForce is { } c && c.EffectiveAt > at ? current with { InForce = InForce(s, kr, at) } : current;
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>The check-in in force at an instant, all known: the maintained one unless it takes effect later.</summary>
+    private static CheckIn? InForce(TenantData s, KeyResultId kr, Instant at) =>
+        !s.Current.TryGetValue(kr, out var current) ? null
+        : current.InForce is { } c && c.EffectiveAt <= at ? c
+        : CheckInHistory.AsOf(s.History[kr], at);
 
     /// <inheritdoc/>
     public ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -240,10 +304,20 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
     {
         var owners = s.KeyResultOwners;
         var superseded = s.Superseded;
+        var children = s.Children;
         if (s.Objectives.TryGetValue(objective.Id, out var previous))
         {
             owners = owners.RemoveRange(previous.KeyResults.Select(k => k.Id));
             superseded = superseded.SetItem(objective.Id, superseded.GetValueOrDefault(objective.Id, []).Add(previous));
+            foreach (var link in previous.Alignments)
+            {
+                children = children.SetItem(link.ParentObjectiveId, children[link.ParentObjectiveId].Remove(objective.Id));
+            }
+        }
+
+        foreach (var link in objective.Alignments)
+        {
+            children = children.SetItem(link.ParentObjectiveId, children.GetValueOrDefault(link.ParentObjectiveId, ImmutableHashSet<ObjectiveId>.Empty).Add(objective.Id));
         }
 
         foreach (var kr in objective.KeyResults)
@@ -256,7 +330,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
             owners = owners.SetItem(kr.Id, objective.Id);
         }
 
-        return s with { Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded };
+        return s with { Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded, Children = children };
     }
 
     private static (TenantData State, int Added) Append(TenantData s, IReadOnlyList<CheckIn> checkIns)
@@ -264,6 +338,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
         var all = s.CheckIns.ToBuilder();
         var history = s.History.ToBuilder();
         var added = 0;
+        HashSet<KeyResultId>? touched = null;
         foreach (var c in checkIns)
         {
             ArgumentNullException.ThrowIfNull(c, nameof(checkIns));
@@ -276,10 +351,25 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
 
             all[c.Id] = c;
             history[c.KeyResultId] = history.GetValueOrDefault(c.KeyResultId, ImmutableList<CheckIn>.Empty).Add(c);
+            touched ??= [];
+            touched.Add(c.KeyResultId);
             added++;
         }
 
-        return (s with { CheckIns = all.ToImmutable(), History = history.ToImmutable() }, added);
+        if (touched is null)
+        {
+            return (s, 0);
+        }
+
+        // The current value of each key result the batch touched, with the same snapshot as the check-ins.
+        var current = s.Current.ToBuilder();
+        foreach (var kr in touched)
+        {
+            var krHistory = history[kr];
+            current[kr] = new KeyResultCurrent(kr, CheckInHistory.AsOf(krHistory, Instant.MaxValue), krHistory.Max(c => c.RecordedAt));
+        }
+
+        return (s with { CheckIns = all.ToImmutable(), History = history.ToImmutable(), Current = current.ToImmutable() }, added);
     }
 
     /// <inheritdoc/>
@@ -567,6 +657,12 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
         public ImmutableDictionary<CheckInId, CheckIn> CheckIns { get; init; } = ImmutableDictionary<CheckInId, CheckIn>.Empty;
 
         public ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>> History { get; init; } = ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>>.Empty;
+
+        /// <summary>The objectives aligned to each objective (by any link), kept with every objective write.</summary>
+        public ImmutableDictionary<ObjectiveId, ImmutableHashSet<ObjectiveId>> Children { get; init; } = ImmutableDictionary<ObjectiveId, ImmutableHashSet<ObjectiveId>>.Empty;
+
+        /// <summary>Each key result's check-in in force at the end of time and its latest recorded instant, kept with every append.</summary>
+        public ImmutableDictionary<KeyResultId, KeyResultCurrent> Current { get; init; } = ImmutableDictionary<KeyResultId, KeyResultCurrent>.Empty;
 
         /// <summary>Every version of a period that a later save replaced, oldest first.</summary>
         public ImmutableDictionary<PeriodId, ImmutableList<OkrPeriod>> SupersededPeriods { get; init; } = ImmutableDictionary<PeriodId, ImmutableList<OkrPeriod>>.Empty;

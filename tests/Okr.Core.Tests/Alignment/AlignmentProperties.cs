@@ -20,6 +20,33 @@ public class AlignmentProperties
             return dag.Objectives.All(o => Same(expected[o.Id], rollup.Progress(o.Id)));
         });
 
+    /// <summary>
+    /// The one engine describes every objective exactly as <see cref="OkrScoring.Evaluate"/> defines it when fed its
+    /// children's progress: total, both parts and every key result's score and progress. Summaries, statuses, reports
+    /// and closes all read objectives through it.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property Described_progress_equals_the_single_objective_definition() =>
+        Prop.ForAll(AlignmentGen.Dag().Zip(AlignmentGen.Scoring).ToArbitrary(), input =>
+        {
+            var (dag, scoring) = input;
+            var rollup = AlignmentGraph.Build(dag.Objectives).Rollup(scoring, dag.Values);
+            decimal? ValueOf(KeyResultId k) => dag.Values.TryGetValue(k, out var v) ? v : null;
+            return dag.Objectives.All(o =>
+            {
+                var children = dag.Objectives
+                    .SelectMany(c => c.Alignments.Where(l => l.ParentObjectiveId == o.Id).Select(l => new ChildProgress(c, l, rollup.Progress(c.Id))))
+                    .ToList();
+                var expected = scoring.Evaluate(o, ValueOf, children);
+                var actual = rollup.Describe(o.Id, ValueOf);
+                return Same(expected.Progress, actual.Progress)
+                    && Same(expected.FromKeyResults, actual.FromKeyResults)
+                    && Same(expected.FromAlignedObjectives, actual.FromAlignedObjectives)
+                    && expected.KeyResults.Count == actual.KeyResults.Count
+                    && expected.KeyResults.Zip(actual.KeyResults).All(x => x.First.KeyResult == x.Second.KeyResult && x.First.Score == x.Second.Score && Same(x.First.Progress, x.Second.Progress));
+            });
+        });
+
     /// <summary>After any sequence of check-ins, the incremental roll-up equals a full recompute.</summary>
     [Property(MaxTest = 300)]
     public Property Incremental_updates_equal_a_full_recompute() =>

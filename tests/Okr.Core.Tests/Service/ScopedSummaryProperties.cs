@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using NodaTime.Testing;
+using Okr.Core.Scoring;
+using Okr.Core.Serialization;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Okr.Testing;
+
+namespace Okr.Core.Tests.Service;
+
+/// <summary>
+/// Scoped reads against their definition: for random periods (alignment forests, every scoring set-up) and random
+/// histories (several check-ins per key result, corrections, back-dated ones), every scoped summary and every
+/// objective's status shows exactly the figures the whole period's summary shows for the same objectives.
+/// </summary>
+public class ScopedSummaryProperties
+{
+    private static readonly PeriodId Period = new(Guid.Parse("0192f0a1-0000-7000-8000-000000000001"));
+    private static readonly Instant Now = Instant.FromUtc(2026, 2, 20, 12, 0);
+
+    [Property(MaxTest = 150)]
+    public Property Scoped_summaries_and_statuses_equal_the_whole_periods_figures() =>
+        Prop.ForAll(AlignmentGen.Dag(25).Zip(AlignmentGen.Scoring).Zip(Gen.Choose(0, int.MaxValue)).ToArbitrary(), input =>
+        {
+            var ((dag, scoring), seed) = input;
+            var okr = World(dag, scoring, seed);
+            var full = okr.Progress.SummarizeAsync(Tenant, Period).AsTask().GetAwaiter().GetResult();
+            var expected = full.Objectives.ToDictionary(s => s.Progress.Objective.Id, Dump);
+            Assert.Equal(dag.Objectives.Count, expected.Count);
+            var random = new Random(seed);
+
+            // An objective's status, and the summary of its subtree.
+            foreach (var o in dag.Objectives.OrderBy(_ => random.Next()).Take(4))
+            {
+                var status = okr.Progress.GetObjectiveStatusAsync(Tenant, o.Id).AsTask().GetAwaiter().GetResult();
+                Assert.Equal(expected[o.Id], Dump(status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = null })] }));
+                var subtree = Summarize(okr, new SummaryScope { Subtree = o.Id });
+                AssertSame(expected, subtree);
+                Assert.Equal(Descendants(dag, o.Id).Order(), subtree.Objectives.Select(s => s.Progress.Objective.Id).Order());
+                var shown = subtree.Objectives.Select(s => s.Progress.Objective.Id).ToHashSet();
+                Assert.True(Same(scoring.PeriodScore([.. full.Objectives.Where(s => shown.Contains(s.Progress.Objective.Id)).Select(s => s.Progress)]), subtree.Score), "A scope's score is the roll-up of its top objectives.");
+            }
+
+            // An owner, two owners.
+            var owners = dag.Objectives.Select(o => o.Owner).Distinct().OrderBy(_ => random.Next()).ToList();
+            foreach (var scope in new[] { owners.Take(1).ToList(), owners.Take(2).ToList() })
+            {
+                var summary = Summarize(okr, new SummaryScope { Owners = scope });
+                AssertSame(expected, summary);
+                Assert.Equal(dag.Objectives.Where(o => scope.Contains(o.Owner)).Select(o => o.Id).Order(), summary.Objectives.Select(s => s.Progress.Objective.Id).Order());
+            }
+
+            // The top levels.
+            var levels = 1 + random.Next(3);
+            var top = Summarize(okr, new SummaryScope { Levels = levels });
+            AssertSame(expected, top);
+            Assert.Equal(dag.Objectives.Where(o => Level(dag, o) <= levels).Select(o => o.Id).Order(), top.Objectives.Select(s => s.Progress.Objective.Id).Order());
+
+            // Pages, in id order, add up to the period.
+            var limit = 1 + random.Next(6);
+            var paged = new List<ObjectiveId>();
+            for (ObjectiveId? after = null; ;)
+            {
+                var page = Summarize(okr, new SummaryScope { After = after, Limit = limit });
+                AssertSame(expected, page);
+                Assert.True(page.Objectives.Count <= limit);
+                paged.AddRange(page.Objectives.Select(s => s.Progress.Objective.Id).Order());
+                if (page.NextAfter is not { } next)
+                {
+                    break;
+                }
+
+                Assert.Equal(limit, page.Objectives.Count);
+                after = next;
+            }
+
+            Assert.Equal(dag.Objectives.Select(o => o.Id).Order(), paged);
+            return true;
+        });
+
+    private static readonly TenantId Tenant = new(Guid.Parse("0192f0a1-0000-7000-8000-0000000000aa"));
+
+    private static PeriodSummary Summarize(OkrService okr, SummaryScope scope) =>
+        okr.Progress.SummarizeAsync(Tenant, Period, scope).AsTask().GetAwaiter().GetResult();
+
+    private static void AssertSame(Dictionary<ObjectiveId, string> expected, PeriodSummary summary)
+    {
+        foreach (var status in summary.Objectives)
+        {
+            Assert.Equal(expected[status.Progress.Objective.Id], Dump(status));
+        }
+    }
+
+    /// <summary>A service over a store holding the forest, with a history per key result whose value in force now is the generated one.</summary>
+    private static OkrService World(RandomDag dag, OkrScoring scoring, int seed)
+    {
+        var random = new Random(seed);
+        var start = Instant.FromUtc(2026, 1, 5, 9, 0);
+        var checkIns = new List<CheckIn>();
+        foreach (var (kr, value) in dag.Values)
+        {
+            // Earlier values, a corrected one, then the value in force (sometimes back-dated, recorded later).
+            var day = random.Next(0, 10);
+            for (var i = random.Next(0, 3); i > 0; i--, day += 3)
+            {
+                checkIns.Add(new CheckIn(new CheckInId(Guid.NewGuid()), kr, random.Next(0, 100), OwnerRef.Person("p"), start + Duration.FromDays(day), start + Duration.FromDays(day)));
+            }
+
+            var last = new CheckIn(new CheckInId(Guid.NewGuid()), kr, random.Next(0, 100), OwnerRef.Person("p"), start + Duration.FromDays(day), start + Duration.FromDays(day + random.Next(0, 5)), new Confidence(random.Next(0, 11) / 10.0));
+            checkIns.Add(last);
+            checkIns.Add(last.Correct(new CheckInId(Guid.NewGuid()), value, OwnerRef.Person("q"), new FakeClock(start + Duration.FromDays(day + 6)), "fixed"));
+        }
+
+        var store = new InMemoryOkrStore();
+        store.ImportAsync(Tenant, new OkrDocument(Tenant, [OkrPeriod.CalendarQuarter(Period, 2026, 1).Activate()], dag.Objectives, checkIns)).AsTask().GetAwaiter().GetResult();
+        return new OkrService(store, new FakeClock(Now), new OkrServiceOptions { Scoring = scoring });
+    }
+
+    private static HashSet<ObjectiveId> Descendants(RandomDag dag, ObjectiveId root)
+    {
+        var seen = new HashSet<ObjectiveId> { root };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var o in dag.Objectives.Where(o => !seen.Contains(o.Id) && o.Alignments.Any(a => seen.Contains(a.ParentObjectiveId))))
+            {
+                grew |= seen.Add(o.Id);
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>The definition of a level: 1 with no parent, else one more than the lowest level of a parent.</summary>
+    private static int Level(RandomDag dag, Objective o) =>
+        o.Alignments.Count == 0 ? 1 : 1 + o.Alignments.Min(a => Level(dag, dag.Objectives.Single(p => p.Id == a.ParentObjectiveId)));
+
+    private static bool Same(double? a, double? b) => a is null ? b is null : b is not null && Math.Abs(a.Value - b.Value) <= 1e-12;
+
+    /// <summary>Every figure a status shows, exactly (doubles round-trip).</summary>
+    private static string Dump(ObjectiveStatus s)
+    {
+        var text = new StringBuilder();
+        var p = s.Progress;
+        text.Append(CultureInfo.InvariantCulture, $"{p.Objective.Id} {p.Progress:R} {p.FromKeyResults:R} {p.FromAlignedObjectives:R} {s.Health.Status} {s.Health.Computed} {s.Health.ExpectedProgress:R}\n");
+        foreach (var k in s.KeyResults)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {k.Progress.KeyResult.Id} {k.Progress.Score?.Progress:R} {k.Progress.Score?.Band} {k.Progress.Progress:R} {k.Latest?.Id} {k.Health.Status} {k.Forecast}\n");
+        }
+
+        return text.ToString();
+    }
+}
