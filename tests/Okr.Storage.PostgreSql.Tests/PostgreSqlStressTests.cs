@@ -125,6 +125,36 @@ public class PostgreSqlStressTests
     }
 
     [PostgresFact]
+    public async Task A_version_6_database_gains_current_values_and_the_alignment_index_filled_from_its_data()
+    {
+        var database = TestDatabase.CreateDatabase();
+        Okr.Testing.MaintainedState seed;
+        await using (var store = new PostgreSqlOkrStore(database))
+        {
+            seed = await Okr.Testing.MaintainedState.SeedAsync(store);
+        }
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = new NpgsqlCommand("DROP TABLE okr_key_result_values; DROP TABLE okr_alignments; UPDATE okr_schema SET version = 6;", connection);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using (var upgraded = new PostgreSqlOkrStore(database))
+        {
+            Assert.Empty(await seed.DifferencesAsync(upgraded));
+        }
+
+        await using var check = new NpgsqlConnection(database);
+        await check.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT (SELECT max(version) FROM okr_schema), (SELECT count(*) FROM okr_alignments)", check);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((7, 4L), (reader.GetInt32(0), reader.GetInt64(1)));
+    }
+
+    [PostgresFact]
     public async Task Every_key_and_index_starts_with_the_tenant()
     {
         var database = TestDatabase.CreateDatabase();

@@ -30,6 +30,25 @@ public class SqliteSchemaTests
     }
 
     [Fact]
+    public async Task A_version_6_database_gains_current_values_and_the_alignment_index_filled_from_its_data()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var seed = await Okr.Testing.MaintainedState.SeedAsync(new SqliteOkrStore(cs));
+        await using (var connection = new SqliteConnection(cs))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "DROP TABLE key_result_values; DROP TABLE alignments; UPDATE okr_schema SET version = 6;");
+        }
+
+        SqliteConnection.ClearAllPools();
+        Assert.Empty(await seed.DifferencesAsync(new SqliteOkrStore(cs)));
+        await using var check = new SqliteConnection(cs);
+        await check.OpenAsync();
+        Assert.Equal(7L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(4L, Scalar(check, "SELECT count(*) FROM alignments;"));
+    }
+
+    [Fact]
     public async Task A_version_1_database_gains_the_audit_trail_and_the_later_indexes_and_keeps_its_data()
     {
         var cs = TempDatabase.NewConnectionString();

@@ -207,6 +207,33 @@ public class OkrServiceTests
     }
 
     [Fact]
+    public async Task A_back_dated_check_in_recorded_today_ends_staleness_without_changing_the_value_in_force()
+    {
+        var q = await ActiveQuarter();
+        var o = await _okr.Objectives.ActivateAsync(_tenant, (await Create(q)).Id);
+        var kr = o.KeyResults[0].Id;
+        _clock.Advance(Duration.FromDays(30));
+        var inForce = await _okr.CheckIns.RecordAsync(_tenant, kr, 150, TestData.Alice);
+        await _okr.CheckIns.RecordAsync(_tenant, o.KeyResults[1].Id, 150, TestData.Alice);
+        await _okr.CheckIns.RecordAsync(_tenant, o.KeyResults[2].Id, 150, TestData.Alice);
+        _clock.Advance(Duration.FromDays(20));
+        var before = await _okr.Progress.GetObjectiveStatusAsync(_tenant, o.Id);
+        Assert.Equal(HealthStatus.Stale, before.KeyResults[0].Health.Status);   // 20 days quiet
+        Assert.Equal(HealthStatus.Stale, before.Health.Status);
+
+        // Today someone back-fills a figure for day 10: older than the value in force, so that value stays; but a
+        // check-in was recorded today, so the key result is not stale.
+        var backFilled = await _okr.CheckIns.RecordAsync(_tenant, kr, 120, TestData.Alice, effectiveAt: _clock.GetCurrentInstant() - Duration.FromDays(40));
+        var after = await _okr.Progress.GetObjectiveStatusAsync(_tenant, o.Id);
+        Assert.Equal(inForce, after.KeyResults[0].Latest);
+        Assert.NotEqual(backFilled, after.KeyResults[0].Latest);
+        Assert.NotEqual(HealthStatus.Stale, after.KeyResults[0].Health.Status);
+        Assert.NotEqual(HealthStatus.Stale, after.Health.Status);
+        var summary = await _okr.Progress.SummarizeAsync(_tenant, q.Id);
+        Assert.Equal([o.KeyResults[1].Id, o.KeyResults[2].Id], summary.Stale.Select(k => k.Progress.KeyResult.Id));   // the others are still quiet
+    }
+
+    [Fact]
     public async Task A_summary_rolls_up_the_period_with_health_and_coverage()
     {
         var q = await ActiveQuarter();
