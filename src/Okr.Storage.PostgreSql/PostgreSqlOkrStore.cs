@@ -27,6 +27,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly int _copyThreshold;
+    private readonly int? _analyzeThreshold;
     private readonly Lazy<Task> _migrated;
 
     /// <summary>Creates the store; the schema is created or migrated on first use.</summary>
@@ -60,6 +61,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _copyThreshold = options.CopyThreshold;
+        _analyzeThreshold = options.AnalyzeThreshold;
         _migrated = new Lazy<Task>(() => PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None));
     }
 
@@ -101,7 +103,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         OkrCommitResult? result = null;
         try
         {
-            await WriteAsync(async (connection, transaction) => result = await StoreRules.CommitAsync(changes, new TransactionTarget(this, connection, transaction, tenant), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(async (connection, transaction) => result = await StoreRules.CommitAsync(changes, new TransactionTarget(this, connection, transaction, tenant), cancellationToken).ConfigureAwait(false), cancellationToken, () => TablesToAnalyze(changes, result)).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
         {
@@ -672,7 +674,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
                 await Append(connection, transaction, tenant, document.CheckIns, cancellationToken, forceCopy: true).ConfigureAwait(false);
                 progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            () => TablesToAnalyze(document)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -1096,18 +1099,79 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         return added;
     }
 
-    private async Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken)
+    private async Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken, Func<IReadOnlyList<string>>? analyze = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _migrated.Value.ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transactionScope = transaction.ConfigureAwait(false);
-        await write(connection, transaction).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            await write(connection, transaction).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (analyze?.Invoke() is { Count: > 0 } tables)
+        {
+            await AnalyzeAsync(connection, tables).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>
+    /// Brings the planner's statistics up to date for tables a committed write filled. After the commit, so neither the
+    /// caller's token nor a failure here can make a committed write look failed: a failed ANALYZE leaves the statistics
+    /// to autovacuum. ANALYZE takes a lock that lets reads and writes go on.
+    /// </summary>
+    private static async Task AnalyzeAsync(NpgsqlConnection connection, IReadOnlyList<string> tables)
+    {
+        try
+        {
+            var analyze = new NpgsqlCommand("ANALYZE " + string.Join(", ", tables), connection);
+            await using (analyze.ConfigureAwait(false))
+            {
+                await analyze.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // The write is committed; statistics are an optimisation that autovacuum also keeps.
+        }
+    }
+
+    /// <summary>The tables a commit wrote at least <see cref="PostgreSqlOkrStoreOptions.AnalyzeThreshold"/> rows to.</summary>
+    private List<string> TablesToAnalyze(OkrChangeSet changes, OkrCommitResult? result)
+    {
+        var tables = new List<string>();
+        if (_analyzeThreshold is not { } threshold || result is null)
+        {
+            return tables;
+        }
+
+        if (result.CheckInsAdded >= threshold)
+        {
+            tables.AddRange(["okr_check_ins", "okr_key_result_values"]);
+        }
+
+        if (changes.Objectives.Count >= threshold)
+        {
+            tables.AddRange(["okr_objectives", "okr_key_results", "okr_alignments", "okr_objective_history"]);
+        }
+
+        if (result.Events.Count >= threshold)
+        {
+            tables.Add("okr_events");
+        }
+
+        return tables;
+    }
+
+    /// <summary>The tables an import of a document wrote, when it wrote enough rows to one of them.</summary>
+    private List<string> TablesToAnalyze(OkrDocument document) =>
+        _analyzeThreshold is { } threshold && Math.Max(document.Objectives.Count, document.CheckIns.Count) >= threshold
+            ? ["okr_periods", "okr_objectives", "okr_key_results", "okr_alignments", "okr_objective_history", "okr_check_ins", "okr_key_result_values"]
+            : [];
 
     private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

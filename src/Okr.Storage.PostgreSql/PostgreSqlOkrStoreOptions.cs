@@ -11,8 +11,15 @@ public sealed class PostgreSqlOkrStoreOptions
     /// <summary>Batches of at least this many check-ins are written with binary COPY; smaller ones with INSERT. 32 by default.</summary>
     public int CopyThreshold { get; set; } = 32;
 
+    /// <summary>
+    /// After an import, or a commit, that writes at least this many rows to a table, the store runs <c>ANALYZE</c> on the
+    /// tables it wrote once the transaction has committed, so the planner never plans a tenant's first reads with no
+    /// statistics (autovacuum would only catch up a minute or more later). 1,000 by default; null never analyzes.
+    /// </summary>
+    public int? AnalyzeThreshold { get; set; } = 1000;
+
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="OkrValidationException">The connection string is missing or malformed, or the threshold is below 1.</exception>
+    /// <exception cref="OkrValidationException">The connection string is missing or malformed, or a threshold is below 1.</exception>
     public void Validate()
     {
         var violations = new List<OkrViolation>();
@@ -35,6 +42,11 @@ public sealed class PostgreSqlOkrStoreOptions
         if (CopyThreshold < 1)
         {
             violations.Add(new OkrViolation(OkrErrorCodes.OutOfRange, nameof(CopyThreshold), $"CopyThreshold must be at least 1; it is {CopyThreshold}."));
+        }
+
+        if (AnalyzeThreshold < 1)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.OutOfRange, nameof(AnalyzeThreshold), $"AnalyzeThreshold must be at least 1 (or null for never); it is {AnalyzeThreshold}."));
         }
 
         if (violations.Count > 0)

@@ -82,6 +82,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate;
     private readonly Lazy<Task> _migrated;
+    private readonly int? _analyzeThreshold;
 
     /// <summary>Creates the store; the database is opened and migrated on first use.</summary>
     /// <param name="options">The settings.</param>
@@ -92,6 +93,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
         options.Validate();
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         _connectionString = builder.ToString();
+        _analyzeThreshold = options.AnalyzeThreshold;
         _writeGate = WriteGates.GetOrAdd(Path.GetFullPath(builder.DataSource), static _ => new SemaphoreSlim(1, 1));
         _migrated = new Lazy<Task>(() => Task.Run(() =>
         {
@@ -130,7 +132,8 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
                 var target = new TransactionTarget(connection, transaction, tenant, cancellationToken);
                 result = StoreRules.CommitAsync(changes, target, cancellationToken).AsTask().GetAwaiter().GetResult();
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            () => _analyzeThreshold is { } threshold && Math.Max(Math.Max(changes.Objectives.Count, result?.CheckInsAdded ?? 0), result?.Events.Count ?? 0) >= threshold).ConfigureAwait(false);
         return result!;
     }
 
@@ -412,7 +415,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
 
             Append(connection, transaction, tenant, document.CheckIns, cancellationToken);
             progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, () => _analyzeThreshold is { } threshold && Math.Max(document.Objectives.Count, document.CheckIns.Count) >= threshold).ConfigureAwait(false);
         progress?.Report(new ImportProgress("committed", 1, 1));
     }
 
@@ -773,7 +776,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
         return changed == 1;
     }
 
-    private async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)
+    private async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken, Func<bool>? optimize = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _migrated.Value.ConfigureAwait(false);
@@ -784,14 +787,39 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
             // IMMEDIATE takes the write lock up front, so writers from other processes queue instead of deadlocking on upgrade.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            write(connection, transaction);
-            cancellationToken.ThrowIfCancellationRequested();
-            transaction.Commit();
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                write(connection, transaction);
+                cancellationToken.ThrowIfCancellationRequested();
+                transaction.Commit();
+            }
+
+            if (optimize?.Invoke() == true)
+            {
+                Optimize(connection);
+            }
         }
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Brings the query planner's statistics up to date after a large committed write: <c>PRAGMA optimize</c> over every
+    /// table (0x10000), analysing those whose size changed enough (SQLite bounds each analysis). After the commit and
+    /// inside the write gate; a failure leaves the statistics as they were and the write committed.
+    /// </summary>
+    private static void Optimize(SqliteConnection connection)
+    {
+        try
+        {
+            using var optimize = Command(connection, null, "PRAGMA optimize=0x10002;");
+            optimize.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // The write is committed; statistics are an optimisation.
         }
     }
 

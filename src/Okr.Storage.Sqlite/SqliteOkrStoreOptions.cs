@@ -9,10 +9,22 @@ public sealed class SqliteOkrStoreOptions
     /// </summary>
     public string ConnectionString { get; set; } = "Data Source=okr.db";
 
+    /// <summary>
+    /// After an import, or a commit, that writes at least this many rows to a table, the store runs
+    /// <c>PRAGMA optimize</c> once the transaction has committed, so the query planner has statistics for a tenant's
+    /// first reads. 1,000 by default; null never runs it.
+    /// </summary>
+    public int? AnalyzeThreshold { get; set; } = 1000;
+
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="Okr.Core.OkrValidationException">The connection string is missing, malformed, or names an in-memory database.</exception>
+    /// <exception cref="Okr.Core.OkrValidationException">The connection string is missing, malformed, or names an in-memory database; or the threshold is below 1.</exception>
     public void Validate()
     {
+        if (AnalyzeThreshold < 1)
+        {
+            throw new Okr.Core.OkrValidationException([new Okr.Core.OkrViolation(Okr.Core.OkrErrorCodes.OutOfRange, nameof(AnalyzeThreshold), $"AnalyzeThreshold must be at least 1 (or null for never); it is {AnalyzeThreshold}.")]);
+        }
+
         string? problem = null;
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
