@@ -507,13 +507,43 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     public IAsyncEnumerable<Objective> ListObjectiveHistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
         QueryAsync(Sql.ObjectiveHistory, ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value));
 
+    /// <summary>The shared statements in PostgreSQL's form, for the plan checks of the tests.</summary>
+    internal static RelationalSql Statements => Sql;
+
+    /// <summary>The as-of read over the histories: per key result the latest check-in not superseded by a known correction (<see cref="CheckInHistory.AsOf"/>).</summary>
+    internal static readonly string ValuesAsOfSql = $"""
+            SELECT DISTINCT ON (c.kr_id) {Prefixed("c")}
+            FROM okr_check_ins c
+            WHERE c.tenant = @t AND c.kr_id = ANY(@krs)
+              AND c.effective_at <= @at AND (@known::bigint IS NULL OR c.recorded_at <= @known::bigint)
+              AND NOT EXISTS (SELECT 1 FROM okr_check_ins d
+                              WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id
+                                AND (@known::bigint IS NULL OR d.recorded_at <= @known::bigint))
+            ORDER BY c.kr_id, c.effective_at DESC, c.recorded_at DESC, c.id DESC
+            """;
+
+    /// <summary>
+    /// The objectives of a period at or under some of them, ordered by id. Each step of the recursion looks up the
+    /// children of each objective found on the alignment index's key (a subplan per row): written as a join, the planner
+    /// hashed the tenant's whole alignment index at every step.
+    /// </summary>
+    internal const string SubtreesSql = """
+        WITH RECURSIVE sub(id) AS (
+            SELECT o.id FROM okr_objectives o WHERE o.tenant = @t AND o.period_id = @p AND o.id = ANY(@roots)
+            UNION
+            SELECT c.id FROM sub
+                CROSS JOIN LATERAL unnest(ARRAY(SELECT a.child_id FROM okr_alignments a WHERE a.tenant = @t AND a.parent_id = sub.id)) AS x(child_id)
+                JOIN okr_objectives c ON c.tenant = @t AND c.id = x.child_id AND c.period_id = @p)
+        SELECT o.body FROM okr_objectives o WHERE o.tenant = @t AND o.id IN (SELECT id FROM sub) ORDER BY o.id
+        """;
+
     /// <inheritdoc/>
-    /// <remarks>One recursive statement over the alignment index.</remarks>
+    /// <remarks>One recursive statement over the alignment index (<see cref="SubtreesSql"/>).</remarks>
     public IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default)
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(roots);
-        return QueryAsync(Sql.Subtrees, ReadObjective, cancellationToken, ("t", T(tenant)), ("p", period.Value), ("roots", roots.Select(r => r.Value).ToArray()));
+        return QueryAsync(SubtreesSql, ReadObjective, cancellationToken, ("t", T(tenant)), ("p", period.Value), ("roots", roots.Select(r => r.Value).ToArray()));
     }
 
     /// <inheritdoc/>
@@ -621,16 +651,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     private async ValueTask<Dictionary<KeyResultId, CheckIn>> QueryValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt, CancellationToken cancellationToken)
     {
         var result = new Dictionary<KeyResultId, CheckIn>();
-        var sql = $"""
-            SELECT DISTINCT ON (c.kr_id) {Prefixed("c")}
-            FROM okr_check_ins c
-            WHERE c.tenant = @t AND c.kr_id = ANY(@krs)
-              AND c.effective_at <= @at AND (@known::bigint IS NULL OR c.recorded_at <= @known::bigint)
-              AND NOT EXISTS (SELECT 1 FROM okr_check_ins d
-                              WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id
-                                AND (@known::bigint IS NULL OR d.recorded_at <= @known::bigint))
-            ORDER BY c.kr_id, c.effective_at DESC, c.recorded_at DESC, c.id DESC
-            """;
+        var sql = ValuesAsOfSql;
         await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray()), ("at", Nanos(effectiveAt)), ("known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
         {
             result[c.KeyResultId] = c;
