@@ -610,6 +610,34 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     }
 
     /// <inheritdoc/>
+    /// <remarks>One statement on the history index.</remarks>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> GetHistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>(keyResults.Count);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keyResults.Count == 0)
+        {
+            return result;
+        }
+
+        List<CheckIn>? current = null;
+        await foreach (var c in QueryAsync(Sql.Histories, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
+        {
+            if (current is null || current[0].KeyResultId != c.KeyResultId)
+            {
+                current = [];
+                result[c.KeyResultId] = current;
+            }
+
+            current.Add(c);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
     /// <remarks>One statement reads the maintained values by key; only key results whose value took effect after <paramref name="at"/> go to the as-of read.</remarks>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default)
     {

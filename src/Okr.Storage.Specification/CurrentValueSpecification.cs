@@ -122,6 +122,30 @@ public abstract partial class OkrStoreSpecification
         }
     });
 
+    /// <summary>Many histories in one read equal each key result's own history, in the same order; key results without check-ins are absent.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Histories_in_one_read_equal_each_history() => WithStore(async store =>
+    {
+        var random = new Random(3);
+        var tenant = NewTenant();
+        var krs = Enumerable.Range(0, 4).Select(_ => new KeyResultId(Guid.NewGuid())).ToList();
+        var all = new List<CheckIn>();
+        for (var i = 0; i < 30; i++)
+        {
+            all.Add(RandomCheckIn(random, krs.Take(3).ToList(), all));
+        }
+
+        await store.AppendCheckInsAsync(tenant, all.DistinctBy(c => c.Id).ToList());
+        await store.AppendCheckInAsync(NewTenant(), NewCheckIn(krs[3], 1));   // another tenant's
+        var histories = await store.GetHistoriesAsync(tenant, krs);
+        Assert.Equal(3, histories.Count);
+        foreach (var kr in krs.Take(3))
+        {
+            Assert.Equal(await ToListAsync(store.GetHistoryAsync(tenant, kr)), histories[kr]);
+        }
+    });
+
     /// <summary>
     /// The subtrees of a period follow every objective write: links added, moved to another parent and removed, objectives
     /// of other periods left out, and what an import stores; each equals a walk over the listed period.

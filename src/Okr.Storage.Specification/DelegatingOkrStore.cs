@@ -64,6 +64,9 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEvent
     public virtual ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default) => Inner.GetValuesAsOfAsync(tenant, keyResults, effectiveAt, knownAt, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> GetHistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default) => Inner.GetHistoriesAsync(tenant, keyResults, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default) => Inner.ListSubtreesAsync(tenant, period, roots, cancellationToken);
 
     /// <inheritdoc/>

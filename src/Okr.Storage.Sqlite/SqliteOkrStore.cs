@@ -39,6 +39,9 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     /// <summary>The maintained current values of a list of key results, by key (<see cref="GetCurrentValuesAsync"/>).</summary>
     internal static string CurrentValuesSql => Sql.CurrentValues;
 
+    /// <summary>The histories of a list of key results (<see cref="GetHistoriesAsync"/>).</summary>
+    internal static string HistoriesSql => Sql.Histories;
+
     /// <summary>The recompute of key results' current values after an append.</summary>
     internal static string RefreshValuesSql => Sql.RefreshValues;
 
@@ -342,6 +345,34 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(roots);
         return QueryAsync(Sql.Subtrees, static r => OkrJson.DeserializeObjective(r.GetString(0)), cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString()), ("$roots", Ids(roots.Select(r => r.ToString()))));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement on the history index.</remarks>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> GetHistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var result = new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>(keyResults.Count);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keyResults.Count == 0)
+        {
+            return result;
+        }
+
+        List<CheckIn>? current = null;
+        await foreach (var c in QueryAsync(Sql.Histories, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))).ConfigureAwait(false))
+        {
+            if (current is null || current[0].KeyResultId != c.KeyResultId)
+            {
+                current = [];
+                result[c.KeyResultId] = current;
+            }
+
+            current.Add(c);
+        }
+
+        return result;
     }
 
     /// <inheritdoc/>

@@ -120,6 +120,7 @@ internal sealed class RelationalSql
             UPDATE {p}key_result_values SET check_in_id = {InForce($"{p}key_result_values.kr_id")}, last_recorded_at = {LastRecorded($"{p}key_result_values.kr_id")}
             WHERE tenant = {m}t AND kr_id {In("krs")}
             """;
+        Histories = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id {In("krs")} ORDER BY kr_id, effective_at, recorded_at, id";
         CurrentValues = $"""
             SELECT {string.Join(", ", CheckInColumns.Split(", ").Select(c => "c." + c))}, v.kr_id, v.last_recorded_at
             FROM {p}key_result_values v LEFT JOIN {p}check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id
@@ -178,6 +179,9 @@ internal sealed class RelationalSql
     /// committed before it).
     /// </summary>
     public string RefreshValues { get; }
+
+    /// <summary>The histories of a list of key results (<c>t</c>, <c>krs</c>), by key result, then as one history is ordered.</summary>
+    public string Histories { get; }
 
     /// <summary>
     /// The current values of key results (<c>t</c>, <c>krs</c>): the check-in in force (its columns, null when none is)

@@ -136,6 +136,7 @@ public class SqliteSchemaTests
         AssertIndexed(connection, SqliteOkrStore.PeriodContentSql, tenantWalkAllowed: false, ("$t", "x"), ("$p", period.ToString()));
         AssertIndexed(connection, SqliteOkrStore.ObjectivesByIdSql, tenantWalkAllowed: false, ("$t", "x"), ("$ids", "[\"o1\",\"o2\"]"));
         AssertIndexed(connection, SqliteOkrStore.CurrentValuesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
+        AssertIndexed(connection, SqliteOkrStore.HistoriesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
         AssertIndexed(connection, SqliteOkrStore.RefreshValuesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
         AssertIndexed(connection, SqliteOkrStore.SubtreesSql, tenantWalkAllowed: false, ("$t", "x"), ("$p", period.ToString()), ("$roots", "[\"o1\",\"o2\"]"));
     }

@@ -273,7 +273,38 @@ public sealed class OkrCheckIns
         return list;
     }
 
-    /// <summary>Under an actor, a check-in's author is the actor; recording for someone else is the policy's to allow.</summary>
+    /// <summary>
+    /// The whole histories of several key results in one read, for those held by objectives the acting person may read
+    /// (all of them for the system): what a report charts. Key results held by no objective, or by one the actor may not
+    /// read, are left out, as are key results without check-ins.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResults">The key results.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Each history, by effective instant.</returns>
+    public async ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> HistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        OkrService.CheckTenant(tenant);
+        ArgumentNullException.ThrowIfNull(keyResults);
+        var wanted = keyResults.Distinct().ToList();
+        if (_service.Filters)
+        {
+            var holders = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, wanted, cancellationToken).ConfigureAwait(false);
+            var readable = new HashSet<ObjectiveId>();
+            foreach (var holder in holders.Values.DistinctBy(o => o.Id))
+            {
+                if (await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false))
+                {
+                    readable.Add(holder.Id);
+                }
+            }
+
+            wanted = [.. wanted.Where(k => holders.TryGetValue(k, out var o) && readable.Contains(o.Id))];
+        }
+
+        return await _service.Store.GetHistoriesAsync(tenant, wanted, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// The check-ins of a period's key results, in one read, for the objectives the acting person may read (all of
     /// them for the system): what a report charts. Check-ins of hidden objectives are left out, not reported.

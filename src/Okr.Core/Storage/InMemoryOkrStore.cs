@@ -171,6 +171,25 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
     }
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> GetHistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyResults);
+        return Read<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>>(tenant, s =>
+        {
+            var result = new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>(keyResults.Count);
+            foreach (var kr in keyResults)
+            {
+                if (s.History.TryGetValue(kr, out var history))
+                {
+                    result[kr] = [.. history.OrderBy(c => c.EffectiveAt).ThenBy(c => c.RecordedAt).ThenBy(c => c.Id)];
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(roots);
