@@ -8,8 +8,10 @@ namespace Okr.Reporting;
 /// <summary>
 /// Renders a <see cref="PeriodReport"/> as one self-contained HTML file: inline CSS and inline SVG, no scripts,
 /// no external assets, so it can be mailed, archived or opened offline. It shows the alignment tree with
-/// progress bars and health, each key result's burn-up chart against the expected pace, the at-risk and stale
-/// lists and alignment coverage.
+/// progress bars and health (grades, met or missed once the period is closed), the report's charts against their
+/// line on a dated axis, the at-risk and stale lists with owners (the missed objectives and overridden grades once
+/// closed) and alignment coverage. Progress bars are CSS boxes, so a company report of 1,500 objectives stays
+/// under a megabyte (<c>ReportTests.A_company_report_of_1500_objectives_stays_under_a_megabyte</c>).
 /// </summary>
 public static class HtmlReport
 {
@@ -25,11 +27,13 @@ public static class HtmlReport
         h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d9e2ec;padding-bottom:.3rem}
         .meta{color:#52606d}.score{font-size:1.4rem;font-weight:600}
         ul.tree,ul.tree ul{list-style:none;padding-left:1.4rem;margin:0}ul.tree{padding-left:0}
-        ul.tree li{margin:.35rem 0}.objective{font-weight:600}.owner{color:#52606d;font-weight:400}
-        .krs{margin:.2rem 0 .4rem 1.4rem;border-collapse:collapse;font-size:.92rem}.krs td{padding:.1rem .6rem .1rem 0}
-        .bar{vertical-align:middle}.pct{display:inline-block;min-width:3.2rem;text-align:right;font-variant-numeric:tabular-nums}
-        .health{display:inline-block;border-radius:.8rem;padding:0 .55rem;font-size:.8rem;font-weight:600;color:#fff}
-        .on-track{background:#2f855a}.at-risk{background:#b7791f}.off-track{background:#c53030}.stale{background:#6b46c1}.no-data{background:#718096}
+        ul.tree li{margin:.35rem 0}.o{font-weight:600}.w{color:#52606d;font-weight:400}
+        .k{margin:.2rem 0 .4rem 1.4rem;border-collapse:collapse;font-size:.92rem}.k td{padding:.1rem .6rem .1rem 0}
+        .b{display:inline-block;vertical-align:middle;height:10px;border-radius:3px;background:#e4e7eb;overflow:hidden}.b i{display:block;height:10px;background:#3182ce}
+        .b1{width:160px}.b2{width:120px}.b3{width:100px}.b4{width:60px}
+        .p{display:inline-block;min-width:3.2rem;text-align:right;font-variant-numeric:tabular-nums}
+        .h{display:inline-block;border-radius:.8rem;padding:0 .55rem;font-size:.8rem;font-weight:600;color:#fff}
+        .on-track,.met{background:#2f855a}.at-risk{background:#b7791f}.off-track,.missed{background:#c53030}.stale{background:#6b46c1}.no-data,.state{background:#718096}
         .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:1rem}
         figure{margin:0;border:1px solid #d9e2ec;border-radius:.4rem;padding:.6rem}figcaption{font-size:.88rem;margin-top:.3rem}
         table.list{border-collapse:collapse;width:100%}table.list th,table.list td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e4e7eb}
@@ -46,8 +50,8 @@ public static class HtmlReport
         var title = $"{ReportText.Isolate(report.Period.Name)}: OKR report";
         h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>\n<style>{Style}</style>\n</head>\n<body>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<h1>{U(report.Period.Name)}: OKR report</h1>\n<p class=\"meta\">{E(ReportText.Dates(report))}, {E(report.Period.State.ToString())}; as of {ReportText.Date(report.At, report.Zone)}.</p>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<p class=\"score\">Period score {Bar(report.Summary.Score, 160)} <span class=\"pct\">{E(ReportText.Percent(report.Summary.Score))}</span></p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<h1>{U(report.Period.Name)}: OKR report</h1>\n<p class=\"meta\">{E(ReportText.Dates(report))}, {E(report.Period.State.ToString())}; as of {ReportText.Date(report.At, report.Zone)}{E(Scope(report))}.</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p class=\"score\">{(report.IsClosed ? "Final score" : "Period score")} {Bar(report.Summary.Score, 1)} <span class=\"p\">{E(ReportText.Percent(report.Summary.Score))}</span></p>\n");
 
         h.Append("<h2>Alignment tree</h2>\n");
         if (report.Roots.Count == 0)
@@ -59,48 +63,89 @@ public static class HtmlReport
             h.Append("<ul class=\"tree\">\n");
             foreach (var root in report.Roots)
             {
-                Node(h, root);
+                Node(h, report, root, 1);
             }
 
             h.Append("</ul>\n");
         }
 
-        h.Append("<h2>Key results against the expected pace</h2>\n<div class=\"charts\">\n");
-        var now = Math.Clamp(PaceHealthPolicy.ElapsedShare(report.Period, report.Zone, report.At), 0, 1);
-        foreach (var burnUp in report.BurnUps)
+        if (report.BurnUps.Count > 0)
         {
-            Chart(h, burnUp, now);
+            h.Append(report.IsClosed ? "<h2>Key results over the period</h2>\n<div class=\"charts\">\n" : "<h2>Key results against the expected pace</h2>\n<div class=\"charts\">\n");
+            var now = report.IsClosed ? (double?)null : Math.Clamp(PaceHealthPolicy.ElapsedShare(report.Period, report.Zone, report.At), 0, 1);
+            foreach (var burnUp in report.BurnUps)
+            {
+                Chart(h, report, burnUp, now);
+            }
+
+            h.Append("</div>\n");
         }
 
-        h.Append("</div>\n");
-        h.Append("<h2>At risk</h2>\n");
-        List(h, report, report.AtRisk, "Nothing is at risk or off track.");
-        h.Append("<h2>Stale</h2>\n");
-        List(h, report, report.Stale, "Every key result has a recent check-in.");
+        if (report.IsClosed)
+        {
+            // A closed period is graded: who met, who missed, and every grade a person set, with who and why.
+            h.Append("<h2>Missed</h2>\n");
+            Graded(h, report, report.Cut(report.Missed), "Every graded objective met its expectation.", overrides: false);
+            h.Append("<h2>Grades set by a person</h2>\n");
+            Graded(h, report, report.Cut(report.Overridden), "No grade was overridden.", overrides: true);
+        }
+        else
+        {
+            h.Append("<h2>At risk</h2>\n");
+            List(h, report, report.Cut(report.AtRisk), "Nothing is at risk or off track.");
+            h.Append("<h2>Stale</h2>\n");
+            List(h, report, report.Cut(report.Stale), "Every key result has a recent check-in.");
+        }
 
         h.Append("<h2>Alignment coverage</h2>\n<table class=\"list\">\n<tr><th>owner</th><th class=\"n\">objectives</th><th class=\"n\">aligned</th><th class=\"n\">share</th></tr>\n");
         foreach (var c in report.Coverage)
         {
             var share = c.Objectives == 0 ? (double?)null : (double)c.Aligned / c.Objectives;
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(c.Owner.ToString())}</td><td class=\"n\">{c.Objectives}</td><td class=\"n\">{c.Aligned}</td><td class=\"n\">{Bar(share, 60)} {E(ReportText.Percent(share))}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(report.OwnerName(c.Owner))}</td><td class=\"n\">{c.Objectives}</td><td class=\"n\">{c.Aligned}</td><td class=\"n\">{Bar(share, 4)} {E(ReportText.Percent(share))}</td></tr>\n");
         }
 
         h.Append("</table>\n</body>\n</html>\n");
         return h.ToString();
     }
 
-    private static void Node(StringBuilder h, ReportNode node)
+    private static string Scope(PeriodReport report)
+    {
+        var scope = report.Summary.Scope;
+        var parts = new List<string>();
+        if (scope.Subtree is { } root && report.Roots.Count > 0)
+        {
+            parts.Add("under " + ReportText.Isolate(report.Roots[0].Status.Progress.Objective.Title));
+        }
+
+        if (scope.Owners is { } owners)
+        {
+            parts.Add("owned by " + string.Join(", ", owners.Select(o => ReportText.Isolate(report.OwnerName(o)))));
+        }
+
+        if (scope.Levels is { } levels)
+        {
+            parts.Add(levels == 1 ? "top level" : $"top {levels} levels");
+        }
+
+        return parts.Count == 0 ? string.Empty : "; " + string.Join("; ", parts);
+    }
+
+    private static void Node(StringBuilder h, PeriodReport report, ReportNode node, int level)
     {
         var s = node.Status;
         var o = s.Progress.Objective;
-        h.Append(CultureInfo.InvariantCulture, $"<li><span class=\"objective\">{U(o.Title)}</span> <span class=\"owner\">{U(o.Owner.ToString())}</span> {Bar(s.Progress.Progress, 120)} <span class=\"pct\">{E(ReportText.Percent(s.Progress.Progress))}</span> {Badge(s.Health.Status)}\n");
-        if (s.KeyResults.Count > 0)
+        var grade = report.GradeOf(o);
+        var verdict = grade is not null ? GradeBadge(grade) : report.IsClosed ? StateBadge(o.State) : Badge(s.Health.Status);
+        var shown = grade?.Grade.Value ?? s.Progress.Progress;
+        h.Append(CultureInfo.InvariantCulture, $"<li><span class=\"o\">{U(o.Title)}</span> <span class=\"w\">{U(report.OwnerName(o.Owner))}</span> {Bar(shown, 2)} <span class=\"p\">{E(ReportText.Percent(shown))}</span> {verdict}\n");
+        if (s.KeyResults.Count > 0 && level <= (report.Options.KeyResultLevels ?? int.MaxValue))
         {
-            h.Append("<table class=\"krs\">\n");
+            h.Append("<table class=\"k\">\n");
             foreach (var kr in s.KeyResults)
             {
                 var name = kr.Progress.KeyResult.IsCancelled ? kr.Progress.KeyResult.Title + " (cancelled)" : kr.Progress.KeyResult.Title;
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(name)}</td><td>{Bar(kr.Progress.Progress, 100)}</td><td class=\"pct\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td>{Badge(kr.Health.Status)}</td></tr>\n");
+                var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : report.IsClosed ? MetBadge(kr.Progress.Progress) : Badge(kr.Health.Status);
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(name)}</td><td>{Bar(kr.Progress.Progress, 3)}</td><td class=\"p\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td>{krVerdict}</td></tr>\n");
             }
 
             h.Append("</table>\n");
@@ -111,7 +156,7 @@ public static class HtmlReport
             h.Append("<ul>\n");
             foreach (var child in node.Children)
             {
-                Node(h, child);
+                Node(h, report, child, level + 1);
             }
 
             h.Append("</ul>\n");
@@ -120,26 +165,63 @@ public static class HtmlReport
         h.Append("</li>\n");
     }
 
-    private static void List(StringBuilder h, PeriodReport report, IReadOnlyList<Core.Service.KeyResultStatus> list, string none)
+    private static void List(StringBuilder h, PeriodReport report, ReportList<Core.Service.KeyResultStatus> list, string none)
     {
-        if (list.Count == 0)
+        if (list.Total == 0)
         {
             h.Append(CultureInfo.InvariantCulture, $"<p class=\"none\">{E(none)}</p>\n");
             return;
         }
 
-        h.Append("<table class=\"list\">\n<tr><th>key result</th><th>objective</th><th class=\"n\">progress</th><th class=\"n\">expected</th><th>health</th><th>last check-in</th></tr>\n");
-        foreach (var kr in list)
+        h.Append("<table class=\"list\">\n<tr><th>key result</th><th>objective</th><th>owner</th><th class=\"n\">progress</th><th class=\"n\">expected</th><th>health</th><th>last check-in</th></tr>\n");
+        foreach (var kr in list.Rows)
         {
             var objective = report.ObjectiveOf(kr);
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(kr.Progress.KeyResult.Title)}</td><td>{U(objective.Title)}</td><td class=\"n\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(ReportText.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(kr.Health.Status)}</td><td>{E(ReportText.LastCheckIn(kr, report.Zone))}</td></tr>\n");
+            var owner = kr.Progress.KeyResult.Owner ?? objective.Owner;
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(kr.Progress.KeyResult.Title)}</td><td>{U(objective.Title)}</td><td>{U(report.OwnerName(owner))}</td><td class=\"n\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(ReportText.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(kr.Health.Status)}</td><td>{E(ReportText.LastCheckIn(kr, report.Zone))}</td></tr>\n");
         }
 
         h.Append("</table>\n");
+        More(h, list.More);
     }
 
-    /// <summary>A key result's burn-up: progress after each check-in against the expected pace, with today marked.</summary>
-    private static void Chart(StringBuilder h, BurnUp burnUp, double now)
+    private static void Graded(StringBuilder h, PeriodReport report, ReportList<Core.Service.ObjectiveStatus> list, string none, bool overrides)
+    {
+        if (list.Total == 0)
+        {
+            h.Append(CultureInfo.InvariantCulture, $"<p class=\"none\">{E(none)}</p>\n");
+            return;
+        }
+
+        h.Append(overrides
+            ? "<table class=\"list\">\n<tr><th>objective</th><th>owner</th><th class=\"n\">computed</th><th class=\"n\">grade</th><th>set by</th><th>why</th></tr>\n"
+            : "<table class=\"list\">\n<tr><th>objective</th><th>owner</th><th class=\"n\">grade</th><th class=\"n\">expected</th><th></th></tr>\n");
+        foreach (var s in list.Rows)
+        {
+            var o = s.Progress.Objective;
+            var grade = report.GradeOf(o)!;
+            h.Append(overrides
+                ? string.Create(CultureInfo.InvariantCulture, $"<tr><td>{U(o.Title)}</td><td>{U(report.OwnerName(o.Owner))}</td><td class=\"n\">{E(ReportText.Percent(grade.Grade.Computed))}</td><td class=\"n\">{E(ReportText.Percent(grade.Grade.Value))}</td><td>{U(report.OwnerName(grade.Grade.OverriddenBy!.Value))}</td><td>{U(grade.Grade.OverrideReason ?? string.Empty)}</td></tr>\n")
+                : string.Create(CultureInfo.InvariantCulture, $"<tr><td>{U(o.Title)}</td><td>{U(report.OwnerName(o.Owner))}</td><td class=\"n\">{E(ReportText.Percent(grade.Grade.Value))}</td><td class=\"n\">{E(ReportText.Percent(grade.Expected))}</td><td>{GradeBadge(grade)}</td></tr>\n"));
+        }
+
+        h.Append("</table>\n");
+        More(h, list.More);
+    }
+
+    private static void More(StringBuilder h, int more)
+    {
+        if (more > 0)
+        {
+            h.Append(CultureInfo.InvariantCulture, $"<p class=\"none\">… and {more} more (a report scoped to an owner or a subtree lists them).</p>\n");
+        }
+    }
+
+    /// <summary>
+    /// A key result's chart: progress after each check-in against its line (the expected pace, or 100 % to hold for a
+    /// threshold or range), on a dated axis, with today marked while the period runs.
+    /// </summary>
+    private static void Chart(StringBuilder h, PeriodReport report, BurnUp burnUp, double? now)
     {
         var kr = burnUp.KeyResult;
         var top = Math.Max(1.0, burnUp.Actual.Count == 0 ? 1.0 : burnUp.Actual.Max(p => p.Progress));
@@ -147,7 +229,9 @@ public static class HtmlReport
         double Y(double progress) => Top + ((1 - (progress / top)) * (ChartHeight - Top - Bottom));
         string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
-        var label = $"{ReportText.Isolate(kr.Progress.KeyResult.Title)}: {ReportText.Percent(kr.Progress.Progress)} against {ReportText.Percent(kr.Health.ExpectedProgress)} expected";
+        var hold = burnUp.Line == ChartLine.Hold;
+        var against = hold ? $"holding {ReportText.HoldLine(kr.Progress.KeyResult)}" : $"against {ReportText.Percent(kr.Health.ExpectedProgress)} expected";
+        var label = $"{ReportText.Isolate(kr.Progress.KeyResult.Title)}: {ReportText.Percent(kr.Progress.Progress)} {against}";
         h.Append(CultureInfo.InvariantCulture, $"<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {ChartWidth} {ChartHeight}\" width=\"{ChartWidth}\" height=\"{ChartHeight}\" role=\"img\" aria-label=\"{E(label)}\">\n<title>{E(label)}</title>\n");
         foreach (var level in new[] { 0.0, 0.5, 1.0 })
         {
@@ -155,20 +239,20 @@ public static class HtmlReport
             h.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 4}\" y=\"{N(Y(level) + 4)}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">{level * 100:0}%</text>\n");
         }
 
-        h.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{ChartHeight - 6}\" font-size=\"10\" fill=\"#52606d\">start</text><text x=\"{ChartWidth - Right}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">end</text>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(X(now))}\" y1=\"{Top}\" x2=\"{N(X(now))}\" y2=\"{ChartHeight - Bottom}\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"/>");
-        if (now is > 0.12 and < 0.88)
+        // A dated axis: the period's first day, its middle and its last day.
+        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{Left}\" y=\"{ChartHeight - 6}\" font-size=\"10\" fill=\"#52606d\">{ReportText.DateAt(report, 0)}</text>");
+        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{N(X(0.5))}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\">{ReportText.DateAt(report, 0.5)}</text>");
+        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{ChartWidth - Right}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">{ReportText.DateAt(report, 1)}</text>\n");
+        if (now is { } today)
         {
-            // Near either end the label would sit on "start" or "end"; the line alone marks today there.
-            h.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(X(now))}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\">today</text>");
+            h.Append(CultureInfo.InvariantCulture, $"<line class=\"today\" x1=\"{N(X(today))}\" y1=\"{Top}\" x2=\"{N(X(today))}\" y2=\"{ChartHeight - Bottom}\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"><title>today</title></line>\n");
         }
 
-        h.Append('\n');
         var expected = string.Join(' ', burnUp.Expected.Select(p => $"{N(X(p.ElapsedShare))},{N(Y(Math.Min(p.Progress, top)))}"));
-        h.Append(CultureInfo.InvariantCulture, $"<polyline class=\"expected\" points=\"{expected}\" fill=\"none\" stroke=\"#9aa5b1\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<polyline class=\"{(hold ? "hold" : "expected")}\" points=\"{expected}\" fill=\"none\" stroke=\"#9aa5b1\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n");
         if (burnUp.Actual.Count > 0)
         {
-            var colour = Colour(kr.Health.Status);
+            var colour = report.IsClosed ? (kr.Progress.Progress >= 1 - 1e-9 ? "#2f855a" : "#c53030") : Colour(kr.Health.Status);
             var actual = string.Join(' ', burnUp.Actual.Select(p => $"{N(X(Math.Clamp(p.ElapsedShare, 0, 1)))},{N(Y(p.Progress))}"));
             h.Append(CultureInfo.InvariantCulture, $"<polyline class=\"actual\" points=\"{actual}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>\n");
             foreach (var p in burnUp.Actual)
@@ -184,17 +268,28 @@ public static class HtmlReport
         }
 
         h.Append("</svg>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<figcaption><strong>{U(kr.Progress.KeyResult.Title)}</strong> ({U(burnUp.Objective.Title)}): {E(ReportText.Percent(kr.Progress.Progress))} of {E(ReportText.Percent(kr.Health.ExpectedProgress))} expected {Badge(kr.Health.Status)}</figcaption>\n</figure>\n");
+        var verdict = report.IsClosed ? MetBadge(kr.Progress.Progress) : Badge(kr.Health.Status);
+        var caption = hold
+            ? $"{E(ReportText.Percent(kr.Progress.Progress))}, to hold {U(ReportText.HoldLine(kr.Progress.KeyResult))} all period"
+            : report.IsClosed ? E(ReportText.Percent(kr.Progress.Progress)) : $"{E(ReportText.Percent(kr.Progress.Progress))} of {E(ReportText.Percent(kr.Health.ExpectedProgress))} expected";
+        h.Append(CultureInfo.InvariantCulture, $"<figcaption><strong>{U(kr.Progress.KeyResult.Title)}</strong> ({U(burnUp.Objective.Title)}): {caption} {verdict}</figcaption>\n</figure>\n");
     }
 
-    private static string Bar(double? progress, int width)
-    {
-        var fill = ReportText.Fill(progress) * width;
-        return string.Create(CultureInfo.InvariantCulture, $"<svg class=\"bar\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"10\" viewBox=\"0 0 {width} 10\" aria-hidden=\"true\"><rect width=\"{width}\" height=\"10\" rx=\"3\" fill=\"#e4e7eb\"/><rect width=\"{fill:0.#}\" height=\"10\" rx=\"3\" fill=\"#3182ce\"/></svg>");
-    }
+    /// <summary>A progress bar: a CSS box filled to the progress (no SVG per bar, so a large tree stays small).</summary>
+    private static string Bar(double? progress, int size) =>
+        string.Create(CultureInfo.InvariantCulture, $"<span class=\"b b{size}\"><i style=\"width:{ReportText.Fill(progress) * 100:0}%\"></i></span>");
 
     private static string Badge(HealthStatus status) =>
-        $"<span class=\"health {ReportText.Health(status).Replace(' ', '-')}\">{ReportText.Health(status)}</span>";
+        $"<span class=\"h {ReportText.Health(status).Replace(' ', '-')}\">{ReportText.Health(status)}</span>";
+
+    private static string GradeBadge(ReportGrade grade) =>
+        $"<span class=\"h {(grade.Met ? "met" : "missed")}\">{(grade.Met ? "met" : "missed")}</span>";
+
+    private static string MetBadge(double? progress) =>
+        $"<span class=\"h {ReportText.Met(progress)}\">{ReportText.Met(progress)}</span>";
+
+    private static string StateBadge(Core.ObjectiveState state) =>
+        $"<span class=\"h state\">{E(state.ToString().ToLowerInvariant())}</span>";
 
     private static string Colour(HealthStatus status) => status switch
     {

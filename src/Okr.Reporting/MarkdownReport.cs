@@ -25,55 +25,108 @@ public static class MarkdownReport
 
         foreach (var root in report.Roots)
         {
-            Node(md, root, 0);
+            Node(md, report, root, 0);
         }
 
-        md.Append("\n## At risk\n\n");
-        KeyResults(md, report, report.AtRisk, "Nothing is at risk or off track.");
-        md.Append("\n## Stale\n\n");
-        KeyResults(md, report, report.Stale, "Every key result has a recent check-in.");
+        if (report.IsClosed)
+        {
+            md.Append("\n## Missed\n\n");
+            Graded(md, report, report.Cut(report.Missed), "Every graded objective met its expectation.");
+            md.Append("\n## Grades set by a person\n\n");
+            var overridden = report.Cut(report.Overridden);
+            if (overridden.Total == 0)
+            {
+                md.Append("No grade was overridden.\n");
+            }
+
+            foreach (var s in overridden.Rows)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"- **{Escape(s.Progress.Objective.Title)}**: {Escape(ReportText.Override(report, s.Progress.Objective.Grade!))}\n");
+            }
+
+            More(md, overridden.More);
+        }
+        else
+        {
+            md.Append("\n## At risk\n\n");
+            KeyResults(md, report, report.Cut(report.AtRisk), "Nothing is at risk or off track.");
+            md.Append("\n## Stale\n\n");
+            KeyResults(md, report, report.Cut(report.Stale), "Every key result has a recent check-in.");
+        }
 
         md.Append("\n## Alignment coverage\n\n");
         md.Append("| owner | objectives | aligned | share |\n| --- | ---: | ---: | ---: |\n");
         foreach (var c in report.Coverage)
         {
-            md.Append(CultureInfo.InvariantCulture, $"| {Escape(c.Owner.ToString())} | {c.Objectives} | {c.Aligned} | {ReportText.Percent(c.Objectives == 0 ? null : (double)c.Aligned / c.Objectives)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {Escape(report.OwnerName(c.Owner))} | {c.Objectives} | {c.Aligned} | {ReportText.Percent(c.Objectives == 0 ? null : (double)c.Aligned / c.Objectives)} |\n");
         }
 
         return md.ToString();
     }
 
-    private static void Node(StringBuilder md, ReportNode node, int depth)
+    private static void Node(StringBuilder md, PeriodReport report, ReportNode node, int depth)
     {
         var o = node.Status.Progress.Objective;
         var indent = new string(' ', depth * 2);
-        md.Append(CultureInfo.InvariantCulture, $"{indent}- **{Escape(o.Title)}** ({Escape(o.Owner.ToString())}): {ReportText.Percent(node.Status.Progress.Progress)}, {ReportText.Health(node.Status.Health.Status)}\n");
-        foreach (var kr in node.Status.KeyResults)
+        var verdict = report.GradeOf(o) is { } grade ? "graded " + ReportText.Grade(grade)
+            : report.IsClosed ? $"{ReportText.Percent(node.Status.Progress.Progress)}, {o.State.ToString().ToLowerInvariant()}"
+            : $"{ReportText.Percent(node.Status.Progress.Progress)}, {ReportText.Health(node.Status.Health.Status)}";
+        md.Append(CultureInfo.InvariantCulture, $"{indent}- **{Escape(o.Title)}** ({Escape(report.OwnerName(o.Owner))}): {verdict}\n");
+        foreach (var kr in depth < (report.Options.KeyResultLevels ?? int.MaxValue) ? node.Status.KeyResults : [])
         {
             var cancelled = kr.Progress.KeyResult.IsCancelled ? " (cancelled)" : string.Empty;
-            md.Append(CultureInfo.InvariantCulture, $"{indent}  - {Escape(kr.Progress.KeyResult.Title)}{cancelled}: {ReportText.Percent(kr.Progress.Progress)}, {ReportText.Health(kr.Health.Status)}\n");
+            var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : ", " + (report.IsClosed ? ReportText.Met(kr.Progress.Progress) : ReportText.Health(kr.Health.Status));
+            md.Append(CultureInfo.InvariantCulture, $"{indent}  - {Escape(kr.Progress.KeyResult.Title)}{cancelled}: {ReportText.Percent(kr.Progress.Progress)}{krVerdict}\n");
         }
 
         foreach (var child in node.Children)
         {
-            Node(md, child, depth + 1);
+            Node(md, report, child, depth + 1);
         }
     }
 
-    private static void KeyResults(StringBuilder md, PeriodReport report, IReadOnlyList<Core.Service.KeyResultStatus> list, string none)
+    private static void Graded(StringBuilder md, PeriodReport report, ReportList<Core.Service.ObjectiveStatus> list, string none)
     {
-        if (list.Count == 0)
+        if (list.Total == 0)
         {
             md.Append(none).Append('\n');
             return;
         }
 
-        md.Append("| key result | objective | progress | expected | health | last check-in |\n| --- | --- | ---: | ---: | --- | --- |\n");
-        foreach (var kr in list)
+        md.Append("| objective | owner | grade | expected |\n| --- | --- | ---: | ---: |\n");
+        foreach (var s in list.Rows)
+        {
+            var grade = report.GradeOf(s.Progress.Objective)!;
+            md.Append(CultureInfo.InvariantCulture, $"| {Escape(s.Progress.Objective.Title)} | {Escape(report.OwnerName(s.Progress.Objective.Owner))} | {ReportText.Percent(grade.Grade.Value)} | {ReportText.Percent(grade.Expected)} |\n");
+        }
+
+        More(md, list.More);
+    }
+
+    private static void More(StringBuilder md, int more)
+    {
+        if (more > 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n… and {more} more.\n");
+        }
+    }
+
+    private static void KeyResults(StringBuilder md, PeriodReport report, ReportList<Core.Service.KeyResultStatus> list, string none)
+    {
+        if (list.Total == 0)
+        {
+            md.Append(none).Append('\n');
+            return;
+        }
+
+        md.Append("| key result | objective | owner | progress | expected | health | last check-in |\n| --- | --- | --- | ---: | ---: | --- | --- |\n");
+        foreach (var kr in list.Rows)
         {
             var objective = report.ObjectiveOf(kr);
-            md.Append(CultureInfo.InvariantCulture, $"| {Escape(kr.Progress.KeyResult.Title)} | {Escape(objective.Title)} | {ReportText.Percent(kr.Progress.Progress)} | {ReportText.Percent(kr.Health.ExpectedProgress)} | {ReportText.Health(kr.Health.Status)} | {ReportText.LastCheckIn(kr, report.Zone)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {Escape(kr.Progress.KeyResult.Title)} | {Escape(objective.Title)} | {Escape(report.OwnerName(kr.Progress.KeyResult.Owner ?? objective.Owner))} | {ReportText.Percent(kr.Progress.Progress)} | {ReportText.Percent(kr.Health.ExpectedProgress)} | {ReportText.Health(kr.Health.Status)} | {ReportText.LastCheckIn(kr, report.Zone)} |\n");
         }
+
+        More(md, list.More);
     }
 
     /// <summary>Escapes the characters that would change Markdown's reading of user text.</summary>

@@ -54,43 +54,81 @@ public static class TerminalReport
         writer.WriteLine();
         for (var i = 0; i < report.Roots.Count; i++)
         {
-            Node(writer, d, report.Roots[i], string.Empty, i == report.Roots.Count - 1);
+            Node(writer, d, report, report.Roots[i], string.Empty, i == report.Roots.Count - 1, 1);
         }
 
         writer.WriteLine();
-        List(writer, d, report, "At risk", report.AtRisk);
-        List(writer, d, report, "Stale", report.Stale);
+        if (report.IsClosed)
+        {
+            var missed = report.Cut(report.Missed);
+            writer.WriteLine(d.Bold($"Missed ({missed.Total})"));
+            foreach (var s in missed.Rows)
+            {
+                writer.WriteLine($"  {ReportText.Isolate(s.Progress.Objective.Title)} ({ReportText.Isolate(report.OwnerName(s.Progress.Objective.Owner))}): {ReportText.Grade(report.GradeOf(s.Progress.Objective)!)}");
+            }
+
+            More(writer, missed.More);
+            var overridden = report.Cut(report.Overridden);
+            writer.WriteLine(d.Bold($"Grades set by a person ({overridden.Total})"));
+            foreach (var s in overridden.Rows)
+            {
+                writer.WriteLine($"  {ReportText.Isolate(s.Progress.Objective.Title)}: {ReportText.Isolate(ReportText.Override(report, s.Progress.Objective.Grade!))}");
+            }
+
+            More(writer, overridden.More);
+        }
+        else
+        {
+            List(writer, d, report, "At risk", report.Cut(report.AtRisk));
+            List(writer, d, report, "Stale", report.Cut(report.Stale));
+        }
+
         writer.WriteLine(d.Bold("Alignment coverage"));
         foreach (var c in report.Coverage)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ReportText.Isolate(c.Owner.ToString())}: {c.Aligned} of {c.Objectives} aligned"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ReportText.Isolate(report.OwnerName(c.Owner))}: {c.Aligned} of {c.Objectives} aligned"));
         }
     }
 
-    private static void Node(TextWriter writer, Drawing d, ReportNode node, string prefix, bool last)
+    private static void Node(TextWriter writer, Drawing d, PeriodReport report, ReportNode node, string prefix, bool last, int level)
     {
         var status = node.Status;
         var o = status.Progress.Objective;
-        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(ReportText.Isolate(o.Title))} ({ReportText.Isolate(o.Owner.ToString())})  {d.Bar(status.Progress.Progress)} {ReportText.Percent(status.Progress.Progress),5}  {d.Health(status.Health.Status)}");
+        var grade = report.GradeOf(o);
+        var shown = grade?.Grade.Value ?? status.Progress.Progress;
+        var verdict = grade is not null ? (grade.Met ? "met" : "missed") : report.IsClosed ? o.State.ToString().ToLowerInvariant() : d.Health(status.Health.Status);
+        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(ReportText.Isolate(o.Title))} ({ReportText.Isolate(report.OwnerName(o.Owner))})  {d.Bar(shown)} {ReportText.Percent(shown),5}  {verdict}");
         var inner = prefix + (last ? "   " : d.Pipe);
-        foreach (var kr in status.KeyResults)
+        foreach (var kr in level <= (report.Options.KeyResultLevels ?? int.MaxValue) ? status.KeyResults : [])
         {
             var title = ReportText.Isolate(kr.Progress.KeyResult.Title) + (kr.Progress.KeyResult.IsCancelled ? " (cancelled)" : string.Empty);
-            writer.WriteLine($"{inner}{d.Dot}{title}  {d.Bar(kr.Progress.Progress)} {ReportText.Percent(kr.Progress.Progress),5}  {d.Health(kr.Health.Status)}");
+            var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : report.IsClosed ? ReportText.Met(kr.Progress.Progress) : d.Health(kr.Health.Status);
+            writer.WriteLine($"{inner}{d.Dot}{title}  {d.Bar(kr.Progress.Progress)} {ReportText.Percent(kr.Progress.Progress),5}  {krVerdict}");
         }
 
         for (var i = 0; i < node.Children.Count; i++)
         {
-            Node(writer, d, node.Children[i], inner, i == node.Children.Count - 1);
+            Node(writer, d, report, node.Children[i], inner, i == node.Children.Count - 1, level + 1);
         }
     }
 
-    private static void List(TextWriter writer, Drawing d, PeriodReport report, string title, IReadOnlyList<Core.Service.KeyResultStatus> list)
+    private static void List(TextWriter writer, Drawing d, PeriodReport report, string title, ReportList<Core.Service.KeyResultStatus> list)
     {
-        writer.WriteLine(d.Bold($"{title} ({list.Count})"));
-        foreach (var kr in list)
+        writer.WriteLine(d.Bold($"{title} ({list.Total})"));
+        foreach (var kr in list.Rows)
         {
-            writer.WriteLine($"  {ReportText.Isolate(kr.Progress.KeyResult.Title)}: {ReportText.Percent(kr.Progress.Progress)} of {ReportText.Percent(kr.Health.ExpectedProgress)} expected, {d.Health(kr.Health.Status)}, last check-in {ReportText.LastCheckIn(kr, report.Zone)}");
+            var owner = kr.Progress.KeyResult.Owner ?? report.ObjectiveOf(kr).Owner;
+            writer.WriteLine($"  {ReportText.Isolate(kr.Progress.KeyResult.Title)} ({ReportText.Isolate(report.OwnerName(owner))}): {ReportText.Percent(kr.Progress.Progress)} of {ReportText.Percent(kr.Health.ExpectedProgress)} expected, {d.Health(kr.Health.Status)}, last check-in {ReportText.LastCheckIn(kr, report.Zone)}");
+        }
+
+        More(writer, list.More);
+    }
+
+    private static void More(TextWriter writer, int more)
+    {
+        if (more > 0)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ... and {more} more"));
         }
 
         writer.WriteLine();

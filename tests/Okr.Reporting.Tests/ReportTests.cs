@@ -30,7 +30,7 @@ public class ReportTests
 
     private static KeyResult Kr(string title, decimal target = 100) => new(new KeyResultId(Guid.NewGuid()), title, new IncreaseMeasure(0, target));
 
-    private async Task<PeriodReport> PlayHalfAQuarter()
+    private async Task<PeriodReport> PlayHalfAQuarter(ReportOptions? options = null)
     {
         _quarter = await _okr.Periods.CreateAsync(_tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
         await _okr.Periods.ActivateAsync(_tenant, _quarter.Id);
@@ -55,7 +55,7 @@ public class ReportTests
         // Week 7's NPS was typed wrong: 49 became 94, corrected the same day.
         var history = await _okr.CheckIns.HistoryAsync(_tenant, _company.KeyResults[1].Id);
         await _okr.CheckIns.CorrectAsync(_tenant, history[^1].Id, 94, OwnerRef.Person("ann"), "typo");
-        return await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id);
+        return await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, options);
     }
 
     private async Task<Objective> Create(string title, OwnerRef owner, KeyResult[] krs, params AlignmentLink[] links)
@@ -80,7 +80,7 @@ public class ReportTests
     [Fact]
     public async Task Burn_ups_follow_the_check_ins_with_corrections_and_the_expected_pace()
     {
-        var report = await PlayHalfAQuarter();
+        var report = await PlayHalfAQuarter(new ReportOptions { Charts = ChartSelection.All });
 
         Assert.Equal(9, report.BurnUps.Count);
         var deals = report.BurnUps.Single(b => b.KeyResult.Progress.KeyResult.Title == "Deals");
@@ -112,7 +112,7 @@ public class ReportTests
         Assert.Contains("    - CSAT: 14 %, off track", md, StringComparison.Ordinal);
         Assert.Contains("    - Never checked: –, stale", md, StringComparison.Ordinal);
         Assert.Contains("  - NPS: 94 %", md, StringComparison.Ordinal);
-        Assert.Contains("| CSAT | Support delights | 14 % |", md, StringComparison.Ordinal);
+        Assert.Contains("| CSAT | Support delights | team:support | 14 % |", md, StringComparison.Ordinal);
         Assert.Contains("| team:sales | 1 | 1 | 100 % |", md, StringComparison.Ordinal);
         Assert.Contains(report.Summary.Score is { } s ? $"Period score: **{Math.Round(s * 100):0} %**" : "–", md, StringComparison.Ordinal);
     }
@@ -142,7 +142,7 @@ public class ReportTests
     [Fact]
     public async Task Html_is_self_contained_and_every_svg_is_well_formed_xml()
     {
-        var report = await PlayHalfAQuarter();
+        var report = await PlayHalfAQuarter(new ReportOptions { Charts = ChartSelection.All });
         var html = HtmlReport.Render(report);
 
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
@@ -163,7 +163,12 @@ public class ReportTests
         var deals = charts.Single(c => c.Element(ns + "title")!.Value.StartsWith("\u2068Deals\u2069", StringComparison.Ordinal));
         Assert.Equal(7, deals.Elements(ns + "circle").Count());
         Assert.Equal(25, deals.Elements(ns + "polyline").Single(p => p.Attribute("class")!.Value == "expected").Attribute("points")!.Value.Split(' ').Length);
-        Assert.True(svgs.Count > charts.Count, "Progress bars are inline SVG too.");
+        Assert.Equal(svgs.Count, charts.Count);   // progress bars are CSS boxes, not an SVG each
+        Assert.Contains("<span class=\"b b3\"><i style=\"width:56%\"></i></span>", html, StringComparison.Ordinal);
+
+        // A dated axis: the period's first day, its middle, its last day; today marked while the period runs.
+        Assert.Equal(["2026-01-01", "2026-02-15", "2026-03-31"], deals.Elements(ns + "text").Where(t => t.Attribute("class")?.Value == "axis").Select(t => t.Value));
+        Assert.Single(deals.Elements(ns + "line"), l => l.Attribute("class")?.Value == "today");
     }
 
     [Fact]
@@ -199,6 +204,132 @@ public class ReportTests
         }
 
         Assert.DoesNotContain(report.BurnUps, b => b.Objective.Id == hidden.Id);
+    }
+
+    [Fact]
+    public async Task By_default_charts_go_where_a_reader_looks_the_top_objectives_then_what_is_at_risk()
+    {
+        var report = await PlayHalfAQuarter();
+
+        Assert.Equal(["Revenue", "NPS", "Retention", "CSAT", "Response time", "Docs"], report.BurnUps.Select(b => b.KeyResult.Progress.KeyResult.Title));
+        var capped = await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, new ReportOptions { MaxCharts = 4 });
+        Assert.Equal(["Revenue", "NPS", "Retention", "CSAT"], capped.BurnUps.Select(b => b.KeyResult.Progress.KeyResult.Title));
+        Assert.Empty((await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, new ReportOptions { Charts = ChartSelection.None })).BurnUps);
+        Assert.Equal(["MaxCharts", "MaxListed"], Assert.Throws<OkrValidationException>(() => new ReportOptions { MaxCharts = -1, MaxListed = 0 }.Validate()).Violations.Select(v => v.Member));
+    }
+
+    [Fact]
+    public async Task Owners_are_shown_by_the_directorys_names_and_the_at_risk_list_names_them()
+    {
+        var report = await PlayHalfAQuarter(new ReportOptions { Owners = new Directory(new() { [OwnerRef.Team("support")] = "Customer Support", [OwnerRef.Person("ann")] = "Ann Lee" }) });
+
+        Assert.Equal("Customer Support", report.OwnerName(OwnerRef.Team("support")));
+        Assert.Equal("team:sales", report.OwnerName(OwnerRef.Team("sales")));   // unknown to the directory: the reference
+        var md = WithoutIsolates(MarkdownReport.Render(report));
+        Assert.Contains("| CSAT | Support delights | Customer Support | 14 % |", md, StringComparison.Ordinal);
+        Assert.Contains("- **Support delights** (Customer Support)", md, StringComparison.Ordinal);
+        var html = HtmlReport.Render(report);
+        Assert.Contains("<tr><th>key result</th><th>objective</th><th>owner</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td><bdi>Customer Support</bdi></td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("team:support", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Last_check_in_is_the_effective_date_with_the_recorded_date_when_it_differs()
+    {
+        await PlayHalfAQuarter();
+
+        // A figure back-filled today for three days ago: the value in force, true on the 16th, recorded on the 19th.
+        var late = await _okr.CheckIns.RecordAsync(_tenant, _sales.KeyResults[2].Id, 15, OwnerRef.Person("ann"), effectiveAt: _clock.GetCurrentInstant() - Duration.FromDays(3));
+        var report = await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id);
+
+        var backFilled = report.AtRisk.Single(k => k.Progress.KeyResult.Title == "Never checked");
+        Assert.Equal(late, backFilled.Latest);
+        var md = WithoutIsolates(MarkdownReport.Render(report));
+        Assert.Contains("| Never checked | Sales grows | team:sales | 15 % | 55 % | at risk | 2026-02-16 (recorded 2026-02-19) |", md, StringComparison.Ordinal);
+        Assert.Contains("| CSAT | Support delights | team:support | 14 % | 55 % | off track | 2026-02-19 |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_threshold_key_result_is_drawn_against_the_line_it_must_hold()
+    {
+        await PlayHalfAQuarter();
+        var uptime = new KeyResult(new KeyResultId(Guid.NewGuid()), "Uptime", new StayAboveMeasure(99.5m, MeasureUnit.Percent));
+        var ops = await Create("Ops stays up", OwnerRef.Team("ops"), [uptime, Kr("Incidents"), Kr("Runbooks")]);
+        await CheckIn(uptime, 99.9m);
+        var report = await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, new ReportOptions { Charts = ChartSelection.All });
+
+        var chart = report.BurnUps.Single(b => b.KeyResult.Progress.KeyResult.Id == uptime.Id);
+        Assert.Equal(ChartLine.Hold, chart.Line);
+        Assert.All(chart.Expected, p => Assert.Equal(1.0, p.Progress));
+        Assert.Equal(ChartLine.Pace, report.BurnUps.Single(b => b.KeyResult.Progress.KeyResult.Title == "Deals").Line);
+        var html = HtmlReport.Render(report);
+        Assert.Contains("to hold <bdi>at or above 99.5 %</bdi> all period", html, StringComparison.Ordinal);
+        var svg = XElement.Parse(Regex.Matches(html, "<svg .*?</svg>", RegexOptions.Singleline).Select(m => m.Value).Single(v => v.Contains("Uptime", StringComparison.Ordinal)));
+        Assert.Single(svg.Elements(XNamespace.Get("http://www.w3.org/2000/svg") + "polyline"), p => p.Attribute("class")!.Value == "hold");
+        Assert.Equal(ops.Id, chart.Objective.Id);
+    }
+
+    [Fact]
+    public async Task A_closed_period_shows_grades_overrides_and_met_or_missed_and_no_live_health()
+    {
+        await PlayHalfAQuarter();
+        var headOfPeople = OwnerRef.Person("hop");
+        await _okr.Periods.CloseAsync(_tenant, _quarter.Id, new Dictionary<ObjectiveId, GradeOverride> { [_support.Id] = new(0.5, headOfPeople, "Launch moved to Q2 by the board") });
+        var report = await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, new ReportOptions { Owners = new Directory(new() { [headOfPeople] = "Head of People" }) });
+
+        Assert.True(report.IsClosed);
+        Assert.Empty(report.AtRisk);
+        Assert.Empty(report.Stale);
+        var support = report.Summary.Objectives.Single(o => o.Progress.Objective.Id == _support.Id).Progress.Objective;
+        var grade = report.GradeOf(support)!;
+        Assert.Equal((0.5, headOfPeople, false, 0.7), (grade.Grade.Value, grade.Grade.OverriddenBy!.Value, grade.Met, grade.Expected));   // aspirational: 70 % expected
+        Assert.Equal(["Sales grows", "Support delights", "Win the <b>Q&A</b> market"], report.Missed.Select(s => s.Progress.Objective.Title));   // lowest grade first
+        Assert.Equal([_support.Id], report.Overridden.Select(s => s.Progress.Objective.Id));
+        Assert.Equal(["Revenue", "NPS", "Retention"], report.BurnUps.Select(b => b.KeyResult.Progress.KeyResult.Title));   // no live at-risk charts
+
+        var html = HtmlReport.Render(report);
+        var body = html[html.IndexOf("<body>", StringComparison.Ordinal)..];   // the style sheet names every class
+        foreach (var live in new[] { "on-track", "at-risk", "off-track", "stale", ">today<", "<h2>At risk</h2>", "<h2>Stale</h2>", "Period score" })
+        {
+            Assert.DoesNotContain(live, body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Final score", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>Missed</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td><bdi>Head of People</bdi></td><td><bdi>Launch moved to Q2 by the board</bdi></td>", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"h missed\">missed</span>", html, StringComparison.Ordinal);
+        Assert.All(Regex.Matches(html, "<svg .*?</svg>", RegexOptions.Singleline), m => XElement.Parse(m.Value));
+        var md = WithoutIsolates(MarkdownReport.Render(report));
+        Assert.Contains("  - **Support delights** (team:support): graded 50 %, missed (70 % expected)", md, StringComparison.Ordinal);
+        Assert.Contains("- **Support delights**: set to 50 % from 14 % by Head of People: Launch moved to Q2 by the board", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("on track", md, StringComparison.Ordinal);
+        var terminal = new StringWriter();
+        TerminalReport.Write(report, terminal, new TerminalReportOptions { Rich = false });
+        Assert.Contains("Grades set by a person (1)", terminal.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("off track", terminal.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_report_scoped_to_a_subtree_shows_that_subtree_with_the_whole_periods_figures()
+    {
+        var whole = await PlayHalfAQuarter();
+        var scoped = await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, new ReportOptions { Scope = new SummaryScope { Subtree = _sales.Id } });
+
+        var root = Assert.Single(scoped.Roots);
+        Assert.Equal(_sales.Id, root.Status.Progress.Objective.Id);
+        Assert.Empty(root.Children);
+        Assert.Equal(whole.Summary.Objectives.Single(o => o.Progress.Objective.Id == _sales.Id).Progress.Progress, root.Status.Progress.Progress);
+        Assert.Contains("; under \u2068Sales grows\u2069", HtmlReport.Render(scoped), StringComparison.Ordinal);
+        Assert.DoesNotContain("Support delights", HtmlReport.Render(scoped), StringComparison.Ordinal);
+        var top = await PeriodReport.CreateAsync(_okr, _tenant, _quarter.Id, new ReportOptions { Scope = new SummaryScope { Levels = 1 } });
+        Assert.Equal([_company.Id], PeriodReport.Flatten(top.Roots).Select(n => n.Status.Progress.Objective.Id));
+    }
+
+    private sealed class Directory(Dictionary<OwnerRef, string> names) : IOwnerDirectory
+    {
+        public ValueTask<IReadOnlyDictionary<OwnerRef, string>> GetDisplayNamesAsync(TenantId tenant, IReadOnlyCollection<OwnerRef> owners, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<IReadOnlyDictionary<OwnerRef, string>>(owners.Where(names.ContainsKey).ToDictionary(o => o, o => names[o]));
     }
 
     private sealed class NobodyIsRelated : Core.Access.IOkrAccessPolicy
