@@ -1,0 +1,309 @@
+using System.Data.Common;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NodaTime;
+using NodaTime.Testing;
+using Okr.Core;
+using Okr.Core.Alignment;
+using Okr.Core.Scoring;
+using Okr.Core.Serialization;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Okr.Reporting;
+using Okr.Storage.PostgreSql;
+using Okr.Storage.Sqlite;
+
+namespace Okr.Benchmarks;
+
+/// <summary>
+/// A tenant for the dashboard benchmarks, imported into a store: the objectives of <see cref="EnterpriseData"/> (4 key
+/// results each, trees ten wide) and eight weekly check-ins per key result that has a value (nine in ten), so every
+/// read of "now" stands on histories of eight. Read halfway through the quarter.
+/// </summary>
+internal sealed class DashboardTenant
+{
+    private static readonly Instant Start = Instant.FromUtc(2026, 1, 5, 9, 0);
+
+    public DashboardTenant(string provider, int objectives, int? analyzeThreshold = 1000)
+    {
+        Provider = provider;
+        (Store, ConnectionString) = provider switch
+        {
+            "InMemory" => ((IOkrStore)new InMemoryOkrStore(), (string?)null),
+            "SQLite" => Sqlite(),
+            "PostgreSQL" => Postgres(analyzeThreshold),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "InMemory, SQLite or PostgreSQL."),
+        };
+        _objectives = objectives;
+        Period = ImportAsync(Tenant, objectives).GetAwaiter().GetResult();
+        Okr = new OkrService(Store, Clock);
+    }
+
+    public string Provider { get; }
+
+    public IOkrStore Store { get; }
+
+    public string? ConnectionString { get; }
+
+    public TenantId Tenant { get; } = new(Guid.CreateVersion7());
+
+    public PeriodId Period { get; }
+
+    public FakeClock Clock { get; } = new(Start + Duration.FromDays(45));
+
+    public OkrService Okr { get; }
+
+    /// <summary>Imports a tenant of <paramref name="objectives"/> objectives into this store and returns its period.</summary>
+    public async Task<PeriodId> ImportAsync(TenantId tenant, int objectives)
+    {
+        var data = EnterpriseData.Of(objectives);
+        var period = OkrPeriod.CalendarQuarter(data.Objectives[0].PeriodId, 2026, 1).Activate();
+        var checkIns = new List<CheckIn>(objectives * EnterpriseData.KeyResultsPerObjective * 8);
+        for (var flat = 0; flat < data.Values.Length; flat++)
+        {
+            if (data.Values[flat] is not { } value)
+            {
+                continue;
+            }
+
+            var kr = data.Objectives[flat / EnterpriseData.KeyResultsPerObjective].KeyResults[flat % EnterpriseData.KeyResultsPerObjective].Id;
+            for (var week = 1; week <= 8; week++)
+            {
+                var at = Start + Duration.FromDays(7 * (week - 1)) + Duration.FromMinutes(flat % 600);
+                checkIns.Add(new CheckIn(new CheckInId(Guid.CreateVersion7()), kr, Math.Round(value * week / 8, 2), OwnerRef.Person("E1042"), at, at));
+            }
+        }
+
+        await Store.ImportAsync(tenant, new OkrDocument(tenant, [period], data.Objectives, checkIns));
+        return period.Id;
+    }
+
+    /// <summary>What a summary needs from the store, then the graph's roll-up: the baseline the summary is held to.</summary>
+    public async Task<int> ReadsAndRollupAsync(TenantId tenant, PeriodId period)
+    {
+        var objectives = new List<Objective>();
+        await foreach (var o in Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }))
+        {
+            objectives.Add(o);
+        }
+
+        var graph = AlignmentGraph.Build(objectives);
+        var current = await Store.GetCurrentValuesAsync(tenant, [.. graph.KeyResults.Select(k => k.Id)], Clock.GetCurrentInstant());
+        var values = new decimal?[graph.KeyResultCount];
+        for (var k = 0; k < values.Length; k++)
+        {
+            values[k] = current.TryGetValue(graph.KeyResults[k].Id, out var c) ? c.InForce?.Value : null;
+        }
+
+        var rollup = graph.Rollup(OkrScoring.Default, values);
+        return rollup.Progress(objectives[0].Id) is null ? 0 : objectives.Count;
+    }
+
+    /// <summary>The same rows through the bare driver: the objectives' bodies (not decoded) and the current values' check-in rows.</summary>
+    public async Task<long> RawReadAsync(TenantId tenant, PeriodId period)
+    {
+        var krs = EnterpriseData.Of(_objectives).Objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
+        long read = 0;
+        if (Provider == "SQLite")
+        {
+            await using var connection = new SqliteConnection(ConnectionString);
+            await connection.OpenAsync();
+            read += await DrainAsync(connection, "SELECT body FROM objectives WHERE tenant = $t AND period_id = $p", ("$t", tenant.ToString()), ("$p", period.ToString()));
+            read += await DrainAsync(connection, "SELECT c.id, c.kr_id, c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects, v.last_recorded_at FROM key_result_values v LEFT JOIN check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id WHERE v.tenant = $t AND v.kr_id IN (SELECT value FROM json_each($krs))", ("$t", tenant.ToString()), ("$krs", System.Text.Json.JsonSerializer.Serialize(krs.Select(k => k.ToString()).ToArray())));
+        }
+        else
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            read += await DrainAsync(connection, "SELECT body FROM okr_objectives WHERE tenant = @t AND period_id = @p", ("t", tenant.Value), ("p", period.Value));
+            read += await DrainAsync(connection, "SELECT c.id, c.kr_id, c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects, v.last_recorded_at FROM okr_key_result_values v LEFT JOIN okr_check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id WHERE v.tenant = @t AND v.kr_id = ANY(@krs)", ("t", tenant.Value), ("krs", krs.Select(k => k.Value).ToArray()));
+        }
+
+        return read;
+    }
+
+    private readonly int _objectives;
+
+    private static async Task<long> DrainAsync(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        long read = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        var row = new object[reader.FieldCount];
+        while (await reader.ReadAsync())
+        {
+            read += reader.GetValues(row);
+        }
+
+        return read;
+    }
+
+    private static (IOkrStore, string?) Sqlite()
+    {
+        var cs = $"Data Source={Path.Combine(Path.GetTempPath(), $"okr-dash-{Guid.NewGuid():N}.db")}";
+        var store = new SqliteOkrStore(cs);
+        store.InitializeAsync().GetAwaiter().GetResult();
+        return (store, cs);
+    }
+
+    private static (IOkrStore, string?) Postgres(int? analyzeThreshold)
+    {
+        using var source = BenchDatabase.Create();
+        var cs = source.ConnectionString;
+        var store = new PostgreSqlOkrStore(new PostgreSqlOkrStoreOptions { ConnectionString = cs, AnalyzeThreshold = analyzeThreshold });
+        store.InitializeAsync().GetAwaiter().GetResult();
+        return (store, cs);
+    }
+}
+
+/// <summary>
+/// A whole period's summary at 10k and 100k objectives (8 check-ins per key result) against, in the same run, the
+/// store's reads plus <see cref="AlignmentGraph"/>'s roll-up (target ≤ 1.3×) and a bare driver read of the same rows
+/// (target ≤ 2×; SQL stores only).
+/// </summary>
+[MemoryDiagnoser]
+public class DashboardSummary
+{
+    private DashboardTenant _tenant = null!;
+
+    [Params("InMemory", "SQLite", "PostgreSQL")]
+    public string Provider { get; set; } = "InMemory";
+
+    [Params(10_000, 100_000)]
+    public int Objectives { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _tenant = new DashboardTenant(Provider, Objectives);
+
+    [Benchmark(Baseline = true, Description = "store reads + AlignmentGraph.Rollup")]
+    public int Reads() => _tenant.ReadsAndRollupAsync(_tenant.Tenant, _tenant.Period).GetAwaiter().GetResult();
+
+    [Benchmark(Description = "raw driver read of the same rows")]
+    public long Raw() => Provider == "InMemory" ? 0 : _tenant.RawReadAsync(_tenant.Tenant, _tenant.Period).GetAwaiter().GetResult();
+
+    [Benchmark(Description = "Progress.SummarizeAsync")]
+    public int Summary() => _tenant.Okr.Progress.SummarizeAsync(_tenant.Tenant, _tenant.Period).AsTask().GetAwaiter().GetResult().Objectives.Count;
+}
+
+/// <summary>
+/// One objective's status (a team objective at the bottom of the tree: its subtree is itself) at 1k and at 100k objectives:
+/// the target is the same cost within 2×, whatever the period's size.
+/// </summary>
+[MemoryDiagnoser]
+public class DashboardObjectiveStatus
+{
+    private DashboardTenant _tenant = null!;
+    private ObjectiveId _objective;
+
+    [Params("InMemory", "SQLite", "PostgreSQL")]
+    public string Provider { get; set; } = "InMemory";
+
+    [Params(1_000, 100_000)]
+    public int Objectives { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _tenant = new DashboardTenant(Provider, Objectives);
+        _objective = EnterpriseData.Of(Objectives).Objectives[^1].Id;
+    }
+
+    [Benchmark(Description = "Progress.GetObjectiveStatusAsync")]
+    public int Status() => _tenant.Okr.Progress.GetObjectiveStatusAsync(_tenant.Tenant, _objective).AsTask().GetAwaiter().GetResult().KeyResults.Count;
+}
+
+/// <summary>
+/// A subtree of about 1,000 objectives (a second-level objective and everything under it) summarised in a 100k tenant,
+/// against the whole-period summary of a 1,000-objective tenant in the same store (target within 2×).
+/// </summary>
+[MemoryDiagnoser]
+public class DashboardScopedSummary
+{
+    private DashboardTenant _tenant = null!;
+    private TenantId _small;
+    private PeriodId _smallPeriod;
+    private SummaryScope _scope = null!;
+
+    [Params("InMemory", "SQLite", "PostgreSQL")]
+    public string Provider { get; set; } = "InMemory";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _tenant = new DashboardTenant(Provider, 100_000);
+        _small = new TenantId(Guid.CreateVersion7());
+        _smallPeriod = _tenant.ImportAsync(_small, 1_000).GetAwaiter().GetResult();
+        _scope = new SummaryScope { Subtree = EnterpriseData.Of(100_000).Objectives[10].Id };
+    }
+
+    [Benchmark(Baseline = true, Description = "1,000-objective period: SummarizeAsync")]
+    public int SmallPeriod() => _tenant.Okr.Progress.SummarizeAsync(_small, _smallPeriod).AsTask().GetAwaiter().GetResult().Objectives.Count;
+
+    [Benchmark(Description = "subtree in a 100k period: SummarizeAsync(scope)")]
+    public int Subtree() => _tenant.Okr.Progress.SummarizeAsync(_tenant.Tenant, _tenant.Period, _scope).AsTask().GetAwaiter().GetResult().Objectives.Count;
+}
+
+/// <summary>
+/// PostgreSQL: the first summary of a 10k-objective tenant imported into a fresh database with no statistics at all
+/// (no ANALYZE by the store, autovacuum off for the database), against the same after ANALYZE (target within 2×).
+/// </summary>
+[MemoryDiagnoser]
+public class DashboardAfterImport
+{
+    private DashboardTenant _blind = null!;
+    private DashboardTenant _analysed = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _blind = new DashboardTenant("PostgreSQL", 10_000, analyzeThreshold: null);
+        using (var connection = new NpgsqlConnection(_blind.ConnectionString))
+        {
+            connection.Open();
+            using var off = new NpgsqlCommand("ALTER TABLE okr_objectives SET (autovacuum_enabled = false); ALTER TABLE okr_check_ins SET (autovacuum_enabled = false); ALTER TABLE okr_key_result_values SET (autovacuum_enabled = false); ALTER TABLE okr_key_results SET (autovacuum_enabled = false); ALTER TABLE okr_alignments SET (autovacuum_enabled = false);", connection);
+            off.ExecuteNonQuery();
+        }
+
+        _analysed = new DashboardTenant("PostgreSQL", 10_000);
+    }
+
+    [Benchmark(Baseline = true, Description = "after ANALYZE")]
+    public int Analysed() => _analysed.Okr.Progress.SummarizeAsync(_analysed.Tenant, _analysed.Period).AsTask().GetAwaiter().GetResult().Objectives.Count;
+
+    [Benchmark(Description = "no statistics (straight after the import)")]
+    public int Blind() => _blind.Okr.Progress.SummarizeAsync(_blind.Tenant, _blind.Period).AsTask().GetAwaiter().GetResult().Objectives.Count;
+}
+
+/// <summary>
+/// The company report of a 1,500-objective tenant on SQLite (<see cref="ReportOptions.Company"/>: top 3 levels, key
+/// result rows for two, charts where a reader looks), gathered and rendered to HTML; target ≤ 500 ms and ≤ 1 MB
+/// (the size is returned and asserted by <c>CompanyReportTests</c>). Baseline: the store reads of the whole period.
+/// </summary>
+[MemoryDiagnoser]
+public class DashboardCompanyReport
+{
+    private DashboardTenant _tenant = null!;
+
+    [GlobalSetup]
+    public void Setup() => _tenant = new DashboardTenant("SQLite", 1_500);
+
+    [Benchmark(Baseline = true, Description = "store reads + AlignmentGraph.Rollup")]
+    public int Reads() => _tenant.ReadsAndRollupAsync(_tenant.Tenant, _tenant.Period).GetAwaiter().GetResult();
+
+    [Benchmark(Description = "company report: CreateAsync + HtmlReport.Render")]
+    public int Report()
+    {
+        var report = PeriodReport.CreateAsync(_tenant.Okr, _tenant.Tenant, _tenant.Period, ReportOptions.Company()).AsTask().GetAwaiter().GetResult();
+        return HtmlReport.Render(report).Length;
+    }
+}
