@@ -12,6 +12,7 @@ using Okr.Reporting;
 
 const string database = "okr-quickstart.db";
 const string htmlReport = "okr-report.html";
+const string companyReport = "okr-company-report.html";
 foreach (var file in new[] { database, database + "-wal", database + "-shm" })
 {
     File.Delete(file);   // a fresh quarter on every run
@@ -131,4 +132,22 @@ foreach (var a in grades.Objectives)
     Console.WriteLine($"  {a.Objective.Title,-52} {a.Grade.Value:0.00} {a.Band,-6} {(a.Met ? "met" : "missed")} (expected {a.Expected:0.0}){over}");
 }
 
+// After the close a report shows grades, met or missed, and each grade a person set with who and why; a company
+// report keeps to the top levels and names owners through the host's directory (here, a dictionary).
+var directory = new OwnerNames(new() { [OwnerRef.Person("cfo")] = "Chief Financial Officer" });
+var companyView = await PeriodReport.CreateAsync(okr, tenant, quarter.Id, ReportOptions.Company(levels: 3, owners: directory));
+await File.WriteAllTextAsync(companyReport, HtmlReport.Render(companyView));
+Console.WriteLine($"Graded company report written to {Path.GetFullPath(companyReport)}.");
+
+// One department's report, every chart.
+var department = await PeriodReport.CreateAsync(okr, tenant, quarter.Id, new ReportOptions { Scope = new SummaryScope { Subtree = sales.Id }, Charts = ChartSelection.All });
+TerminalReport.Write(department, Console.Out);
+
 Console.WriteLine($"Data is in {Path.GetFullPath(database)}.");
+
+/// <summary>The host's directory of display names; a real host asks its HR system, once per report.</summary>
+internal sealed class OwnerNames(Dictionary<OwnerRef, string> names) : IOwnerDirectory
+{
+    public ValueTask<IReadOnlyDictionary<OwnerRef, string>> GetDisplayNamesAsync(TenantId tenant, IReadOnlyCollection<OwnerRef> owners, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyDictionary<OwnerRef, string>>(owners.Where(names.ContainsKey).ToDictionary(o => o, o => names[o]));
+}

@@ -1001,7 +1001,14 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             : await AppendByInsert(connection, transaction, tenant, checkIns, skipped, cancellationToken).ConfigureAwait(false);
         if (added > 0)
         {
-            await RefreshValues(connection, transaction, tenant, [.. checkIns.Select(c => c.KeyResultId.Value).Distinct()], cancellationToken).ConfigureAwait(false);
+            if (forceCopy || checkIns.Count >= _copyThreshold)
+            {
+                await RefreshStagedValues(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RefreshValues(connection, transaction, tenant, [.. checkIns.Select(c => c.KeyResultId.Value).Distinct()], cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return added;
@@ -1014,6 +1021,23 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     /// each value from every check-in committed so far and this transaction's own. The last appender to commit has
     /// therefore seen all the others' check-ins.
     /// </summary>
+    /// <summary>
+    /// <see cref="RefreshValues"/> for a batch that went through the staging table (a COPY append or an import): the same
+    /// two steps, with the key results read from the staging table rather than sent as an array, which PostgreSQL
+    /// matched row by row against the whole array (an import of 100,000 objectives ran past the command timeout).
+    /// </summary>
+    private static async Task RefreshStagedValues(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, CancellationToken cancellationToken)
+    {
+        const string Touched = "SELECT DISTINCT kr_id FROM okr_check_ins_staging";
+        await Execute(
+            connection,
+            transaction,
+            $"INSERT INTO okr_key_result_values (tenant, kr_id, last_recorded_at) SELECT @t, s.kr_id, 0 FROM ({Touched}) AS s ORDER BY s.kr_id ON CONFLICT (tenant, kr_id) DO UPDATE SET last_recorded_at = okr_key_result_values.last_recorded_at",
+            cancellationToken,
+            ("t", T(tenant))).ConfigureAwait(false);
+        await Execute(connection, transaction, Sql.RefreshValuesOf(Touched), cancellationToken, ("t", T(tenant))).ConfigureAwait(false);
+    }
+
     private static async Task RefreshValues(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Guid[] keyResults, CancellationToken cancellationToken)
     {
         await Execute(

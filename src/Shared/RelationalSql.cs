@@ -116,8 +116,9 @@ internal sealed class RelationalSql
         // the history index until one qualifies, and the latest recorded instant (the history index covers it).
         string InForce(string kr) => $"(SELECT c.id FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = {kr} AND NOT EXISTS (SELECT 1 FROM {p}check_ins d WHERE d.tenant = {m}t AND d.corrects = c.id AND d.kr_id = c.kr_id) ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)";
         string LastRecorded(string kr) => $"(SELECT max(c.recorded_at) FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = {kr})";
+        _refreshSet = $"check_in_id = {InForce($"{p}key_result_values.kr_id")}, last_recorded_at = {LastRecorded($"{p}key_result_values.kr_id")}";
         RefreshValues = $"""
-            UPDATE {p}key_result_values SET check_in_id = {InForce($"{p}key_result_values.kr_id")}, last_recorded_at = {LastRecorded($"{p}key_result_values.kr_id")}
+            UPDATE {p}key_result_values SET {_refreshSet}
             WHERE tenant = {m}t AND kr_id {In("krs")}
             """;
         Histories = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id {In("krs")} ORDER BY kr_id, effective_at, recorded_at, id";
@@ -179,6 +180,17 @@ internal sealed class RelationalSql
     /// committed before it).
     /// </summary>
     public string RefreshValues { get; }
+
+    private readonly string _refreshSet;
+
+    /// <summary>
+    /// <see cref="RefreshValues"/> for the key results a query lists (<c>t</c>; <paramref name="keyResults"/> selects a
+    /// <c>kr_id</c> column, each once): a bulk append names its staging table instead of a list parameter.
+    /// </summary>
+    /// <param name="keyResults">The query of key results.</param>
+    /// <returns>The statement.</returns>
+    public string RefreshValuesOf(string keyResults) =>
+        $"UPDATE {_prefix}key_result_values SET {_refreshSet} FROM ({keyResults}) AS touched WHERE {_prefix}key_result_values.tenant = {_marker}t AND {_prefix}key_result_values.kr_id = touched.kr_id";
 
     /// <summary>The histories of a list of key results (<c>t</c>, <c>krs</c>), by key result, then as one history is ordered.</summary>
     public string Histories { get; }

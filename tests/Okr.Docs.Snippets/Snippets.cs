@@ -171,6 +171,20 @@ public static class Snippets
         static Task Forward(string json) => Task.CompletedTask;
     }
 
+    public static async Task Dashboards(OkrService okr, TenantId tenant, OkrPeriod quarter, ObjectiveId departmentObjective, OwnerRef sales, OwnerRef support)
+    {
+        // A department's objective and everything aligned under it.
+        var department = await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Subtree = departmentObjective });
+
+        // Two owners' objectives, a page of 50 at a time (ids ascending; pass NextAfter for the next page).
+        var page = await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Owners = [sales, support], Limit = 50 });
+        var next = await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Owners = [sales, support], Limit = 50, After = page.NextAfter });
+
+        // The top three levels of the tree (a company view).
+        var company = await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Levels = 3 });
+        _ = (department, next, company);
+    }
+
     public static async Task ReportingReadme(OkrService okr, TenantId tenant, PeriodId quarterId)
     {
         var report = await PeriodReport.CreateAsync(okr, tenant, quarterId);

@@ -219,6 +219,18 @@ public class ReportTests
     }
 
     [Fact]
+    public void Report_options_default_to_the_documented_values()
+    {
+        var options = ReportOptions.Default;
+        Assert.Equal((ChartSelection.TopLevelAndAtRisk, 60, 100, (int?)null, (SummaryScope?)null), (options.Charts, options.MaxCharts, options.MaxListed, options.KeyResultLevels, options.Scope));
+        var company = ReportOptions.Company();
+        Assert.Equal((3, 2), (company.Scope!.Levels, company.KeyResultLevels));
+        Assert.Equal(1, ReportOptions.Company(1).KeyResultLevels);
+        Assert.Equal("KeyResultLevels", Assert.Single(Assert.Throws<OkrValidationException>(() => new ReportOptions { KeyResultLevels = 0 }.Validate()).Violations).Member);
+        Assert.Equal("Levels", Assert.Single(Assert.Throws<OkrValidationException>(() => ReportOptions.Company(SummaryScope.MaxLevels + 1).Validate()).Violations).Member);
+    }
+
+    [Fact]
     public async Task Owners_are_shown_by_the_directorys_names_and_the_at_risk_list_names_them()
     {
         var report = await PlayHalfAQuarter(new ReportOptions { Owners = new Directory(new() { [OwnerRef.Team("support")] = "Customer Support", [OwnerRef.Person("ann")] = "Ann Lee" }) });

@@ -101,7 +101,8 @@ public sealed class PaceHealthPolicy : IHealthPolicy
     public HealthAssessment Assess(HealthContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var elapsed = ElapsedShare(context.Period, context.Zone, context.Now);
+        var (start, end) = BoundsOf(context.Period, context.Zone);
+        var elapsed = Math.Clamp((context.Now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
         var expected = Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1);
         var computed = Compute(context, expected);
         return new HealthAssessment(context.Override?.Status ?? computed, computed, elapsed, expected, context.Progress, context.Override);
@@ -109,7 +110,7 @@ public sealed class PaceHealthPolicy : IHealthPolicy
 
     private HealthStatus Compute(HealthContext context, double expected)
     {
-        var (start, end) = Bounds(context.Period, context.Zone);
+        var (start, end) = BoundsOf(context.Period, context.Zone);
         var judgedAt = context.Now < end ? context.Now : end;
         var quietSince = context.LastCheckInAt ?? start;
         if (judgedAt - quietSince >= Options.StaleAfter)
@@ -129,4 +130,25 @@ public sealed class PaceHealthPolicy : IHealthPolicy
     }
 
     private static (Instant Start, Instant End) Bounds(OkrPeriod period, DateTimeZone zone) => period.InstantsIn(zone);
+
+    /// <summary>
+    /// The period's bounds in the zone, remembered for the last period and zone asked about: a summary assesses every
+    /// key result of one period against one zone, and the zone conversions were most of an assessment's cost. The
+    /// memo is an immutable record swapped whole, keyed by the (immutable) period and zone instances.
+    /// </summary>
+    private (Instant Start, Instant End) BoundsOf(OkrPeriod period, DateTimeZone zone)
+    {
+        if (Volatile.Read(ref _bounds) is { } last && ReferenceEquals(last.Period, period) && ReferenceEquals(last.Zone, zone))
+        {
+            return (last.Start, last.End);
+        }
+
+        var (start, end) = Bounds(period, zone);
+        Volatile.Write(ref _bounds, new BoundsMemo(period, zone, start, end));
+        return (start, end);
+    }
+
+    private BoundsMemo? _bounds;
+
+    private sealed record BoundsMemo(OkrPeriod Period, DateTimeZone Zone, Instant Start, Instant End);
 }

@@ -247,7 +247,8 @@ public sealed class OkrProgress
         var score = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Counted && !paged
             ? _service.Options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.Describe(o.Id, ValueOf, calculator))])
             : _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
-        var coverage = AlignmentGraph.Build(shownList).CoverageByOwner();
+        // Coverage of what is shown: the graph already built when that is all of it.
+        var coverage = (shownList.Count == graph.ObjectiveCount ? graph : AlignmentGraph.Build(shownList)).CoverageByOwner();
         if (visible is not null)
         {
             var hiddenChildren = objectives

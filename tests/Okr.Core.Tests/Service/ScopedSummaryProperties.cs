@@ -156,3 +156,30 @@ public class ScopedSummaryProperties
         return text.ToString();
     }
 }
+
+/// <summary>Scope validation and the cases a scope must refuse or answer as missing.</summary>
+public class SummaryScopeTests
+{
+    [Fact]
+    public async Task A_bad_scope_is_refused_with_every_member_named_and_a_missing_root_is_not_found()
+    {
+        Assert.Equal(64, SummaryScope.MaxLevels);
+        var error = Assert.Throws<OkrValidationException>(() => new SummaryScope { Limit = 0, Levels = SummaryScope.MaxLevels + 1, Owners = [] }.Validate());
+        Assert.Equal(["Limit", "Levels", "Owners"], error.Violations.Select(v => v.Member));
+        new SummaryScope { Limit = 1, Levels = SummaryScope.MaxLevels, Owners = [OwnerRef.Team("t")] }.Validate();
+        Assert.True(SummaryScope.WholePeriod.IsWholePeriod);
+
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        var okr = new OkrService(new InMemoryOkrStore(), clock);
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        var other = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 2));
+        var elsewhere = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), other.Id, "Next quarter", OwnerRef.Team("t"), clock));
+        await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Limit = 0 }));
+        foreach (var root in new[] { elsewhere.Id, ObjectiveId.New(clock) })
+        {
+            var missing = await Assert.ThrowsAsync<OkrNotFoundException>(async () => await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Subtree = root }));
+            Assert.Equal($"Objective {root} does not exist.", missing.Message);
+        }
+    }
+}
