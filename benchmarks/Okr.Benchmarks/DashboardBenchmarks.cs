@@ -42,6 +42,10 @@ internal sealed class DashboardTenant
 
     public string Provider { get; }
 
+    /// <summary>The stores to measure: <c>OKR_BENCH_PROVIDERS</c> (comma-separated), or all three.</summary>
+    public static IEnumerable<string> Providers =>
+        Environment.GetEnvironmentVariable("OKR_BENCH_PROVIDERS") is { Length: > 0 } chosen ? chosen.Split(',') : ["InMemory", "SQLite", "PostgreSQL"];
+
     public IOkrStore Store { get; }
 
     public string? ConnectionString { get; }
@@ -176,7 +180,7 @@ public class DashboardSummary
 {
     private DashboardTenant _tenant = null!;
 
-    [Params("InMemory", "SQLite", "PostgreSQL")]
+    [ParamsSource(typeof(DashboardTenant), nameof(DashboardTenant.Providers))]
     public string Provider { get; set; } = "InMemory";
 
     [Params(10_000, 100_000)]
@@ -205,7 +209,7 @@ public class DashboardObjectiveStatus
     private DashboardTenant _tenant = null!;
     private ObjectiveId _objective;
 
-    [Params("InMemory", "SQLite", "PostgreSQL")]
+    [ParamsSource(typeof(DashboardTenant), nameof(DashboardTenant.Providers))]
     public string Provider { get; set; } = "InMemory";
 
     [Params(1_000, 100_000)]
@@ -234,7 +238,7 @@ public class DashboardScopedSummary
     private PeriodId _smallPeriod;
     private SummaryScope _scope = null!;
 
-    [Params("InMemory", "SQLite", "PostgreSQL")]
+    [ParamsSource(typeof(DashboardTenant), nameof(DashboardTenant.Providers))]
     public string Provider { get; set; } = "InMemory";
 
     [GlobalSetup]

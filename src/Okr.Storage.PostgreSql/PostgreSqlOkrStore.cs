@@ -1172,7 +1172,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         return added;
     }
 
-    private async Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken, Func<IReadOnlyList<string>>? analyze = null)
+    private async Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken, Func<IReadOnlyList<(string Table, long Rows)>>? analyze = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _migrated.Value.ConfigureAwait(false);
@@ -1193,15 +1193,41 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     }
 
     /// <summary>
-    /// Brings the planner's statistics up to date for tables a committed write filled. After the commit, so neither the
-    /// caller's token nor a failure here can make a committed write look failed: a failed ANALYZE leaves the statistics
-    /// to autovacuum. ANALYZE takes a lock that lets reads and writes go on.
+    /// Brings the planner's statistics up to date for tables a committed write filled materially: never analysed yet,
+    /// or grown by a tenth or more by this write (autovacuum's own default proportion, without its minute's wait). After
+    /// the commit, so neither the caller's token nor a failure here can make a committed write look failed: a failed
+    /// ANALYZE leaves the statistics to autovacuum. ANALYZE takes a lock that lets reads and writes go on.
     /// </summary>
-    private static async Task AnalyzeAsync(NpgsqlConnection connection, IReadOnlyList<string> tables)
+    private static async Task AnalyzeAsync(NpgsqlConnection connection, IReadOnlyList<(string Table, long Rows)> written)
     {
         try
         {
-            var analyze = new NpgsqlCommand("ANALYZE " + string.Join(", ", tables), connection);
+            var stale = new List<string>();
+            var sizes = new NpgsqlCommand("SELECT c.relname, c.reltuples FROM pg_class c WHERE c.oid IN (SELECT to_regclass(t) FROM unnest(@tables) AS t)", connection);
+            await using (sizes.ConfigureAwait(false))
+            {
+                sizes.Parameters.AddWithValue("tables", written.Select(w => w.Table).Distinct().ToArray());
+                var reader = await sizes.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        var (table, tuples) = (reader.GetString(0), reader.GetFloat(1));
+                        var rows = written.Where(w => w.Table == table).Sum(w => w.Rows);
+                        if (tuples < 0 || rows * 10 >= tuples)
+                        {
+                            stale.Add(table);
+                        }
+                    }
+                }
+            }
+
+            if (stale.Count == 0)
+            {
+                return;
+            }
+
+            var analyze = new NpgsqlCommand("ANALYZE " + string.Join(", ", stale), connection);
             await using (analyze.ConfigureAwait(false))
             {
                 await analyze.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
@@ -1213,10 +1239,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         }
     }
 
-    /// <summary>The tables a commit wrote at least <see cref="PostgreSqlOkrStoreOptions.AnalyzeThreshold"/> rows to.</summary>
-    private List<string> TablesToAnalyze(OkrChangeSet changes, OkrCommitResult? result)
+    /// <summary>The tables a commit wrote at least <see cref="PostgreSqlOkrStoreOptions.AnalyzeThreshold"/> rows to, with the rows.</summary>
+    private List<(string Table, long Rows)> TablesToAnalyze(OkrChangeSet changes, OkrCommitResult? result)
     {
-        var tables = new List<string>();
+        var tables = new List<(string, long)>();
         if (_analyzeThreshold is not { } threshold || result is null)
         {
             return tables;
@@ -1224,27 +1250,38 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
 
         if (result.CheckInsAdded >= threshold)
         {
-            tables.AddRange(["okr_check_ins", "okr_key_result_values"]);
+            tables.AddRange([("okr_check_ins", result.CheckInsAdded), ("okr_key_result_values", result.CheckInsAdded)]);
         }
 
         if (changes.Objectives.Count >= threshold)
         {
-            tables.AddRange(["okr_objectives", "okr_key_results", "okr_alignments", "okr_objective_history"]);
+            var n = changes.Objectives.Count;
+            tables.AddRange([("okr_objectives", n), ("okr_key_results", n), ("okr_alignments", n), ("okr_objective_history", n)]);
         }
 
         if (result.Events.Count >= threshold)
         {
-            tables.Add("okr_events");
+            tables.Add(("okr_events", result.Events.Count));
         }
 
         return tables;
     }
 
     /// <summary>The tables an import of a document wrote, when it wrote enough rows to one of them.</summary>
-    private List<string> TablesToAnalyze(OkrDocument document) =>
-        _analyzeThreshold is { } threshold && Math.Max(document.Objectives.Count, document.CheckIns.Count) >= threshold
-            ? ["okr_periods", "okr_objectives", "okr_key_results", "okr_alignments", "okr_objective_history", "okr_check_ins", "okr_key_result_values"]
-            : [];
+    private List<(string Table, long Rows)> TablesToAnalyze(OkrDocument document)
+    {
+        if (_analyzeThreshold is not { } threshold || Math.Max(document.Objectives.Count, document.CheckIns.Count) < threshold)
+        {
+            return [];
+        }
+
+        long objectives = document.Objectives.Count, checkIns = document.CheckIns.Count;
+        return
+        [
+            ("okr_periods", document.Periods.Count), ("okr_objectives", objectives), ("okr_key_results", objectives), ("okr_alignments", objectives),
+            ("okr_objective_history", objectives), ("okr_check_ins", checkIns), ("okr_key_result_values", checkIns),
+        ];
+    }
 
     private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

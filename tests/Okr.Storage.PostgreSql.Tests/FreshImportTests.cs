@@ -55,6 +55,24 @@ public class FreshImportTests
         Assert.Equal(320_000, (await okr.CheckIns.PeriodHistoryAsync(tenant, document.Periods[0].Id)).Count);
         var status = await okr.Progress.GetObjectiveStatusAsync(tenant, document.Objectives[^1].Id);
         Assert.Equal(summary.Objectives.Single(s => s.Progress.Objective.Id == document.Objectives[^1].Id).Progress.Progress, status.Progress.Progress);
+
+        // A later import over the threshold that adds less than a tenth of the rows leaves the statistics as they are.
+        var before = await TuplesAsync(database);
+        await using (var small = new PostgreSqlOkrStore(new PostgreSqlOkrStoreOptions { ConnectionString = database, AnalyzeThreshold = 600 }))
+        {
+            var other = new TenantId(Guid.NewGuid());
+            await small.ImportAsync(other, Document(other, 20));   // 640 check-ins
+        }
+
+        Assert.Equal(before, await TuplesAsync(database));
+    }
+
+    private static async Task<float> TuplesAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var tuples = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE relname = 'okr_check_ins'", connection);
+        return (float)(await tuples.ExecuteScalarAsync())!;
     }
 
     /// <summary>An import of 20 objectives (640 check-ins) leaves statistics to autovacuum (below <see cref="PostgreSqlOkrStoreOptions.AnalyzeThreshold"/>); null turns analysing off.</summary>
