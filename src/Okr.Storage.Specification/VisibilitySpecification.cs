@@ -82,6 +82,31 @@ public abstract partial class OkrStoreSpecification
         await Same(id => eve.Objectives.GetAsync(w.Tenant, ObjectiveId.Parse(id)).AsTask(), o, m);
         await Same(id => eve.Objectives.HistoryAsync(w.Tenant, ObjectiveId.Parse(id)).AsTask(), o, m);
         await Same(id => eve.Progress.GetObjectiveStatusAsync(w.Tenant, ObjectiveId.Parse(id)).AsTask(), o, m);
+
+        // Scoped summaries: a subtree rooted at the visible parent, the hidden objective's owner, the top level, pages
+        // of one (the hidden objective is not counted in the paging); a subtree rooted at it answers as a missing one.
+        seen.Append(Dump(await eve.Progress.SummarizeAsync(w.Tenant, w.Period.Id, new SummaryScope { Subtree = w.Parent.Id })));
+        var byOwner = await eve.Progress.SummarizeAsync(w.Tenant, w.Period.Id, new SummaryScope { Owners = [w.Hidden.Owner] });
+        Assert.DoesNotContain(byOwner.Objectives, s => s.Progress.Objective.Id == w.Hidden.Id);
+        seen.Append(Dump(byOwner));
+        seen.Append(Dump(await eve.Progress.SummarizeAsync(w.Tenant, w.Period.Id, new SummaryScope { Levels = 1 })));
+        var pagedIds = new List<ObjectiveId>();
+        for (ObjectiveId? after = null; ;)
+        {
+            var page = await eve.Progress.SummarizeAsync(w.Tenant, w.Period.Id, new SummaryScope { Limit = 1, After = after });
+            seen.Append(Dump(page));
+            pagedIds.AddRange(page.Objectives.Select(s => s.Progress.Objective.Id));
+            if (page.NextAfter is not { } next)
+            {
+                break;
+            }
+
+            after = next;
+        }
+
+        Assert.Equal(summary.Objectives.Select(s => s.Progress.Objective.Id).Order(), pagedIds);
+        await Same(id => eve.Progress.SummarizeAsync(w.Tenant, w.Period.Id, new SummaryScope { Subtree = ObjectiveId.Parse(id) }).AsTask(), o, m);
+        seen.AppendJoin('\n', (await eve.CheckIns.HistoriesAsync(w.Tenant, [.. w.Parent.KeyResults.Select(k => k.Id), w.HiddenKeyResult])).SelectMany(h => h.Value).Select(Dump));
         await Same(id => eve.Objectives.EditAsync(w.Tenant, ObjectiveId.Parse(id), (x, c) => x.WithTitle("Mine now", c)).AsTask(), o, m);
         await Same(id => eve.Objectives.ActivateAsync(w.Tenant, ObjectiveId.Parse(id)).AsTask(), o, m);
         await Same(id => eve.Objectives.CancelAsync(w.Tenant, ObjectiveId.Parse(id)).AsTask(), o, m);

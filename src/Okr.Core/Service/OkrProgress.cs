@@ -26,7 +26,8 @@ public sealed record ObjectiveStatus(ObjectiveProgress Progress, HealthAssessmen
 /// <param name="Score">
 /// The score of what the summary shows (<see cref="OkrScoring.PeriodScore"/>): the roll-up (equal weights) of the shown
 /// objectives that contribute to no other shown objective. For the whole period, its top-level objectives; for a
-/// subtree, its root (and any objective under it linked only as support). Null with no data.
+/// subtree, its root (and any objective under it linked only as support). Under an access policy a scope's score counts
+/// only what the actor may read (the whole period's follows <see cref="OkrServiceOptions.HiddenInRollups"/>). Null with no data.
 /// </param>
 /// <param name="Objectives">The standing of every objective shown, in the order of the alignment tree (parents before children).</param>
 /// <param name="Coverage">How many of each owner's shown objectives are aligned to a parent.</param>
@@ -243,8 +244,10 @@ public sealed class OkrProgress
             .Where(o => shownIds.Contains(o.Id))
             .Select(o => Status(rollup.Describe(o.Id, ValueOf, calculator), p, now, current))
             .ToList();
-        // The score counts hidden objectives where the options count them in roll-ups (not on a page: a page is what it shows).
-        var score = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Counted && !paged
+        // The whole period's score counts hidden objectives where the options count them in roll-ups (the organisation's
+        // figure, as before scopes existed). A scope's score is only ever what it shows: a scope can select exactly the
+        // hidden objectives (their owner's), and its score would then be their progress.
+        var score = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Counted && scope.IsWholePeriod
             ? _service.Options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.Describe(o.Id, ValueOf, calculator))])
             : _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
         // Coverage of what is shown: the graph already built when that is all of it.
