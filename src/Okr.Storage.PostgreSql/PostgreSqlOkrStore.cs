@@ -615,26 +615,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
-        var result = new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>(keyResults.Count);
         cancellationToken.ThrowIfCancellationRequested();
-        if (keyResults.Count == 0)
-        {
-            return result;
-        }
-
-        List<CheckIn>? current = null;
-        await foreach (var c in QueryAsync(Sql.Histories, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
-        {
-            if (current is null || current[0].KeyResultId != c.KeyResultId)
-            {
-                current = [];
-                result[c.KeyResultId] = current;
-            }
-
-            current.Add(c);
-        }
-
-        return result;
+        return keyResults.Count == 0
+            ? new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>()
+            : await RelationalReads.HistoriesAsync(QueryAsync(Sql.Histories, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray()))).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -643,33 +627,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
-        var result = new Dictionary<KeyResultId, KeyResultCurrent>(keyResults.Count);
         cancellationToken.ThrowIfCancellationRequested();
-        if (keyResults.Count == 0)
-        {
-            return result;
-        }
-
-        List<KeyResultId>? later = null;
-        await foreach (var current in QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
-        {
-            result[current.KeyResult] = current;
-            if (current.InForce is { } c && c.EffectiveAt > at)
-            {
-                (later ??= []).Add(current.KeyResult);
-            }
-        }
-
-        if (later is not null)
-        {
-            var asOf = await QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken).ConfigureAwait(false);
-            foreach (var kr in later)
-            {
-                result[kr] = result[kr] with { InForce = asOf.GetValueOrDefault(kr) };
-            }
-        }
-
-        return result;
+        return keyResults.Count == 0
+            ? new Dictionary<KeyResultId, KeyResultCurrent>()
+            : await RelationalReads.CurrentValuesAsync(QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())), at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
     }
 
     private static KeyResultCurrent ReadCurrent(NpgsqlDataReader r) =>

@@ -353,26 +353,10 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
-        var result = new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>(keyResults.Count);
         cancellationToken.ThrowIfCancellationRequested();
-        if (keyResults.Count == 0)
-        {
-            return result;
-        }
-
-        List<CheckIn>? current = null;
-        await foreach (var c in QueryAsync(Sql.Histories, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))).ConfigureAwait(false))
-        {
-            if (current is null || current[0].KeyResultId != c.KeyResultId)
-            {
-                current = [];
-                result[c.KeyResultId] = current;
-            }
-
-            current.Add(c);
-        }
-
-        return result;
+        return keyResults.Count == 0
+            ? new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>()
+            : await RelationalReads.HistoriesAsync(QueryAsync(Sql.Histories, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults)))).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -381,33 +365,10 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
-        var result = new Dictionary<KeyResultId, KeyResultCurrent>(keyResults.Count);
-        if (keyResults.Count == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return result;
-        }
-
-        List<KeyResultId>? later = null;
-        await foreach (var current in QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))).ConfigureAwait(false))
-        {
-            result[current.KeyResult] = current;
-            if (current.InForce is { } c && c.EffectiveAt > at)
-            {
-                (later ??= []).Add(current.KeyResult);
-            }
-        }
-
-        if (later is not null)
-        {
-            var asOf = await QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken).ConfigureAwait(false);
-            foreach (var kr in later)
-            {
-                result[kr] = result[kr] with { InForce = asOf.GetValueOrDefault(kr) };
-            }
-        }
-
-        return result;
+        cancellationToken.ThrowIfCancellationRequested();
+        return keyResults.Count == 0
+            ? new Dictionary<KeyResultId, KeyResultCurrent>()
+            : await RelationalReads.CurrentValuesAsync(QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))), at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
     }
 
     private static KeyResultCurrent ReadCurrent(SqliteDataReader r) =>

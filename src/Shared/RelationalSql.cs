@@ -371,3 +371,61 @@ internal static class RelationalRows
         r.GetString(8),
         r.IsDBNull(9) ? null : new CheckInId(r.GetGuid(9)));
 }
+
+/// <summary>What both SQL stores do with the rows of the dashboard reads, written once.</summary>
+internal static class RelationalReads
+{
+    /// <summary>
+    /// Current values from the rows of <see cref="RelationalSql.CurrentValues"/>: the maintained check-in in force, except
+    /// for key results whose value took effect after <paramref name="at"/>, which <paramref name="asOf"/> reads exactly.
+    /// </summary>
+    /// <param name="rows">The rows.</param>
+    /// <param name="at">The instant asked for.</param>
+    /// <param name="asOf">The as-of read of the store, for the key results given.</param>
+    /// <returns>The values.</returns>
+    public static async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> CurrentValuesAsync(IAsyncEnumerable<KeyResultCurrent> rows, Instant at, Func<List<KeyResultId>, ValueTask<Dictionary<KeyResultId, CheckIn>>> asOf)
+    {
+        var result = new Dictionary<KeyResultId, KeyResultCurrent>();
+        List<KeyResultId>? later = null;
+        await foreach (var current in rows.ConfigureAwait(false))
+        {
+            result[current.KeyResult] = current;
+            if (current.InForce is { } c && c.EffectiveAt > at)
+            {
+                (later ??= []).Add(current.KeyResult);
+            }
+        }
+
+        if (later is not null)
+        {
+            var exact = await asOf(later).ConfigureAwait(false);
+            foreach (var kr in later)
+            {
+                result[kr] = result[kr] with { InForce = exact.GetValueOrDefault(kr) };
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Histories from the rows of <see cref="RelationalSql.Histories"/> (ordered by key result): one list per key result.</summary>
+    /// <param name="rows">The rows.</param>
+    /// <returns>The histories.</returns>
+    public static async ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> HistoriesAsync(IAsyncEnumerable<CheckIn> rows)
+    {
+        var result = new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>();
+        List<CheckIn>? current = null;
+        await foreach (var c in rows.ConfigureAwait(false))
+        {
+            if (current is null || current[0].KeyResultId != c.KeyResultId)
+            {
+                current = [];
+                result[c.KeyResultId] = current;
+            }
+
+            current.Add(c);
+        }
+
+        return result;
+    }
+}
