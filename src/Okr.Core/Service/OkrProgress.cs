@@ -214,7 +214,9 @@ public sealed class OkrProgress
         IEnumerable<Objective> inScope = candidates;
         if (scope.Levels is { } levels)
         {
-            var level = Levels(graph, scope.Subtree);
+            // Levels as the actor sees the tree: an objective under a parent they may not read is at the top for them
+            // (counting the hidden parent would tell them it exists).
+            var level = Levels(visible is null || counted.Count == visible.Count ? graph : AlignmentGraph.Build(counted.Where(o => visible.Contains(o.Id))), scope.Subtree);
             inScope = inScope.Where(o => level.TryGetValue(o.Id, out var l) && l <= levels);
         }
 

@@ -182,4 +182,31 @@ public class SummaryScopeTests
             Assert.Equal($"Objective {root} does not exist.", missing.Message);
         }
     }
+
+    [Fact]
+    public async Task Levels_are_counted_as_the_actor_sees_the_tree_so_a_hidden_parent_does_not_show_by_its_absence()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        var store = new InMemoryOkrStore();
+        var okr = new OkrService(store, clock, new OkrServiceOptions { AccessPolicy = new OwnersOnly() });
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        var (bob, eve) = (OwnerRef.Person("bob"), OwnerRef.Person("eve"));
+        var secret = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Secret", bob, clock).WithVisibility(Visibility.Private, clock));
+        var mine = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Mine", eve, clock, alignments: [new AlignmentLink(secret.Id)]));
+
+        var top = await okr.As(eve).Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Levels = 1 });
+        Assert.Equal([mine.Id], top.Objectives.Select(s => s.Progress.Objective.Id));
+        Assert.Equal([secret.Id], (await okr.As(bob).Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Levels = 1 })).Objectives.Select(s => s.Progress.Objective.Id));
+    }
+
+    private sealed class OwnersOnly : Okr.Core.Access.IOkrAccessPolicy
+    {
+        public ValueTask<Okr.Core.Access.OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(actor == owner ? Okr.Core.Access.OkrRelation.Owner : Okr.Core.Access.OkrRelation.None);
+
+        public ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) => ValueTask.FromResult(actor == owner);
+
+        public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+    }
 }
