@@ -92,6 +92,14 @@ public class FreshImportTests
         }
     }
 
+    [Fact]
+    public void Statistics_are_refreshed_after_writes_of_a_thousand_rows_by_default_and_the_threshold_is_checked()
+    {
+        Assert.Equal(1000, new PostgreSqlOkrStoreOptions().AnalyzeThreshold);
+        Assert.Contains(Assert.Throws<OkrValidationException>(() => new PostgreSqlOkrStoreOptions { ConnectionString = "Host=x", AnalyzeThreshold = 0 }.Validate()).Violations, v => v.Member == "AnalyzeThreshold");
+        new PostgreSqlOkrStoreOptions { ConnectionString = "Host=x", AnalyzeThreshold = null }.Validate();
+    }
+
     /// <summary>A tenant's quarter: a tree of objectives ten wide, each with four key results and eight weekly check-ins per key result.</summary>
     internal static OkrDocument Document(TenantId tenant, int objectives)
     {

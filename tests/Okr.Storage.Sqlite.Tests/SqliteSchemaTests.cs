@@ -171,6 +171,34 @@ public class SqliteSchemaTests
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Statistics_are_refreshed_after_writes_of_a_thousand_rows_by_default_and_the_threshold_is_checked()
+    {
+        Assert.Equal(1000, new SqliteOkrStoreOptions().AnalyzeThreshold);
+        Assert.Equal("AnalyzeThreshold", Assert.Single(Assert.Throws<OkrValidationException>(() => new SqliteOkrStoreOptions { AnalyzeThreshold = 0 }.Validate()).Violations).Member);
+        new SqliteOkrStoreOptions { AnalyzeThreshold = null }.Validate();
+    }
+
+    [Fact]
+    public async Task An_import_at_the_threshold_leaves_the_planner_statistics()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var store = new SqliteOkrStore(new SqliteOkrStoreOptions { ConnectionString = cs, AnalyzeThreshold = 50 });
+        var seed = await Okr.Testing.MaintainedState.SeedAsync(new SqliteOkrStore(new SqliteOkrStoreOptions { ConnectionString = cs, AnalyzeThreshold = null }));
+        await using (var before = new SqliteConnection(cs))
+        {
+            await before.OpenAsync();
+            Assert.Equal(0L, Scalar(before, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"));
+        }
+
+        var checkIns = Enumerable.Range(0, 60).Select(i => new CheckIn(new CheckInId(Guid.NewGuid()), seed.Objectives[0].KeyResults[0].Id, i, OwnerRef.Person("p"), NodaTime.Instant.FromUtc(2026, 1, 6, 9, 0), NodaTime.Instant.FromUtc(2026, 1, 6, 9, 0))).ToList();
+        await store.ImportAsync(seed.Tenant, new Okr.Core.Serialization.OkrDocument(seed.Tenant, [], [], checkIns));
+        SqliteConnection.ClearAllPools();
+        await using var after = new SqliteConnection(cs);
+        await after.OpenAsync();
+        Assert.True((long)Scalar(after, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")! == 1, "PRAGMA optimize left no statistics.");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("Data Source=:memory:")]
