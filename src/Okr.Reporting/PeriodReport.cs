@@ -169,6 +169,12 @@ public sealed class PeriodReport
     private readonly IReadOnlyDictionary<OwnerRef, string> _names;
     private readonly AssessmentOptions _assessment;
 
+    // The lists, each sorted once on first use (renderers and callers read them several times).
+    private IReadOnlyList<KeyResultStatus>? _atRisk;
+    private IReadOnlyList<KeyResultStatus>? _stale;
+    private IReadOnlyList<ObjectiveStatus>? _missed;
+    private IReadOnlyList<ObjectiveStatus>? _overridden;
+
     private PeriodReport(PeriodSummary summary, IReadOnlyList<ReportNode> roots, IReadOnlyList<BurnUp> burnUps, DateTimeZone zone, ReportOptions options, IReadOnlyDictionary<OwnerRef, string> names, AssessmentOptions assessment)
     {
         Summary = summary;
@@ -211,17 +217,17 @@ public sealed class PeriodReport
     public IReadOnlyList<BurnUp> BurnUps { get; }
 
     /// <summary>Key results at risk or off track, furthest behind first; none once the period is closed.</summary>
-    public IReadOnlyList<KeyResultStatus> AtRisk => IsClosed ? [] : [.. Summary.AtRisk.OrderBy(k => (k.Progress.Progress ?? 0) - k.Health.ExpectedProgress).ThenBy(k => k.Progress.KeyResult.Id)];
+    public IReadOnlyList<KeyResultStatus> AtRisk => _atRisk ??= IsClosed ? [] : [.. Summary.AtRisk.OrderBy(k => (k.Progress.Progress ?? 0) - k.Health.ExpectedProgress).ThenBy(k => k.Progress.KeyResult.Id)];
 
     /// <summary>Key results without a recent check-in; none once the period is closed.</summary>
-    public IReadOnlyList<KeyResultStatus> Stale => IsClosed ? [] : [.. Summary.Stale];
+    public IReadOnlyList<KeyResultStatus> Stale => _stale ??= IsClosed ? [] : [.. Summary.Stale];
 
     /// <summary>The graded objectives that missed their expectation, lowest grade first (empty while nothing is graded).</summary>
-    public IReadOnlyList<ObjectiveStatus> Missed =>
+    public IReadOnlyList<ObjectiveStatus> Missed => _missed ??=
         [.. Summary.Objectives.Where(s => GradeOf(s.Progress.Objective) is { Met: false }).OrderBy(s => s.Progress.Objective.Grade!.Value).ThenBy(s => s.Progress.Objective.Id)];
 
     /// <summary>The graded objectives whose grade a person overrode, with who and why.</summary>
-    public IReadOnlyList<ObjectiveStatus> Overridden =>
+    public IReadOnlyList<ObjectiveStatus> Overridden => _overridden ??=
         [.. Summary.Objectives.Where(s => s.Progress.Objective.Grade is { IsOverridden: true })];
 
     /// <summary>Alignment coverage per owner.</summary>

@@ -137,15 +137,14 @@ public sealed class OkrProgress
         using var activity = OkrTelemetry.Source.StartActivity("okr.period.summarize");
         activity?.SetTag("okr.tenant", tenant.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var summary = await SummarizeCoreAsync(tenant, period, scope, forecasts: false, cancellationToken).ConfigureAwait(false);
+        var summary = await SummarizeCoreAsync(tenant, period, scope, cancellationToken).ConfigureAwait(false);
         OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         activity?.SetTag("okr.objectives.count", summary.Objectives.Count);
         return summary;
     }
 
-    private async ValueTask<PeriodSummary> SummarizeCoreAsync(TenantId tenant, PeriodId period, SummaryScope scope, bool forecasts, CancellationToken cancellationToken)
+    private async ValueTask<PeriodSummary> SummarizeCoreAsync(TenantId tenant, PeriodId period, SummaryScope scope, CancellationToken cancellationToken)
     {
-        _ = forecasts;
         var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
         var now = _service.Clock.GetCurrentInstant();
         var store = _service.Store;
@@ -364,7 +363,7 @@ public sealed class OkrProgress
     {
         var o = await _service.RequireObjectiveAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
         await _service.DemandReadAsync(tenant, o, cancellationToken).ConfigureAwait(false);
-        var summary = await SummarizeCoreAsync(tenant, o.PeriodId, new SummaryScope { Subtree = objective, Levels = 1 }, forecasts: true, cancellationToken).ConfigureAwait(false);
+        var summary = await SummarizeCoreAsync(tenant, o.PeriodId, new SummaryScope { Subtree = objective, Levels = 1 }, cancellationToken).ConfigureAwait(false);
         var status = summary.Objectives.Single(s => s.Progress.Objective.Id == objective);
         var forecasts = new Dictionary<KeyResultId, Forecast>();
         foreach (var kr in o.KeyResults)
