@@ -204,11 +204,14 @@ public sealed partial class AlignmentGraph
 
         public ImmutableDictionary<int, double> KeyResults => keyResults;
 
+        /// <summary>Whether the overlay changes nothing (a full roll-up's): its lookups can be skipped.</summary>
+        public bool IsEmpty => _pendingObjectives.Count == 0 && _pendingKeyResults.Count == 0 && objectives.IsEmpty && keyResults.IsEmpty;
+
         public double? Objective(int i) =>
-            _pendingObjectives.TryGetValue(i, out var p) ? p : objectives.TryGetValue(i, out var o) ? o : null;
+            _pendingObjectives.Count != 0 && _pendingObjectives.TryGetValue(i, out var p) ? p : !objectives.IsEmpty && objectives.TryGetValue(i, out var o) ? o : null;
 
         public double? KeyResult(int k) =>
-            _pendingKeyResults.TryGetValue(k, out var p) ? p : keyResults.TryGetValue(k, out var o) ? o : null;
+            _pendingKeyResults.Count != 0 && _pendingKeyResults.TryGetValue(k, out var p) ? p : !keyResults.IsEmpty && keyResults.TryGetValue(k, out var o) ? o : null;
 
         public void SetObjective(int i, double progress) => _pendingObjectives[i] = progress;
 

@@ -173,6 +173,9 @@ public sealed partial class AlignmentGraph
     /// <summary>The objectives children first: every objective comes after all objectives aligned to it.</summary>
     internal IEnumerable<Objective> ChildrenFirst() => _order.Select(i => _objectives[i]);
 
+    /// <summary>The nodes, children before parents (the order the roll-up computes them in).</summary>
+    internal ReadOnlySpan<int> ChildrenFirstNodes => _order;
+
     /// <summary>Whether the graph holds an objective.</summary>
     /// <param name="id">The objective's id.</param>
     /// <returns>True when it is in the graph.</returns>

@@ -66,24 +66,50 @@ public sealed class AlignmentRollup
         var graph = Graph;
         var i = graph.NodeOf(id);
         var objective = graph.Objectives[i];
+        var first = graph.FirstKeyResult(i);
+        var values = new decimal?[objective.KeyResults.Count];
+        for (var m = 0; m < values.Length; m++)
+        {
+            values[m] = objective.KeyResults[m].ProgressSource == ProgressSource.FromAlignedObjectives ? null : valueOf(objective.KeyResults[m].Id);
+        }
+
+        return DescribeNode(i, values.AsSpan(), -first, calculator ?? NewCalculator());
+    }
+
+    /// <summary>
+    /// <see cref="Describe"/> by graph node, with the values by graph key result index (<paramref name="values"/>
+    /// indexed from <paramref name="offset"/>: the node's first key result is at <c>FirstKeyResult(i) + offset</c>):
+    /// what a summary uses for every node of a graph, without looking ids up again.
+    /// </summary>
+    /// <param name="i">The node.</param>
+    /// <param name="values">The values in force.</param>
+    /// <param name="offset">Where the graph's key result indexes start in <paramref name="values"/>.</param>
+    /// <param name="calculator">A calculator of this roll-up's graph and scoring.</param>
+    /// <returns>The progress.</returns>
+    internal ObjectiveProgress DescribeNode(int i, ReadOnlySpan<decimal?> values, int offset, AlignmentGraph.Calculator calculator)
+    {
+        var graph = Graph;
+        var objective = graph.Objectives[i];
         var krs = new KeyResultProgress[objective.KeyResults.Count];
         var first = graph.FirstKeyResult(i);
+        var overlaid = !_overlay.IsEmpty;
         for (var m = 0; m < krs.Length; m++)
         {
             var kr = objective.KeyResults[m];
             if (kr.ProgressSource == ProgressSource.FromAlignedObjectives)
             {
-                krs[m] = new KeyResultProgress(kr, null, Nullable(_overlay.KeyResult(first + m) ?? _keyResults[first + m]));
+                krs[m] = new KeyResultProgress(kr, null, Nullable((overlaid ? _overlay.KeyResult(first + m) : null) ?? _keyResults[first + m]));
             }
             else
             {
-                var score = Scoring.ScoreKeyResult(kr, valueOf(kr.Id));
+                var score = Scoring.ScoreKeyResult(kr, values[first + m + offset]);
                 krs[m] = new KeyResultProgress(kr, score, score?.Progress);
             }
         }
 
-        var (fromKeyResults, fromChildren) = (calculator ?? NewCalculator()).Parts(i, _keyResults, _objectives, _overlay);
-        return new ObjectiveProgress(objective, Progress(id), Nullable(fromKeyResults), Nullable(fromChildren), krs);
+        var (fromKeyResults, fromChildren) = calculator.Parts(i, _keyResults, _objectives, _overlay);
+        var progress = (overlaid ? _overlay.Objective(i) : null) ?? _objectives[i];
+        return new ObjectiveProgress(objective, Nullable(progress), Nullable(fromKeyResults), Nullable(fromChildren), krs);
     }
 
     /// <summary>A calculator for <see cref="Describe"/> to reuse.</summary>

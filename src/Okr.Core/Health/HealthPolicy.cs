@@ -101,30 +101,38 @@ public sealed class PaceHealthPolicy : IHealthPolicy
     public HealthAssessment Assess(HealthContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (start, end) = BoundsOf(context.Period, context.Zone);
-        var elapsed = Math.Clamp((context.Now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
-        var expected = Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1);
-        var computed = Compute(context, expected);
-        return new HealthAssessment(context.Override?.Status ?? computed, computed, elapsed, expected, context.Progress, context.Override);
+        return Assess(context.Progress, context.LastCheckInAt, context.Confidence, context.Period, context.Zone, context.Now, context.Override);
     }
 
-    private HealthStatus Compute(HealthContext context, double expected)
+    /// <summary>
+    /// <see cref="Assess(HealthContext)"/> from its parts: what a summary calls for every key result and objective,
+    /// without a context object each.
+    /// </summary>
+    internal HealthAssessment Assess(double? progress, Instant? lastCheckInAt, Confidence? confidence, OkrPeriod period, DateTimeZone zone, Instant now, HealthOverride? healthOverride = null)
     {
-        var (start, end) = BoundsOf(context.Period, context.Zone);
-        var judgedAt = context.Now < end ? context.Now : end;
-        var quietSince = context.LastCheckInAt ?? start;
+        var (start, end) = BoundsOf(period, zone);
+        var elapsed = Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
+        var expected = Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1);
+        var computed = Compute(progress, lastCheckInAt, confidence, start, end, now, expected);
+        return new HealthAssessment(healthOverride?.Status ?? computed, computed, elapsed, expected, progress, healthOverride);
+    }
+
+    private HealthStatus Compute(double? progress, Instant? lastCheckInAt, Confidence? confidence, Instant start, Instant end, Instant now, double expected)
+    {
+        var judgedAt = now < end ? now : end;
+        var quietSince = lastCheckInAt ?? start;
         if (judgedAt - quietSince >= Options.StaleAfter)
         {
             return HealthStatus.Stale;
         }
 
-        if (context.Progress is not { } progress)
+        if (progress is not { } p)
         {
             return HealthStatus.NoData;
         }
 
-        var pace = Options.Thresholds.Judge(progress, expected);
-        return pace == HealthStatus.OnTrack && context.Confidence is { } c && c.Value < Options.LowConfidenceBelow
+        var pace = Options.Thresholds.Judge(p, expected);
+        return pace == HealthStatus.OnTrack && confidence is { } c && c.Value < Options.LowConfidenceBelow
             ? HealthStatus.AtRisk
             : pace;
     }

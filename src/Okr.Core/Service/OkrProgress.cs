@@ -237,19 +237,33 @@ public sealed class OkrProgress
         // 4. One read of the current values of everything the shown figures depend on, one roll-up.
         var krIds = counted.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
         var current = await store.GetCurrentValuesAsync(tenant, krIds, now, cancellationToken).ConfigureAwait(false);
-        var rollup = Rollup(graph, current);
-        var shownIds = shownList.Select(o => o.Id).ToHashSet();
+        var (rollup, values, states) = Rollup(graph, current);
         var calculator = rollup.NewCalculator();
-        decimal? ValueOf(KeyResultId k) => current.TryGetValue(k, out var c) && c.InForce is { } inForce ? inForce.Value : null;
-        var statuses = graph.ChildrenFirst().Reverse()
-            .Where(o => shownIds.Contains(o.Id))
-            .Select(o => Status(rollup.Describe(o.Id, ValueOf, calculator), p, now, current))
-            .ToList();
+        var isShown = new bool[graph.ObjectiveCount];
+        foreach (var o in shownList)
+        {
+            if (graph.Contains(o.Id))
+            {
+                isShown[graph.NodeOf(o.Id)] = true;
+            }
+        }
+
+        // Parents first, as the roll-up's order reversed.
+        var order = graph.ChildrenFirstNodes;
+        var statuses = new List<ObjectiveStatus>(shownList.Count);
+        for (var x = order.Length - 1; x >= 0; x--)
+        {
+            if (isShown[order[x]])
+            {
+                statuses.Add(Status(rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x])));
+            }
+        }
+
         // The whole period's score counts hidden objectives where the options count them in roll-ups (the organisation's
         // figure, as before scopes existed). A scope's score is only ever what it shows: a scope can select exactly the
         // hidden objectives (their owner's), and its score would then be their progress.
         var score = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Counted && scope.IsWholePeriod
-            ? _service.Options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.Describe(o.Id, ValueOf, calculator))])
+            ? _service.Options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.DescribeNode(graph.NodeOf(o.Id), values, 0, calculator))])
             : _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
         // Coverage of what is shown: the graph already built when that is all of it.
         var coverage = (shownList.Count == graph.ObjectiveCount ? graph : AlignmentGraph.Build(shownList)).CoverageByOwner();
@@ -290,16 +304,22 @@ public sealed class OkrProgress
         return level;
     }
 
-    private AlignmentRollup Rollup(AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
+    /// <summary>The roll-up from the current values, with those values and states by graph key result index.</summary>
+    private (AlignmentRollup Rollup, decimal?[] Values, KeyResultCurrent?[] States) Rollup(AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
     {
         var values = new decimal?[graph.KeyResultCount];
+        var states = new KeyResultCurrent?[graph.KeyResultCount];
         var keyResults = graph.KeyResults;
         for (var k = 0; k < values.Length; k++)
         {
-            values[k] = current.TryGetValue(keyResults[k].Id, out var c) && c.InForce is { } inForce ? inForce.Value : null;
+            if (current.TryGetValue(keyResults[k].Id, out var c))
+            {
+                states[k] = c;
+                values[k] = c.InForce?.Value;
+            }
         }
 
-        return graph.Rollup(_service.Options.Scoring, values);
+        return (graph.Rollup(_service.Options.Scoring, values), values, states);
     }
 
     private static async ValueTask<List<Objective>> ToListAsync(IAsyncEnumerable<Objective> source)
@@ -324,10 +344,9 @@ public sealed class OkrProgress
         var objectives = await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
         var graph = AlignmentGraph.Build(objectives);
         var current = await _service.Store.GetCurrentValuesAsync(tenant, [.. objectives.SelectMany(o => o.KeyResults).Select(k => k.Id)], now, cancellationToken).ConfigureAwait(false);
-        var rollup = Rollup(graph, current);
+        var (rollup, values, _) = Rollup(graph, current);
         var calculator = rollup.NewCalculator();
-        decimal? ValueOf(KeyResultId k) => current.TryGetValue(k, out var c) && c.InForce is { } inForce ? inForce.Value : null;
-        var progress = objectives.ToDictionary(o => o.Id, o => rollup.Describe(o.Id, ValueOf, calculator));
+        var progress = objectives.ToDictionary(o => o.Id, o => rollup.DescribeNode(graph.NodeOf(o.Id), values, 0, calculator));
         return (p, graph, progress);
     }
 
@@ -385,19 +404,23 @@ public sealed class OkrProgress
     /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
     /// latest of its counted key results.
     /// </summary>
-    private ObjectiveStatus Status(ObjectiveProgress progress, OkrPeriod period, Instant now, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
+    private ObjectiveStatus Status(ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first)
     {
         var health = _service.Options.Health;
+        var pace = health as PaceHealthPolicy;
         var zone = _service.Options.TimeZone;
-        var krs = new List<KeyResultStatus>(progress.KeyResults.Count);
+        var krs = new KeyResultStatus[progress.KeyResults.Count];
         Instant? lastCheckIn = null;
         Confidence? lowest = null;
-        foreach (var k in progress.KeyResults)
+        for (var m = 0; m < krs.Length; m++)
         {
-            var state = current.GetValueOrDefault(k.KeyResult.Id);
+            var k = progress.KeyResults[m];
+            var state = states[first + m];
             var inForce = state?.InForce;
-            var h = health.Assess(new HealthContext(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now));
-            krs.Add(new KeyResultStatus(k, inForce, h, null));
+            var h = pace is not null
+                ? pace.Assess(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now)
+                : health.Assess(new HealthContext(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now));
+            krs[m] = new KeyResultStatus(k, inForce, h, null);
             if (!k.KeyResult.IsCancelled)
             {
                 if (state is not null && (lastCheckIn is null || state.LastRecordedAt > lastCheckIn))
@@ -412,7 +435,9 @@ public sealed class OkrProgress
             }
         }
 
-        var objectiveHealth = health.Assess(new HealthContext(progress.Progress, lastCheckIn, lowest, period, zone, now));
+        var objectiveHealth = pace is not null
+            ? pace.Assess(progress.Progress, lastCheckIn, lowest, period, zone, now)
+            : health.Assess(new HealthContext(progress.Progress, lastCheckIn, lowest, period, zone, now));
         return new ObjectiveStatus(progress, objectiveHealth, krs);
     }
 }
