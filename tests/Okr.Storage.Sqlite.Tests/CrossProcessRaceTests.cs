@@ -53,4 +53,14 @@ public class CrossProcessRaceTests
         var (outcome, active) = await CrossProcessRaces.ActivateAgainstCloseAsync("sqlite", cs, new SqliteOkrStore(cs));
         Assert.Equal(("lost OkrConcurrencyException", 0), (outcome, active));
     }
+
+    [Fact]
+    public async Task The_current_value_follows_the_rule_not_the_commit_order_when_two_processes_check_in_on_one_key_result()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var (outcome, current, lastRecorded, definition, latest) = await CrossProcessRaces.CheckInAgainstCheckInAsync("sqlite", cs, new SqliteOkrStore(cs));
+        Assert.Equal("committed", outcome);
+        Assert.Equal((7m, 7m), (current, definition));
+        Assert.Equal(latest, lastRecorded);
+    }
 }

@@ -112,6 +112,30 @@ public static class CrossProcessRaces
         return (outcome, objectives.Count(o => o.State == ObjectiveState.Active));
     }
 
+    /// <summary>
+    /// Two check-ins on one key result, one from each process: the other process's (42, effective now) is decided
+    /// first and commits after this process's (7, effective an hour later). The maintained current value follows the
+    /// rule of <see cref="CheckInHistory.AsOf"/> (the latest effective), not the order of the commits.
+    /// </summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process; the value in force and the latest recorded instant the store keeps;
+    /// the value the definition gives over the stored history and its latest recorded instant.</returns>
+    public static async Task<(string Outcome, decimal? Current, Instant? LastRecorded, decimal? Definition, Instant? LatestRecorded)> CheckInAgainstCheckInAsync(string provider, string connectionString, IOkrStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var (_, tenant, _, objective) = await SetUpAsync(store).ConfigureAwait(false);
+        var kr = objective.KeyResults[0].Id;
+        var later = Now + Duration.FromHours(1);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "record", kr.ToString()).ConfigureAwait(false);
+        await new OkrService(store, new FixedClock(later)).CheckIns.RecordAsync(tenant, kr, 7m, OwnerRef.Person("here")).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        var current = (await store.GetCurrentValuesAsync(tenant, [kr], later).ConfigureAwait(false)).GetValueOrDefault(kr);
+        var history = await store.GetHistoryAsync(tenant, kr).ToListAsync().ConfigureAwait(false);
+        return (outcome, current?.InForce?.Value, current?.LastRecordedAt, CheckInHistory.AsOf(history, later)?.Value, history.Count == 0 ? null : history.Max(c => c.RecordedAt));
+    }
+
     private static async Task<(OkrService Okr, TenantId Tenant, OkrPeriod Period, Objective Objective)> SetUpAsync(IOkrStore store)
     {
         var clock = new FixedClock(Now);
