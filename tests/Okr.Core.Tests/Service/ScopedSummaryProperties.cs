@@ -20,17 +20,16 @@ namespace Okr.Core.Tests.Service;
 /// </summary>
 public class ScopedSummaryProperties
 {
-    private static readonly PeriodId Period = new(Guid.Parse("0192f0a1-0000-7000-8000-000000000001"));
-    private static readonly Instant Now = Instant.FromUtc(2026, 2, 20, 12, 0);
+    private static readonly PeriodId Period = SummaryWorld.Period;
 
     [Property(MaxTest = 150)]
     public Property Scoped_summaries_and_statuses_equal_the_whole_periods_figures() =>
         Prop.ForAll(AlignmentGen.Dag(25).Zip(AlignmentGen.Scoring).Zip(Gen.Choose(0, int.MaxValue)).ToArbitrary(), input =>
         {
             var ((dag, scoring), seed) = input;
-            var okr = World(dag, scoring, seed);
+            var okr = SummaryWorld.Create(dag, scoring, seed);
             var full = okr.Progress.SummarizeAsync(Tenant, Period).AsTask().GetAwaiter().GetResult();
-            var expected = full.Objectives.ToDictionary(s => s.Progress.Objective.Id, Dump);
+            var expected = full.Objectives.ToDictionary(s => s.Progress.Objective.Id, SummaryWorld.Dump);
             Assert.Equal(dag.Objectives.Count, expected.Count);
             var random = new Random(seed);
 
@@ -38,7 +37,7 @@ public class ScopedSummaryProperties
             foreach (var o in dag.Objectives.OrderBy(_ => random.Next()).Take(4))
             {
                 var status = okr.Progress.GetObjectiveStatusAsync(Tenant, o.Id).AsTask().GetAwaiter().GetResult();
-                Assert.Equal(expected[o.Id], Dump(status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = null })] }));
+                Assert.Equal(expected[o.Id], SummaryWorld.Dump(status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = null })] }));
                 var subtree = Summarize(okr, new SummaryScope { Subtree = o.Id });
                 AssertSame(expected, subtree);
                 Assert.Equal(Descendants(dag, o.Id).Order(), subtree.Objectives.Select(s => s.Progress.Objective.Id).Order());
@@ -83,7 +82,7 @@ public class ScopedSummaryProperties
             return true;
         });
 
-    private static readonly TenantId Tenant = new(Guid.Parse("0192f0a1-0000-7000-8000-0000000000aa"));
+    private static readonly TenantId Tenant = SummaryWorld.Tenant;
 
     private static PeriodSummary Summarize(OkrService okr, SummaryScope scope) =>
         okr.Progress.SummarizeAsync(Tenant, Period, scope).AsTask().GetAwaiter().GetResult();
@@ -92,33 +91,8 @@ public class ScopedSummaryProperties
     {
         foreach (var status in summary.Objectives)
         {
-            Assert.Equal(expected[status.Progress.Objective.Id], Dump(status));
+            Assert.Equal(expected[status.Progress.Objective.Id], SummaryWorld.Dump(status));
         }
-    }
-
-    /// <summary>A service over a store holding the forest, with a history per key result whose value in force now is the generated one.</summary>
-    private static OkrService World(RandomDag dag, OkrScoring scoring, int seed)
-    {
-        var random = new Random(seed);
-        var start = Instant.FromUtc(2026, 1, 5, 9, 0);
-        var checkIns = new List<CheckIn>();
-        foreach (var (kr, value) in dag.Values)
-        {
-            // Earlier values, a corrected one, then the value in force (sometimes back-dated, recorded later).
-            var day = random.Next(0, 10);
-            for (var i = random.Next(0, 3); i > 0; i--, day += 3)
-            {
-                checkIns.Add(new CheckIn(new CheckInId(Guid.NewGuid()), kr, random.Next(0, 100), OwnerRef.Person("p"), start + Duration.FromDays(day), start + Duration.FromDays(day)));
-            }
-
-            var last = new CheckIn(new CheckInId(Guid.NewGuid()), kr, random.Next(0, 100), OwnerRef.Person("p"), start + Duration.FromDays(day), start + Duration.FromDays(day + random.Next(0, 5)), new Confidence(random.Next(0, 11) / 10.0));
-            checkIns.Add(last);
-            checkIns.Add(last.Correct(new CheckInId(Guid.NewGuid()), value, OwnerRef.Person("q"), new FakeClock(start + Duration.FromDays(day + 6)), "fixed"));
-        }
-
-        var store = new InMemoryOkrStore();
-        store.ImportAsync(Tenant, new OkrDocument(Tenant, [OkrPeriod.CalendarQuarter(Period, 2026, 1).Activate()], dag.Objectives, checkIns)).AsTask().GetAwaiter().GetResult();
-        return new OkrService(store, new FakeClock(Now), new OkrServiceOptions { Scoring = scoring });
     }
 
     private static HashSet<ObjectiveId> Descendants(RandomDag dag, ObjectiveId root)
@@ -142,19 +116,6 @@ public class ScopedSummaryProperties
 
     private static bool Same(double? a, double? b) => a is null ? b is null : b is not null && Math.Abs(a.Value - b.Value) <= 1e-12;
 
-    /// <summary>Every figure a status shows, exactly (doubles round-trip).</summary>
-    private static string Dump(ObjectiveStatus s)
-    {
-        var text = new StringBuilder();
-        var p = s.Progress;
-        text.Append(CultureInfo.InvariantCulture, $"{p.Objective.Id} {p.Progress:R} {p.FromKeyResults:R} {p.FromAlignedObjectives:R} {s.Health.Status} {s.Health.Computed} {s.Health.ExpectedProgress:R}\n");
-        foreach (var k in s.KeyResults)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"  {k.Progress.KeyResult.Id} {k.Progress.Score?.Progress:R} {k.Progress.Score?.Band} {k.Progress.Progress:R} {k.Latest?.Id} {k.Health.Status} {k.Forecast}\n");
-        }
-
-        return text.ToString();
-    }
 }
 
 /// <summary>Scope validation and the cases a scope must refuse or answer as missing.</summary>
