@@ -1,12 +1,8 @@
-using System.Globalization;
-using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using NodaTime;
 using NodaTime.Testing;
-using Okr.Core.Scoring;
-using Okr.Core.Serialization;
 using Okr.Core.Service;
 using Okr.Core.Storage;
 using Okr.Testing;
