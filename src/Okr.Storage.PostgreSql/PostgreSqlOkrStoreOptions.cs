@@ -13,9 +13,10 @@ public sealed class PostgreSqlOkrStoreOptions
 
     /// <summary>
     /// After an import, or a commit, that writes at least this many rows to a table, the store runs <c>ANALYZE</c> on the
-    /// tables it wrote once the transaction has committed, when they were never analysed or the write added a tenth or
-    /// more of their rows, so the planner never plans a tenant's first reads with no statistics (autovacuum would only
-    /// catch up a minute or more later). 1,000 by default; null never analyzes.
+    /// tables it wrote once the transaction has committed, when they were never analysed, the write added a tenth or
+    /// more of their rows, or the write was the tenant's first import, so the planner never plans a tenant's first
+    /// reads with no statistics (autovacuum would only catch up a minute or more later). 1,000 by default; null never
+    /// analyzes.
     /// </summary>
     public int? AnalyzeThreshold { get; set; } = 1000;
 
