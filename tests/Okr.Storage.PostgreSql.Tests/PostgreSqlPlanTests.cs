@@ -45,7 +45,7 @@ public partial class PostgreSqlPlanTests
     /// store's analyse threshold and autovacuum has not come by) is estimated at one row or none by the planner. Planned
     /// with the server's join and index costs (sequential scans priced out only so that this test's small tables do not
     /// hide a plan), no statement may then search by the tenant alone where the search repeats (the inner side of a
-    /// nested loop, a subplan run per row): a join that did (the current values, measured at 21 s for a 1,000-objective
+    /// nested loop, a subplan run per row): a join that did (the current values: seconds for a 1,000-objective
     /// tenant beside a 100k one) rescanned the tenant's check-ins once per key result. A single pass over what the
     /// planner believes is an empty tenant stays allowed: it costs that tenant's rows once, and an import large enough
     /// to matter brings the tenant into the statistics (<see cref="PostgreSqlOkrStoreOptions.AnalyzeThreshold"/>).
