@@ -143,25 +143,35 @@ public sealed class OkrBuilder
     }
 
     /// <summary>
-    /// Adds a subscriber, resolved from the container, to the events the dispatcher delivers, and registers the
-    /// dispatcher (<see cref="AddEventDispatcher"/>) if it is not yet. Each subscriber type is added once.
+    /// Adds a subscriber to the events the dispatcher delivers, and registers the dispatcher
+    /// (<see cref="AddEventDispatcher"/>) if it is not yet. The subscriber is the host's own registration of
+    /// <typeparamref name="TSubscriber"/> when there is one (so the instance the host configured gets the events), or
+    /// one made from the container otherwise. Each subscriber type is added once.
     /// </summary>
     /// <typeparam name="TSubscriber">The subscriber type.</typeparam>
     /// <returns>This builder.</returns>
     public OkrBuilder AddEventSubscriber<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSubscriber>()
         where TSubscriber : class, IOkrEventSubscriber
     {
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOkrEventSubscriber, TSubscriber>());
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOkrEventSubscriber, TSubscriber>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TSubscriber>(sp)));
         return EnsureDispatcher();
     }
 
-    /// <summary>Adds a subscriber instance to the events the dispatcher delivers, and registers the dispatcher if it is not yet.</summary>
+    /// <summary>
+    /// Adds a subscriber instance to the events the dispatcher delivers, and registers the dispatcher if it is not yet.
+    /// The same instance added again is added once (it gets each event once); distinct instances of one type are each
+    /// added.
+    /// </summary>
     /// <param name="subscriber">The subscriber.</param>
     /// <returns>This builder.</returns>
     public OkrBuilder AddEventSubscriber(IOkrEventSubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        Services.AddSingleton(subscriber);
+        if (!Services.Any(d => d.ServiceType == typeof(IOkrEventSubscriber) && !d.IsKeyedService && ReferenceEquals(d.ImplementationInstance, subscriber)))
+        {
+            Services.AddSingleton(subscriber);
+        }
+
         return EnsureDispatcher();
     }
 
@@ -205,13 +215,14 @@ public sealed class OkrBuilder
     /// Registers the host's access policy (singleton), asked for every call made through <see cref="OkrService.As"/>.
     /// Without one, an actor may do anything (and is still recorded in the audit trail).
     /// </summary>
-    /// <typeparam name="TPolicy">The policy type, resolved from the container.</typeparam>
+    /// <typeparam name="TPolicy">The policy type: the host's own registration of it when there is one (a singleton), or
+    /// one made from the container otherwise.</typeparam>
     /// <returns>This builder.</returns>
     public OkrBuilder UseAccessPolicy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TPolicy>()
         where TPolicy : class, IOkrAccessPolicy
     {
         Services.RemoveAll<IOkrAccessPolicy>();
-        Services.AddSingleton<IOkrAccessPolicy, TPolicy>();
+        Services.AddSingleton<IOkrAccessPolicy>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TPolicy>(sp));
         return this;
     }
 

@@ -171,6 +171,49 @@ public class AddOkrTests
     }
 
     [Fact]
+    public async Task Generic_overloads_use_the_hosts_own_registration_and_an_instance_added_twice_gets_each_event_once()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        var (hosts, twice, other) = (new CountingSubscriber(), new CountingSubscriber(), new CountingSubscriber());
+        var policy = new RecordingPolicy();
+        var services = new ServiceCollection()
+            .AddSingleton(hosts)                 // the host's configured subscriber and policy, registered by type
+            .AddSingleton(policy);
+        await using var provider = services
+            .AddOkr(okr => okr.UseClock(clock).AddEventSubscriber<CountingSubscriber>().UseAccessPolicy<RecordingPolicy>().AddEventSubscriber(twice).AddEventSubscriber(other))
+            .AddOkr(okr => okr.AddEventSubscriber(twice).AddEventSubscriber<CountingSubscriber>())
+            .BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("t"), clock, visibility: Visibility.Private));
+
+        Assert.Equal(2, await provider.GetRequiredService<OkrEventDispatcher>().DispatchOnceAsync());
+        Assert.Equal((2, 2, 2), (hosts.Count, twice.Count, other.Count));
+        Assert.Equal(3, provider.GetServices<IOkrEventSubscriber>().Count());
+
+        // The policy the host registered is the one asked (a private objective's reader is checked).
+        await okr.As(OwnerRef.Person("ann")).Objectives.GetAsync(tenant, objective.Id);
+        Assert.Same(policy, okr.Options.AccessPolicy);
+        Assert.Contains(OwnerRef.Person("ann"), policy.Actors);
+    }
+
+    private sealed class RecordingPolicy : Okr.Core.Access.IOkrAccessPolicy
+    {
+        public List<OwnerRef> Actors { get; } = [];
+
+        public ValueTask<Okr.Core.Access.OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken)
+        {
+            Actors.Add(actor);
+            return ValueTask.FromResult(Okr.Core.Access.OkrRelation.Owner);
+        }
+
+        public ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+        public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+    }
+
+    [Fact]
     public async Task An_access_policy_registered_through_AddOkr_is_enforced()
     {
         using var provider = new ServiceCollection().AddOkr(okr => okr.UseAccessPolicy<OwnersOnly>()).BuildServiceProvider();
