@@ -28,7 +28,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     private readonly bool _ownsDataSource;
     private readonly int _copyThreshold;
     private readonly int? _analyzeThreshold;
-    private readonly Lazy<Task> _migrated;
+    private readonly RetriedInitialization _migrated;
 
     /// <summary>Creates the store; the schema is created or migrated on first use.</summary>
     /// <param name="options">The settings.</param>
@@ -62,7 +62,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         _ownsDataSource = ownsDataSource;
         _copyThreshold = options.CopyThreshold;
         _analyzeThreshold = options.AnalyzeThreshold;
-        _migrated = new Lazy<Task>(() => PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None));
+        _migrated = new RetriedInitialization(() => PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None));
     }
 
     /// <summary>Creates or migrates the schema now rather than on first use. Safe when many instances start at once.</summary>

@@ -84,7 +84,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate;
-    private readonly Lazy<Task> _migrated;
+    private readonly RetriedInitialization _migrated;
     private readonly int? _analyzeThreshold;
 
     /// <summary>Creates the store; the database is opened and migrated on first use.</summary>
@@ -98,12 +98,13 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
         _connectionString = builder.ToString();
         _analyzeThreshold = options.AnalyzeThreshold;
         _writeGate = WriteGates.GetOrAdd(Path.GetFullPath(builder.DataSource), static _ => new SemaphoreSlim(1, 1));
-        _migrated = new Lazy<Task>(() => Task.Run(() =>
+        _migrated = new RetriedInitialization(() =>
         {
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
             SqliteSchema.Migrate(connection);
-        }));
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>Creates the store for a connection string such as <c>Data Source=okr.db</c>.</summary>
