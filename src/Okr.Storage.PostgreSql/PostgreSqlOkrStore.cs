@@ -998,13 +998,6 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     }
 
     /// <summary>
-    /// Keeps the current value of key results that gained check-ins, in the append's transaction. The first statement
-    /// locks each key result's row (creating it if needed) in key order, so concurrent appenders of the same key result
-    /// queue and never deadlock on each other; the second, with a snapshot taken after the locks are held, recomputes
-    /// each value from every check-in committed so far and this transaction's own. The last appender to commit has
-    /// therefore seen all the others' check-ins.
-    /// </summary>
-    /// <summary>
     /// <see cref="RefreshValues"/> for a batch that went through the staging table (a COPY append or an import): the same
     /// two steps, with the key results read from the staging table rather than sent as an array, which PostgreSQL
     /// matched row by row against the whole array (an import of 100,000 objectives ran past the command timeout).
@@ -1021,6 +1014,13 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         await Execute(connection, transaction, Sql.RefreshValuesOf(Touched), cancellationToken, ("t", T(tenant))).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Keeps the current value of key results that gained check-ins, in the append's transaction. The first statement
+    /// locks each key result's row (creating it if needed) in key order, so concurrent appenders of the same key result
+    /// queue and never deadlock on each other; the second, with a snapshot taken after the locks are held, recomputes
+    /// each value from every check-in committed so far and this transaction's own. The last appender to commit has
+    /// therefore seen all the others' check-ins.
+    /// </summary>
     private static async Task RefreshValues(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantId tenant, Guid[] keyResults, CancellationToken cancellationToken)
     {
         await Execute(

@@ -8,11 +8,9 @@ using Xunit;
 
 namespace Okr.Storage.Specification;
 
-/// <summary>
-/// The rules hold at commit time, across store instances: each race the facade can lose is pinned with a
-/// <see cref="PausingStore"/> on one instance (decide, hold the commit, let a whole competing write through a second
-/// instance, then release), and the loser must fail with <see cref="OkrConcurrencyException"/> and write nothing.
-/// </summary>
+// The rules hold at commit time, across store instances: each race the facade can lose is pinned with a PausingStore
+// on one instance (decide, hold the commit, let a whole competing write through a second instance, then release), and
+// the loser must fail with OkrConcurrencyException and write nothing.
 public abstract partial class OkrStoreSpecification
 {
     private static readonly Instant Now = Start + Duration.FromDays(10);

@@ -6,11 +6,9 @@ using Xunit;
 
 namespace Okr.Storage.Specification;
 
-/// <summary>
-/// The state a store maintains for scoped reads: each key result's current value (held equal to
-/// <see cref="CheckInHistory.AsOf"/> after any appends and corrections, across instances and imports) and the alignment
-/// index behind <see cref="IOkrStore.ListSubtreesAsync"/>.
-/// </summary>
+// The state a store maintains for scoped reads: each key result's current value (held equal to CheckInHistory.AsOf
+// after any appends and corrections, across instances and imports) and the alignment index behind
+// IOkrStore.ListSubtreesAsync.
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>

@@ -6,10 +6,8 @@ using Xunit;
 
 namespace Okr.Storage.Specification;
 
-/// <summary>
-/// Dates: every store keeps periods across the whole documented range (<see cref="OkrPeriod.MinDate"/> to
-/// <see cref="OkrPeriod.MaxDate"/>), and the facade works through days a time zone skips or repeats.
-/// </summary>
+// Dates: every store keeps periods across the whole documented range (OkrPeriod.MinDate to OkrPeriod.MaxDate), and
+// the facade works through days a time zone skips or repeats.
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>Periods at both ends of the range round-trip; a day beyond either end cannot be a period.</summary>

@@ -7,12 +7,10 @@ using Xunit;
 
 namespace Okr.Storage.Specification;
 
-/// <summary>
-/// The transactional outbox (<see cref="IOkrEventOutbox"/>): an event exists if and only if its unit committed,
-/// sequence numbers follow commit order per tenant, leases keep a tenant's stream with one dispatcher at a time across
-/// store instances, and a failing subscriber is retried without holding up other tenants. Each dispatcher here is
-/// limited to the test's own tenants, so stores that share a database between tests stay correct.
-/// </summary>
+// The transactional outbox (IOkrEventOutbox): an event exists if and only if its unit committed, sequence numbers
+// follow commit order per tenant, leases keep a tenant's stream with one dispatcher at a time across store instances,
+// and a failing subscriber is retried without holding up other tenants. Each dispatcher here is limited to the test's
+// own tenants, so stores that share a database between tests stay correct.
 public abstract partial class OkrStoreSpecification
 {
     private static OkrEvent Draft(TenantId tenant, string type = "test.happened", string data = "{}", Guid? id = null) =>

@@ -5,11 +5,9 @@ using Xunit;
 
 namespace Okr.Storage.Specification;
 
-/// <summary>
-/// Text: whatever the model accepts, every store keeps exactly, code unit for code unit, and the okr/1 writer and
-/// reader carry unchanged; what it refuses (lone surrogates, control characters, invisible formatting in one-line
-/// text) cannot reach a store at all.
-/// </summary>
+// Text: whatever the model accepts, every store keeps exactly, code unit for code unit, and the okr/1 writer and
+// reader carry unchanged; what it refuses (lone surrogates, control characters, invisible formatting in one-line
+// text) cannot reach a store at all.
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>Characters that stores, drivers and encoders have been known to change or refuse.</summary>

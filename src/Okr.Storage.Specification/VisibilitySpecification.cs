@@ -10,12 +10,10 @@ using Xunit;
 
 namespace Okr.Storage.Specification;
 
-/// <summary>
-/// Nothing hidden leaks, through the facade, on every store: an access-route matrix. A private objective, aligned as
-/// a child under a public one and with a key result since removed, is read and addressed through every public read
-/// and every error path by a person who may not read it, under both roll-up options. No title, id, value, note or
-/// owner of it reaches that person, and addressing it answers exactly as addressing an id that does not exist.
-/// </summary>
+// Nothing hidden leaks, through the facade, on every store: an access-route matrix. A private objective, aligned as a
+// child under a public one and with a key result since removed, is read and addressed through every public read and
+// every error path by a person who may not read it, under both roll-up options. No title, id, value, note or owner of
+// it reaches that person, and addressing it answers exactly as addressing an id that does not exist.
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>The access-route matrix, with hidden objectives counted in roll-ups (the default).</summary>

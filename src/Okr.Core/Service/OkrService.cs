@@ -72,7 +72,6 @@ public sealed class OkrService
     /// <summary>Whole documents in and out: imports checked against every rule and written atomically, exports.</summary>
     public OkrTransfer Transfer { get; }
 
-    /// <summary>Delivers an event to every handler; a handler's failure is reported and never propagates.</summary>
     /// <summary>
     /// The same service acting for <paramref name="actor"/>: every call is checked against
     /// <see cref="OkrServiceOptions.AccessPolicy"/> (when one is set), and every objective it writes records

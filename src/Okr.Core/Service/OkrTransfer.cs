@@ -202,7 +202,10 @@ public sealed class OkrTransfer
         }
     }
 
-    /// <summary>Exports a tenant's data (or one period's) as a document, for backups and other tools.</summary>
+    /// <summary>
+    /// Exports a tenant's data (or one period's) as a document, for backups and other tools, stamped with the service
+    /// clock's instant (<see cref="OkrDocument.ExportedAt"/>, written as <c>exportedAt</c>).
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="period">One period, or null for everything.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -212,6 +215,7 @@ public sealed class OkrTransfer
     {
         OkrService.CheckTenant(tenant);
         await _service.DemandTransferAsync(tenant, cancellationToken).ConfigureAwait(false);
-        return await _service.Store.ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var document = await _service.Store.ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        return document with { ExportedAt = _service.Clock.GetCurrentInstant() };
     }
 }

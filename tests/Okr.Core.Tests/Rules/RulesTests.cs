@@ -198,6 +198,18 @@ public class RulesTests
     }
 
     [Fact]
+    public void Titles_are_limited_to_200_characters_by_the_default_rules_and_500_by_the_model()
+    {
+        Assert.Equal((200, 200, 500, 500), (new OkrRuleOptions().MaxObjectiveTitleLength, new OkrRuleOptions().MaxKeyResultTitleLength, Objective.MaxTitleLength, KeyResult.MaxTitleLength));
+        var clock = TestData.Clock();
+        var period = TestData.Quarter();
+        var draft = TestData.Draft(clock, 3, period.Id);
+        Assert.Empty(OkrRules.Default.Check(Change(draft, draft.WithTitle(new string('t', 200), clock), period)));
+        Assert.Equal([OkrErrorCodes.TooLong], OkrRules.Default.Check(Change(draft, draft.WithTitle(new string('t', 201), clock), period)).Select(v => v.Code));
+        Assert.Equal(OkrErrorCodes.TooLong, Assert.Single(Assert.Throws<OkrValidationException>(() => draft.WithTitle(new string('t', 501), clock)).Violations).Code);
+    }
+
+    [Fact]
     public void Rule_options_are_validated_with_every_problem_named()
     {
         var ex = Assert.Throws<OkrValidationException>(() => OkrRules.CreateDefault(new OkrRuleOptions { MinKeyResults = -1, MaxKeyResults = 0, MaxObjectiveTitleLength = 0, MaxKeyResultTitleLength = 501 }));

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using NodaTime;
+using NodaTime.Text;
 using NodaTime.Testing;
 using Okr.Core.Access;
 using Okr.Core.Serialization;
@@ -85,6 +86,24 @@ public class TransferTests
         // Importing it again replaces over the stored versions.
         var again = await _okr.Transfer.ImportAsync(_tenant, new OkrDocument(_tenant, [closed], [graded], [checkIn]));
         Assert.Equal((2L, 0), (again.Objectives[0].Version, again.CheckInsAdded));
+    }
+
+    [Fact]
+    public async Task An_export_is_stamped_with_the_service_clock_and_the_stamp_reads_back()
+    {
+        var period = TestData.Quarter();
+        var okr = new OkrService(_store, _clock);
+        await okr.Transfer.ImportAsync(_tenant, new OkrDocument(_tenant, [period], [NewObjective(period.Id, "X")], []));
+        var exported = await okr.Transfer.ExportAsync(_tenant);
+        Assert.Equal(_clock.GetCurrentInstant(), exported.ExportedAt);
+        var json = OkrJson.Serialize(exported);
+        using (var parsed = System.Text.Json.JsonDocument.Parse(json))
+        {
+            Assert.Equal(InstantPattern.ExtendedIso.Format(_clock.GetCurrentInstant()), parsed.RootElement.GetProperty("exportedAt").GetString());
+        }
+
+        Assert.Equal(exported.ExportedAt, OkrJson.Deserialize(json).ExportedAt);
+        Assert.Null((await _store.ExportAsync(_tenant)).ExportedAt);
     }
 
     [Fact]
