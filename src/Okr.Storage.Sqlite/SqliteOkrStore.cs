@@ -21,7 +21,7 @@ namespace Okr.Storage.Sqlite;
 /// columns (instants as nanoseconds, values as exact decimal text). Safe for concurrent use from many
 /// threads and processes on one machine: SQLite serialises writers, readers never block.
 /// </remarks>
-public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
+public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IDisposable
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
@@ -79,11 +79,14 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     internal static string PeriodContentSql => Sql.PeriodContent;
 
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
-    // never spin in SQLite's busy handler; other processes are still serialised by SQLite's own lock.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+    // never spin in SQLite's busy handler; other processes are still serialised by SQLite's own lock. A gate lives
+    // while a store of its file does: the last store's Dispose removes it.
+    private static readonly Dictionary<string, WriteGate> WriteGates = new(StringComparer.Ordinal);
 
     private readonly string _connectionString;
+    private readonly string _file;
     private readonly SemaphoreSlim _writeGate;
+    private int _disposed;
     private readonly RetriedInitialization _migrated;
     private readonly int? _analyzeThreshold;
 
@@ -97,7 +100,18 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         _connectionString = builder.ToString();
         _analyzeThreshold = options.AnalyzeThreshold;
-        _writeGate = WriteGates.GetOrAdd(Path.GetFullPath(builder.DataSource), static _ => new SemaphoreSlim(1, 1));
+        _file = Path.GetFullPath(builder.DataSource);
+        lock (WriteGates)
+        {
+            if (!WriteGates.TryGetValue(_file, out var gate))
+            {
+                WriteGates[_file] = gate = new WriteGate();
+            }
+
+            gate.Stores++;
+            _writeGate = gate.Semaphore;
+        }
+
         _migrated = new RetriedInitialization(() =>
         {
             using var connection = new SqliteConnection(_connectionString);
@@ -115,10 +129,56 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     {
     }
 
+    /// <summary>The files this process has a store open on (their write gates), for the tests.</summary>
+    internal static IReadOnlyCollection<string> OpenFiles
+    {
+        get
+        {
+            lock (WriteGates)
+            {
+                return [.. WriteGates.Keys];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases what the store holds for its file in this process (the write gate, once no other store of the file is
+    /// left). The store cannot be used afterwards. Pooled SQLite connections are the driver's, cleared with
+    /// <see cref="SqliteConnection.ClearAllPools"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        lock (WriteGates)
+        {
+            if (WriteGates.TryGetValue(_file, out var gate) && ReferenceEquals(gate.Semaphore, _writeGate) && --gate.Stores == 0)
+            {
+                WriteGates.Remove(_file);
+            }
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+
+    private sealed class WriteGate
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        public int Stores { get; set; }
+    }
+
     /// <summary>Opens the database and applies any pending schema migration now rather than on first use.</summary>
     /// <param name="cancellationToken">Cancels the wait (not the migration).</param>
     /// <returns>A task that completes when the schema is current.</returns>
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _migrated.Value.WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     /// <remarks>
@@ -772,6 +832,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     private async Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken, Func<bool>? optimize = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
         await _migrated.Value.ConfigureAwait(false);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -819,6 +880,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
         await _migrated.Value.ConfigureAwait(false);
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -838,6 +900,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox
     private async IAsyncEnumerable<Objective> ReadObjectivesAheadAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
         await _migrated.Value.ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var chunks = Channel.CreateBounded<byte[][]>(new BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
