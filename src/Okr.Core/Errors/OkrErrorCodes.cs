@@ -58,6 +58,12 @@ public static class OkrErrorCodes
     /// <summary>A write touches a period that is closed or archived.</summary>
     public const string PeriodClosed = "okr.period.closed";
 
+    /// <summary>A period's last day lies before its first (or the two are in different calendars).</summary>
+    public const string PeriodDatesOutOfOrder = "okr.period.dates_out_of_order";
+
+    /// <summary>A reference names something that does not exist where it should (for example a key result its objective does not hold).</summary>
+    public const string UnknownReference = "okr.reference.unknown";
+
     /// <summary>An objective or check-in refers to a different period or key result than the one given.</summary>
     public const string Mismatch = "okr.reference.mismatch";
 

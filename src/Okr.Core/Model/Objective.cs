@@ -382,7 +382,7 @@ public sealed class Objective : IEquatable<Objective>
             }
         }
 
-        throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Required, nameof(KeyResults), $"Objective '{Title}' has no key result {id}.")]);
+        throw new OkrValidationException([new OkrViolation(OkrErrorCodes.UnknownReference, nameof(KeyResults), $"Objective '{Title}' has no key result {id}.")]);
     }
 
     private Objective Edit(

@@ -210,7 +210,7 @@ public sealed record OkrPeriod
     {
         if (end < start || start.Calendar != end.Calendar)
         {
-            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.LevelsOutOfOrder, nameof(Dates), $"The end ({end:uuuu-MM-dd}) must not lie before the start ({start:uuuu-MM-dd}), in one calendar.")]);
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.PeriodDatesOutOfOrder, nameof(Dates), $"The end ({end:uuuu-MM-dd}) must not lie before the start ({start:uuuu-MM-dd}), in one calendar.")]);
         }
 
         return new OkrPeriod(id, name, new DateInterval(start, end));

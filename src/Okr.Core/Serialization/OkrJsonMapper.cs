@@ -237,7 +237,7 @@ internal static class OkrJsonMapper
         {
             if (p.End < p.Start)
             {
-                Report(path + ".end", OkrErrorCodes.LevelsOutOfOrder, $"The end ({p.End:uuuu-MM-dd}) lies before the start ({p.Start:uuuu-MM-dd}).");
+                Report(path + ".end", OkrErrorCodes.PeriodDatesOutOfOrder, $"The end ({p.End:uuuu-MM-dd}) lies before the start ({p.Start:uuuu-MM-dd}).");
                 return null;
             }
 

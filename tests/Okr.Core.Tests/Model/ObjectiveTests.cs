@@ -8,6 +8,17 @@ namespace Okr.Core.Tests.Model;
 public class ObjectiveTests
 {
     [Fact]
+    public void A_key_result_the_objective_does_not_hold_is_an_unknown_reference()
+    {
+        var clock = TestData.Clock();
+        var objective = TestData.Draft(clock, 3, TestData.Quarter().Id);
+        var missing = new KeyResultId(Guid.NewGuid());
+        var violation = TestData.Single(() => objective.RemoveKeyResult(missing, clock));
+        Assert.Equal((OkrErrorCodes.UnknownReference, "KeyResults"), (violation.Code, violation.Member));
+        Assert.Contains(missing.ToString(), violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_makes_a_draft_at_version_zero_stamped_by_the_clock()
     {
         var clock = TestData.Clock();

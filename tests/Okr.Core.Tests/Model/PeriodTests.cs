@@ -62,7 +62,7 @@ public class PeriodTests
 
     [Fact]
     public void Custom_range_may_not_end_before_it_starts() =>
-        Assert.Equal(OkrErrorCodes.LevelsOutOfOrder, TestData.Single(() => OkrPeriod.Custom(Id, "Sprint", new LocalDate(2026, 2, 1), new LocalDate(2026, 1, 31))).Code);
+        Assert.Equal(OkrErrorCodes.PeriodDatesOutOfOrder, TestData.Single(() => OkrPeriod.Custom(Id, "Sprint", new LocalDate(2026, 2, 1), new LocalDate(2026, 1, 31))).Code);
 
     [Fact]
     public void Custom_range_of_one_day_is_fine() =>

@@ -98,6 +98,15 @@ public class OkrJsonTests
         Assert.Equal(path, ex.Path);
     }
 
+    [Fact]
+    public void A_period_ending_before_it_starts_is_named_as_a_period_error()
+    {
+        var json = ReplaceFirst(OkrJson.Serialize(Sample()), "\"end\": \"2026-03-31\"", "\"end\": \"2025-03-31\"");
+        var ex = Assert.Throws<OkrFormatException>(() => OkrJson.Deserialize(json));
+        var violation = Assert.Single(Assert.IsType<OkrValidationException>(ex.InnerException).Violations);
+        Assert.Equal((OkrErrorCodes.PeriodDatesOutOfOrder, "$.periods[0].end"), (violation.Code, violation.Member));
+    }
+
     [Theory]
     [InlineData("\"state\": \"active\"", "\"state\": \"paused\"")]
     [InlineData("\"state\": \"active\"", "\"state\": 1")]
