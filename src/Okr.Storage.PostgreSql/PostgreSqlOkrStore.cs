@@ -19,7 +19,7 @@ namespace Okr.Storage.PostgreSql;
 public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDisposable, IDisposable
 {
     /// <summary>The statements the two SQL stores share, in PostgreSQL's form (<c>okr_</c> tables, <c>@</c> parameters).</summary>
-    private static readonly RelationalSql Sql = new("okr_", '@', "= ANY(@{0})", locksRows: true, keyedTenant: KeyedTenant);
+    private static readonly RelationalSql Sql = new("okr_", '@', "= ANY(@{0})", locksRows: true, keyedTenant: KeyedTenant, subqueryFence: " OFFSET 0");
 
     private const string CheckInColumns = RelationalSql.CheckInColumns;
 
@@ -116,7 +116,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     /// <inheritdoc/>
     public async ValueTask<PeriodContent> GetPeriodContentAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
     {
-        await foreach (var content in QueryAsync(Sql.PeriodContent, r => new PeriodContent(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("t", T(tenant)), ("p", period.Value)).ConfigureAwait(false))
+        await foreach (var content in QueryAsync(PeriodContentSql, r => new PeriodContent(r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("t", T(tenant)), ("p", period.Value)).ConfigureAwait(false))
         {
             return content;
         }
@@ -141,7 +141,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
 
         public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken)
         {
-            var read = Command(connection, transaction, Sql.PeriodContent, ("t", tenant.Value), ("p", period.Value));
+            var read = Command(connection, transaction, PeriodContentSql, ("t", tenant.Value), ("p", period.Value));
             await using (read.ConfigureAwait(false))
             {
                 var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -453,7 +453,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     /// <inheritdoc/>
     public async ValueTask<Objective?> FindObjectiveByKeyResultAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
-        await foreach (var o in QueryAsync(Sql.FindObjectiveByKeyResult, ReadObjective, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value)).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(FindObjectiveByKeyResultSql, ReadObjective, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value)).ConfigureAwait(false))
         {
             return o;
         }
@@ -491,7 +491,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
 
         // Each objective once, however many of its key results were asked for.
         var asked = keyResults as IReadOnlySet<KeyResultId> ?? keyResults.ToHashSet();
-        await foreach (var o in QueryAsync(Sql.FindObjectivesByKeyResults, ReadObjective, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
+        await foreach (var o in QueryAsync(FindObjectivesByKeyResultsSql, ReadObjective, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())).ConfigureAwait(false))
         {
             StoreRules.MapKeyResults(o, asked, found);
         }
@@ -528,8 +528,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             WHERE c.tenant = @t AND c.kr_id = ANY(@krs)
               AND c.effective_at <= @at AND (@known::bigint IS NULL OR c.recorded_at <= @known::bigint)
               AND NOT EXISTS (SELECT 1 FROM okr_check_ins d
-                              WHERE d.tenant = {KeyedTenant} AND d.corrects = c.id AND d.kr_id = c.kr_id
-                                AND (@known::bigint IS NULL OR d.recorded_at <= @known::bigint))
+                              WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id
+                                AND (@known::bigint IS NULL OR d.recorded_at <= @known::bigint) OFFSET 0)
             ORDER BY c.kr_id, c.effective_at DESC, c.recorded_at DESC, c.id DESC
             """;
 
@@ -544,8 +544,54 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
             UNION
             SELECT c.id FROM sub
                 CROSS JOIN LATERAL unnest(ARRAY(SELECT a.child_id FROM okr_alignments a WHERE a.tenant = {KeyedTenant} AND a.parent_id = sub.id)) AS x(child_id)
-                JOIN okr_objectives c ON c.tenant = {KeyedTenant} AND c.id = x.child_id AND c.period_id = @p)
-        SELECT o.body FROM okr_objectives o WHERE o.tenant = {KeyedTenant} AND o.id IN (SELECT id FROM sub) ORDER BY o.id
+                CROSS JOIN LATERAL (SELECT y.id FROM okr_objectives y WHERE y.tenant = {KeyedTenant} AND y.id = x.child_id AND y.period_id = @p OFFSET 0) AS c)
+        SELECT o.body FROM sub CROSS JOIN LATERAL (SELECT y.id, y.body FROM okr_objectives y WHERE y.tenant = {KeyedTenant} AND y.id = sub.id OFFSET 0) AS o
+        ORDER BY o.id
+        """;
+
+    // The joins below keep their inner side inner: each is a LATERAL subquery fenced with OFFSET 0 (which the planner
+    // does not flatten), keyed on the outer row, with the tenant compared to the outer row's (a value the planner
+    // cannot read at plan time). Written as plain joins, the planner could drive from the inner table by the tenant
+    // alone whenever its estimate of the tenant was off: one row for a tenant it had not seen, or an average tenant
+    // for a large one (PostgreSqlPlanTests).
+
+    /// <summary>The current values of key results (<c>t</c>, <c>krs</c>); the columns of <see cref="RelationalSql.CurrentValues"/>.</summary>
+    internal static readonly string CurrentValuesSql = $"""
+        SELECT {Prefixed("c")}, v.kr_id, v.last_recorded_at
+        FROM okr_key_result_values v
+        LEFT JOIN LATERAL (SELECT {CheckInColumns} FROM okr_check_ins x WHERE x.tenant = v.tenant AND x.id = v.check_in_id OFFSET 0) AS c ON true
+        WHERE v.tenant = @t AND v.kr_id = ANY(@krs)
+        """;
+
+    /// <summary>A period's objective and check-in counts (<c>t</c>, <c>p</c>); see <see cref="RelationalSql.PeriodContent"/>.</summary>
+    internal const string PeriodContentSql = """
+        SELECT (SELECT count(*) FROM okr_objectives WHERE tenant = @t AND period_id = @p),
+               (SELECT CAST(coalesce(sum((SELECT count(*) FROM okr_check_ins c WHERE c.tenant = o.tenant AND c.kr_id = k.id)), 0) AS bigint)
+                FROM okr_objectives o
+                CROSS JOIN LATERAL (SELECT y.id FROM okr_key_results y WHERE y.tenant = o.tenant AND y.objective_id = o.id OFFSET 0) AS k
+                WHERE o.tenant = @t AND o.period_id = @p)
+        """;
+
+    /// <summary>The check-ins of a period's key results, in id order (<c>t</c>, <c>p</c>).</summary>
+    internal static readonly string ExportPeriodCheckInsSql = $"""
+        SELECT {Prefixed("c")} FROM okr_objectives o
+        CROSS JOIN LATERAL (SELECT y.id FROM okr_key_results y WHERE y.tenant = o.tenant AND y.objective_id = o.id OFFSET 0) AS k
+        CROSS JOIN LATERAL (SELECT {CheckInColumns} FROM okr_check_ins x WHERE x.tenant = o.tenant AND x.kr_id = k.id OFFSET 0) AS c
+        WHERE o.tenant = @t AND o.period_id = @p
+        ORDER BY c.id
+        """;
+
+    /// <summary>The bodies of the objectives that hold any of a list of key results, each once (<c>t</c>, <c>krs</c>).</summary>
+    internal const string FindObjectivesByKeyResultsSql = """
+        SELECT o.body FROM (SELECT DISTINCT k.tenant, k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs)) AS h
+        CROSS JOIN LATERAL (SELECT y.body FROM okr_objectives y WHERE y.tenant = h.tenant AND y.id = h.objective_id OFFSET 0) AS o
+        """;
+
+    /// <summary>The body of the objective that holds a key result (<c>t</c>, <c>kr</c>).</summary>
+    internal const string FindObjectiveByKeyResultSql = """
+        SELECT o.body FROM okr_key_results k
+        CROSS JOIN LATERAL (SELECT y.body FROM okr_objectives y WHERE y.tenant = k.tenant AND y.id = k.objective_id OFFSET 0) AS o
+        WHERE k.tenant = @t AND k.id = @kr
         """;
 
     /// <inheritdoc/>
@@ -641,7 +687,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         cancellationToken.ThrowIfCancellationRequested();
         return keyResults.Count == 0
             ? new Dictionary<KeyResultId, KeyResultCurrent>()
-            : await RelationalReads.CurrentValuesAsync(QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())), at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
+            : await RelationalReads.CurrentValuesAsync(QueryAsync(CurrentValuesSql, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray())), at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
     }
 
     private static KeyResultCurrent ReadCurrent(NpgsqlDataReader r) =>
@@ -713,7 +759,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     /// <inheritdoc/>
     public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
-        var sql = period is null ? Sql.ExportCheckIns : Sql.ExportPeriodCheckIns;
+        var sql = period is null ? Sql.ExportCheckIns : ExportPeriodCheckInsSql;
         return StoreRules.ComposeExportAsync(this, tenant, period, QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("p", period?.Value)), cancellationToken);
     }
 

@@ -35,7 +35,9 @@ internal sealed class RelationalSql
     /// PostgreSQL estimates a tenant its statistics have not seen (one that joined since the last ANALYZE) at one row,
     /// and then searched an inner side by the tenant alone, once per outer row; planned for an average tenant, the inner
     /// side uses its second key. The driving scan compares the parameter, keeping the tenant's own estimate.</param>
-    public RelationalSql(string prefix, char marker, string inList, bool locksRows, string? keyedTenant = null)
+    /// <param name="subqueryFence">What ends a correlated subquery the planner must keep per row rather than turn into a
+    /// join it may reorder (PostgreSQL: <c> OFFSET 0</c>; SQLite, which keeps them per row: nothing).</param>
+    public RelationalSql(string prefix, char marker, string inList, bool locksRows, string? keyedTenant = null, string subqueryFence = "")
     {
         _locksRows = locksRows;
         _prefix = prefix;
@@ -122,7 +124,7 @@ internal sealed class RelationalSql
         // PostgreSQL, right after an import into a fresh tenant (no statistics), took seconds.
         // A key result's current value (schema 7): the latest check-in not superseded by a correction, walked backwards on
         // the history index until one qualifies, and the latest recorded instant (the history index covers it).
-        string InForce(string kr) => $"(SELECT c.id FROM {p}check_ins c WHERE c.tenant = {kt} AND c.kr_id = {kr} AND NOT EXISTS (SELECT 1 FROM {p}check_ins d WHERE d.tenant = {kt} AND d.corrects = c.id AND d.kr_id = c.kr_id) ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)";
+        string InForce(string kr) => $"(SELECT c.id FROM {p}check_ins c WHERE c.tenant = {kt} AND c.kr_id = {kr} AND NOT EXISTS (SELECT 1 FROM {p}check_ins d WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id{subqueryFence}) ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)";
         string LastRecorded(string kr) => $"(SELECT max(c.recorded_at) FROM {p}check_ins c WHERE c.tenant = {kt} AND c.kr_id = {kr})";
         _refreshSet = $"check_in_id = {InForce($"{p}key_result_values.kr_id")}, last_recorded_at = {LastRecorded($"{p}key_result_values.kr_id")}";
         RefreshValues = $"""
