@@ -508,12 +508,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
         QueryAsync(Sql.ObjectiveHistory, ReadObjective, cancellationToken, ("t", T(tenant)), ("id", id.Value));
 
     /// <summary>
-    /// The tenant as the inner side of a join or a correlated subquery compares it: a one-row subquery, which the planner
-    /// cannot read at plan time, so the inner side is planned for an average tenant. Compared with the literal (or with
-    /// the outer row's tenant, which the planner equates with the literal), a tenant the statistics have not seen (a new
-    /// customer, before the next ANALYZE) is estimated at one row, and PostgreSQL then searched the inner side by the
-    /// tenant alone, once per outer row (seconds for the current values of a 1,000-objective tenant beside a 100k one,
-    /// milliseconds with this). The driving scan keeps the literal and the tenant's own estimate. Held by
+    /// The tenant as correlated subqueries and the subtree read compare it: a one-row subquery, which the planner cannot
+    /// read at plan time, so it plans them for an average tenant. Compared with the literal, a tenant the statistics have
+    /// not seen (a new customer, before the next ANALYZE) is estimated at one row, and PostgreSQL then searched by the
+    /// tenant alone once per outer row. Joins keep their inner side inner by a fence instead (below). Held by
     /// <c>PostgreSqlPlanTests.Every_statement_has_an_index_for_a_tenant_the_statistics_have_not_seen</c>.
     /// </summary>
     internal const string KeyedTenant = "(SELECT @t)";

@@ -30,11 +30,10 @@ internal sealed class RelationalSql
     /// <param name="inList">How the dialect tests a column against a list parameter: <c>{0}</c> is the parameter's name
     /// (SQLite: <c>IN (SELECT value FROM json_each($name))</c>; PostgreSQL: <c>= ANY(@name)</c>).</param>
     /// <param name="locksRows">Whether the dialect locks rows (<c>FOR UPDATE</c> / <c>FOR SHARE</c>); SQLite's single writer needs none.</param>
-    /// <param name="keyedTenant">The tenant as the inner side of a join or a correlated subquery compares it: the
-    /// parameter itself (SQLite), or an expression the planner cannot read at plan time (PostgreSQL: <c>(SELECT @t)</c>).
-    /// PostgreSQL estimates a tenant its statistics have not seen (one that joined since the last ANALYZE) at one row,
-    /// and then searched an inner side by the tenant alone, once per outer row; planned for an average tenant, the inner
-    /// side uses its second key. The driving scan compares the parameter, keeping the tenant's own estimate.</param>
+    /// <param name="keyedTenant">The tenant as the correlated subqueries of the current-value refresh compare it: the
+    /// parameter itself (SQLite), or an expression the planner cannot read at plan time (PostgreSQL: <c>(SELECT @t)</c>),
+    /// so a tenant its statistics have not seen is not planned as one row and searched by the tenant alone per key
+    /// result. (PostgreSQL keeps its own, fenced forms of the joins; see <c>PostgreSqlOkrStore</c>.)</param>
     /// <param name="subqueryFence">What ends a correlated subquery the planner must keep per row rather than turn into a
     /// join it may reorder (PostgreSQL: <c> OFFSET 0</c>; SQLite, which keeps them per row: nothing).</param>
     public RelationalSql(string prefix, char marker, string inList, bool locksRows, string? keyedTenant = null, string subqueryFence = "")
@@ -43,8 +42,6 @@ internal sealed class RelationalSql
         _prefix = prefix;
         _marker = marker;
         var (p, m) = (prefix, marker);
-        // The inner side of a join or a correlated subquery compares the tenant as kt (see keyedTenant): the driving
-        // scan keeps the tenant's own estimate, and no inner scan is planned as a search by the tenant alone.
         var kt = keyedTenant ?? $"{marker}t";
         var historyColumns = string.Join(", ", PeriodColumns.Split(", ").Select(c => "h." + c));
         GetPeriod = $"SELECT {PeriodColumns} FROM {p}periods WHERE tenant = {m}t AND id = {m}id";
@@ -73,7 +70,7 @@ internal sealed class RelationalSql
                 SELECT 9223372036854775807, body FROM {p}objectives WHERE tenant = {m}t AND id = {m}id) AS versions
             ORDER BY seq
             """;
-        FindObjectiveByKeyResult = $"SELECT o.body FROM {p}key_results k JOIN {p}objectives o ON o.tenant = {kt} AND o.id = k.objective_id WHERE k.tenant = {m}t AND k.id = {m}kr";
+        FindObjectiveByKeyResult = $"SELECT o.body FROM {p}key_results k JOIN {p}objectives o ON o.tenant = k.tenant AND o.id = k.objective_id WHERE k.tenant = {m}t AND k.id = {m}kr";
         KeepObjective = $"INSERT INTO {p}objective_history (tenant, id, version, body) SELECT tenant, id, version, body FROM {p}objectives WHERE tenant = {m}t AND id = {m}id";
         InsertObjective = $"INSERT INTO {p}objectives (tenant, id, period_id, owner_kind, owner_id, state, version, body) VALUES ({m}t, {m}id, {m}period, {m}ok, {m}oid, {m}state, {m}version, {m}body)";
         UpdateObjective = $"UPDATE {p}objectives SET period_id = {m}period, owner_kind = {m}ok, owner_id = {m}oid, state = {m}state, version = {m}version, body = {m}body WHERE tenant = {m}t AND id = {m}id";
@@ -81,13 +78,13 @@ internal sealed class RelationalSql
         GetCheckIn = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND id = {m}id";
         CheckInHistory = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id = {m}kr ORDER BY effective_at, recorded_at, id";
         ExportCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t ORDER BY id";
-        ExportPeriodCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {kt} AND kr_id IN (SELECT k.id FROM {p}objectives o JOIN {p}key_results k ON k.tenant = {kt} AND k.objective_id = o.id WHERE o.tenant = {m}t AND o.period_id = {m}p) ORDER BY id";
+        ExportPeriodCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id IN (SELECT k.id FROM {p}objectives o JOIN {p}key_results k ON k.tenant = o.tenant AND k.objective_id = o.id WHERE o.tenant = {m}t AND o.period_id = {m}p) ORDER BY id";
 
         string In(string name) => string.Format(System.Globalization.CultureInfo.InvariantCulture, inList, name);
         // A removed key result's last holder: the latest replaced version whose body holds it (bodies list key results
         // as {"id":"…" objects, which no other member of the body starts with), then that objective as stored now.
         FindLastHolder = $"SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id = (SELECT h.id FROM {p}objective_history h WHERE h.tenant = {m}t AND h.body LIKE {m}pattern ORDER BY h.seq DESC LIMIT 1)";
-        FindObjectivesByKeyResults = $"SELECT o.body FROM {p}objectives o WHERE o.tenant = {kt} AND o.id IN (SELECT k.objective_id FROM {p}key_results k WHERE k.tenant = {m}t AND k.id {In("krs")})";
+        FindObjectivesByKeyResults = $"SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT k.objective_id FROM {p}key_results k WHERE k.tenant = {m}t AND k.id {In("krs")})";
         ObjectivesById = $"SELECT body FROM {p}objectives WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
         _periodVersions = $"SELECT id, version FROM {p}periods WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
         _objectiveVersions = $"SELECT id, version FROM {p}objectives WHERE tenant = {m}t AND id {In("ids")} ORDER BY id";
@@ -134,7 +131,7 @@ internal sealed class RelationalSql
         Histories = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id {In("krs")} ORDER BY kr_id, effective_at, recorded_at, id";
         CurrentValues = $"""
             SELECT {string.Join(", ", CheckInColumns.Split(", ").Select(c => "c." + c))}, v.kr_id, v.last_recorded_at
-            FROM {p}key_result_values v LEFT JOIN {p}check_ins c ON c.tenant = {kt} AND c.id = v.check_in_id
+            FROM {p}key_result_values v LEFT JOIN {p}check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id
             WHERE v.tenant = {m}t AND v.kr_id {In("krs")}
             """;
         Subtrees = $"""
@@ -142,14 +139,14 @@ internal sealed class RelationalSql
                 SELECT o.id FROM {p}objectives o WHERE o.tenant = {m}t AND o.period_id = {m}p AND o.id {In("roots")}
                 UNION
                 SELECT a.child_id FROM sub CROSS JOIN {p}alignments a CROSS JOIN {p}objectives c
-                WHERE a.tenant = {kt} AND a.parent_id = sub.id AND c.tenant = {kt} AND c.id = a.child_id AND c.period_id = {m}p)
-            SELECT o.body FROM {p}objectives o WHERE o.tenant = {kt} AND o.id IN (SELECT id FROM sub) ORDER BY o.id
+                WHERE a.tenant = {m}t AND a.parent_id = sub.id AND c.tenant = {m}t AND c.id = a.child_id AND c.period_id = {m}p)
+            SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT id FROM sub) ORDER BY o.id
             """;
         DeleteAlignments = $"DELETE FROM {p}alignments WHERE tenant = {m}t AND child_id = {m}id";
         PeriodContent = $"""
             SELECT (SELECT count(*) FROM {p}objectives WHERE tenant = {m}t AND period_id = {m}p),
-                   (SELECT CAST(coalesce(sum((SELECT count(*) FROM {p}check_ins c WHERE c.tenant = {kt} AND c.kr_id = k.id)), 0) AS bigint)
-                    FROM {p}objectives o JOIN {p}key_results k ON k.tenant = {kt} AND k.objective_id = o.id
+                   (SELECT CAST(coalesce(sum((SELECT count(*) FROM {p}check_ins c WHERE c.tenant = {m}t AND c.kr_id = k.id)), 0) AS bigint)
+                    FROM {p}objectives o JOIN {p}key_results k ON k.tenant = o.tenant AND k.objective_id = o.id
                     WHERE o.tenant = {m}t AND o.period_id = {m}p)
             """;
     }
