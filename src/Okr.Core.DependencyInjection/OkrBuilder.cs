@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Okr.Core.Access;
 using Okr.Core.Events;
@@ -12,18 +13,31 @@ using Okr.Core.Storage;
 namespace Okr.Core.DependencyInjection;
 
 /// <summary>
-/// Configures Okr.Core in a service collection; returned by <c>services.AddOkr(...)</c>. Every method
-/// checks its arguments at once, so a mistake fails at start-up with a message that says what to fix.
-/// Calling <c>AddOkr</c> again configures the same builder.
+/// Configures Okr.Core in a service collection; passed to <c>services.AddOkr(okr =&gt; ...)</c>. The builder holds no
+/// settings itself: each method registers its change to <see cref="OkrServiceOptions"/> (read through
+/// <see cref="IOptions{TOptions}"/>) or its service, in the order called, after the configuration section given to
+/// <c>AddOkr</c>. Arguments are checked at once; the options as a whole are validated at start-up
+/// (<c>ValidateOnStart</c>), every problem named in one <see cref="OptionsValidationException"/>.
 /// </summary>
 public sealed class OkrBuilder
 {
+    /// <summary>
+    /// The service key of the configuration section given to <c>AddOkr(configuration)</c>, registered as a keyed
+    /// <c>IConfiguration</c>: store packages bind their options from its <c>Store</c> child.
+    /// </summary>
+    public const string ConfigurationKey = "Okr";
+
     internal OkrBuilder(IServiceCollection services) => Services = services;
 
     /// <summary>The service collection, for provider packages that add their own registrations.</summary>
     public IServiceCollection Services { get; }
 
-    internal OkrServiceOptions Options { get; private set; } = new();
+    /// <summary>Registers a change to the service's options, applied in registration order.</summary>
+    private OkrBuilder Configure(Func<OkrServiceOptions, OkrServiceOptions> change)
+    {
+        Services.AddSingleton(new OptionsStep<OkrServiceOptions>((o, _) => change(o)));
+        return this;
+    }
 
     /// <summary>Keeps data in memory (the default): nothing survives a restart.</summary>
     /// <returns>This builder.</returns>
@@ -72,8 +86,7 @@ public sealed class OkrBuilder
     public OkrBuilder UseTimeZone(DateTimeZone zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        Options = Options with { TimeZone = zone };
-        return this;
+        return Configure(o => o with { TimeZone = zone });
     }
 
     /// <summary>Sets the scoring policy (linear by default).</summary>
@@ -82,8 +95,7 @@ public sealed class OkrBuilder
     public OkrBuilder UseScoring(IScoringPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        Options = Options with { Scoring = new OkrScoring(policy, Options.Scoring.Rollup, Options.Scoring.Source) };
-        return this;
+        return Configure(o => o with { Scoring = new OkrScoring(policy, o.Scoring.Rollup, o.Scoring.Source) });
     }
 
     /// <summary>Sets the roll-up policy and, optionally, where objective progress comes from.</summary>
@@ -93,8 +105,7 @@ public sealed class OkrBuilder
     public OkrBuilder UseRollup(IRollupPolicy policy, RollupSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        Options = Options with { Scoring = new OkrScoring(Options.Scoring.Scoring, policy, source ?? Options.Scoring.Source) };
-        return this;
+        return Configure(o => o with { Scoring = new OkrScoring(o.Scoring.Scoring, policy, source ?? o.Scoring.Source) });
     }
 
     /// <summary>Sets the health policy.</summary>
@@ -103,17 +114,26 @@ public sealed class OkrBuilder
     public OkrBuilder UseHealth(IHealthPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        Options = Options with { Health = policy };
-        return this;
+        return Configure(o => o with { Health = policy });
     }
 
     /// <summary>Changes the rules: add your own, remove or reconfigure the defaults.</summary>
-    /// <param name="configure">Gets the current rules, returns the ones to use, e.g. <c>r =&gt; r.With(new MyRule())</c>.</param>
+    /// <param name="configure">Gets the current rules, returns the ones to use, e.g. <c>r =&gt; r.With(new MyRule())</c>;
+    /// called when the options are made (at start-up), with the rules the configuration and earlier calls set.</param>
     /// <returns>This builder.</returns>
     public OkrBuilder ConfigureRules(Func<OkrRules, OkrRules> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        Options = Options with { Rules = configure(Options.Rules) ?? throw new ArgumentException("The rules configuration returned null.", nameof(configure)) };
+        Services.AddSingleton(new OptionsStep<OkrServiceOptions>((o, problems) =>
+        {
+            if (configure(o.Rules) is { } rules)
+            {
+                return o with { Rules = rules };
+            }
+
+            problems.Add("Rules: the ConfigureRules callback returned null; return the rules to use.");
+            return o;
+        }));
         return this;
     }
 
@@ -138,8 +158,7 @@ public sealed class OkrBuilder
             throw new OkrValidationException(violations);
         }
 
-        Options = Options with { Assessment = options };
-        return this;
+        return Configure(o => o with { Assessment = options });
     }
 
     /// <summary>
@@ -151,9 +170,27 @@ public sealed class OkrBuilder
     /// <typeparam name="TSubscriber">The subscriber type.</typeparam>
     /// <returns>This builder.</returns>
     public OkrBuilder AddEventSubscriber<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSubscriber>()
+        where TSubscriber : class, IOkrEventSubscriber => AddEventSubscriber<TSubscriber>(ServiceLifetime.Singleton);
+
+    /// <summary>
+    /// <see cref="AddEventSubscriber{TSubscriber}()"/> with a lifetime: singleton (as that overload), or scoped, where the
+    /// dispatcher takes the subscriber from a service scope opened for each event.
+    /// </summary>
+    /// <typeparam name="TSubscriber">The subscriber type.</typeparam>
+    /// <param name="lifetime">
+    /// <see cref="ServiceLifetime.Singleton"/>: one subscriber for the host's lifetime.
+    /// <see cref="ServiceLifetime.Scoped"/>: the dispatcher opens a service scope for each event it delivers and takes the
+    /// subscriber from it, so the subscriber may depend on scoped services (a <c>DbContext</c>); the scope is disposed
+    /// when the event is handled. Transient is not supported.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is transient.</exception>
+    public OkrBuilder AddEventSubscriber<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSubscriber>(ServiceLifetime lifetime)
         where TSubscriber : class, IOkrEventSubscriber
     {
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOkrEventSubscriber, TSubscriber>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TSubscriber>(sp)));
+        Services.TryAddEnumerable(SingletonOrScoped(lifetime) == ServiceLifetime.Singleton
+            ? ServiceDescriptor.Singleton<IOkrEventSubscriber, TSubscriber>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TSubscriber>(sp))
+            : ServiceDescriptor.Singleton<IOkrEventSubscriber, ScopedEventSubscriber<TSubscriber>>());
         return EnsureDispatcher();
     }
 
@@ -181,7 +218,7 @@ public sealed class OkrBuilder
     public OkrBuilder OnSubscriberFailure(Action<OkrEvent, Exception> onFailure)
     {
         ArgumentNullException.ThrowIfNull(onFailure);
-        DispatcherOptions = DispatcherOptions with { OnSubscriberFailure = onFailure };
+        Services.AddSingleton(new OptionsStep<OkrEventDispatcherOptions>((o, _) => o with { OnSubscriberFailure = onFailure }));
         return EnsureDispatcher();
     }
 
@@ -196,33 +233,52 @@ public sealed class OkrBuilder
     {
         if (options is not null)
         {
-            DispatcherOptions = options with { OnSubscriberFailure = options.OnSubscriberFailure ?? DispatcherOptions.OnSubscriberFailure };
+            Services.AddSingleton(new OptionsStep<OkrEventDispatcherOptions>((o, _) => options with { OnSubscriberFailure = options.OnSubscriberFailure ?? o.OnSubscriberFailure }));
         }
 
         return EnsureDispatcher();
     }
 
-    internal OkrEventDispatcherOptions DispatcherOptions { get; private set; } = new();
-
     private OkrBuilder EnsureDispatcher()
     {
+        Services.AddOptions<OkrEventDispatcherOptions>();
+        Services.TryAddSingleton<IOptionsFactory<OkrEventDispatcherOptions>, StepOptionsFactory<OkrEventDispatcherOptions>>();
         Services.TryAddSingleton(static sp => OkrServiceCollectionExtensions.CreateDispatcher(sp));
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, OkrEventDispatcherService>());
         return this;
     }
 
     /// <summary>
-    /// Registers the host's access policy (singleton), asked for every call made through <see cref="OkrService.As"/>.
-    /// Without one, an actor may do anything (and is still recorded in the audit trail).
+    /// Registers the host's access policy, asked for every call made through <see cref="OkrService.As"/>. Without one,
+    /// an actor may do anything (and is still recorded in the audit trail).
     /// </summary>
     /// <typeparam name="TPolicy">The policy type: the host's own registration of it when there is one (a singleton), or
     /// one made from the container otherwise.</typeparam>
     /// <returns>This builder.</returns>
     public OkrBuilder UseAccessPolicy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TPolicy>()
+        where TPolicy : class, IOkrAccessPolicy => UseAccessPolicy<TPolicy>(ServiceLifetime.Singleton);
+
+    /// <summary>
+    /// <see cref="UseAccessPolicy{TPolicy}()"/> with a lifetime: singleton (as that overload), or scoped, for a policy
+    /// that depends on scoped services.
+    /// </summary>
+    /// <typeparam name="TPolicy">The policy type: the host's own registration of it when there is one, or one made from
+    /// the container otherwise.</typeparam>
+    /// <param name="lifetime">
+    /// <see cref="ServiceLifetime.Singleton"/>: one policy, and <see cref="OkrService"/> a singleton.
+    /// <see cref="ServiceLifetime.Scoped"/>: a policy per service scope (per request in ASP.NET Core), so it may depend on
+    /// scoped services such as the host's <c>DbContext</c>; <see cref="OkrService"/> is then registered scoped too, and
+    /// must be resolved from a scope (a request's services), never from the root provider. Transient is not supported.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is transient.</exception>
+    public OkrBuilder UseAccessPolicy<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TPolicy>(ServiceLifetime lifetime)
         where TPolicy : class, IOkrAccessPolicy
     {
+        var chosen = SingletonOrScoped(lifetime);
         Services.RemoveAll<IOkrAccessPolicy>();
-        Services.AddSingleton<IOkrAccessPolicy>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TPolicy>(sp));
+        Services.Add(new ServiceDescriptor(typeof(IOkrAccessPolicy), static sp => ActivatorUtilities.GetServiceOrCreateInstance<TPolicy>(sp), chosen));
+        Services.Replace(new ServiceDescriptor(typeof(OkrService), OkrServiceCollectionExtensions.CreateService, chosen));
         return this;
     }
 
@@ -234,15 +290,31 @@ public sealed class OkrBuilder
         ArgumentNullException.ThrowIfNull(policy);
         Services.RemoveAll<IOkrAccessPolicy>();
         Services.AddSingleton(policy);
+        Services.Replace(ServiceDescriptor.Singleton(OkrServiceCollectionExtensions.CreateService));
         return this;
     }
 
     /// <summary>Whether a child objective's period must lie inside its parent's (true by default).</summary>
     /// <param name="required">The setting.</param>
     /// <returns>This builder.</returns>
-    public OkrBuilder RequireChildPeriodInsideParent(bool required)
+    public OkrBuilder RequireChildPeriodInsideParent(bool required) => Configure(o => o with { RequireChildPeriodInsideParent = required });
+
+    private static ServiceLifetime SingletonOrScoped(ServiceLifetime lifetime) =>
+        lifetime is ServiceLifetime.Singleton or ServiceLifetime.Scoped
+            ? lifetime
+            : throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "Use Singleton or Scoped: a transient policy or subscriber would be made again for every call and never disposed.");
+}
+
+/// <summary>Delivers each event to a scoped subscriber taken from a service scope opened for that event.</summary>
+internal sealed class ScopedEventSubscriber<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSubscriber>(IServiceScopeFactory scopes) : IOkrEventSubscriber
+    where TSubscriber : class, IOkrEventSubscriber
+{
+    public async ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
     {
-        Options = Options with { RequireChildPeriodInsideParent = required };
-        return this;
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            await ActivatorUtilities.GetServiceOrCreateInstance<TSubscriber>(scope.ServiceProvider).HandleAsync(okrEvent, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -20,9 +20,10 @@ public sealed class SqliteOkrStoreOptions
     /// <exception cref="Okr.Core.OkrValidationException">The connection string is missing, malformed, or names an in-memory database; or the threshold is below 1.</exception>
     public void Validate()
     {
+        var violations = new List<Okr.Core.OkrViolation>();
         if (AnalyzeThreshold < 1)
         {
-            throw new Okr.Core.OkrValidationException([new Okr.Core.OkrViolation(Okr.Core.OkrErrorCodes.OutOfRange, nameof(AnalyzeThreshold), $"AnalyzeThreshold must be at least 1 (or null for never); it is {AnalyzeThreshold}.")]);
+            violations.Add(new Okr.Core.OkrViolation(Okr.Core.OkrErrorCodes.OutOfRange, nameof(AnalyzeThreshold), $"AnalyzeThreshold must be at least 1 (or null for never); it is {AnalyzeThreshold}."));
         }
 
         string? problem = null;
@@ -48,7 +49,12 @@ public sealed class SqliteOkrStoreOptions
 
         if (problem is not null)
         {
-            throw new Okr.Core.OkrValidationException([new Okr.Core.OkrViolation(Okr.Core.OkrErrorCodes.Required, nameof(ConnectionString), problem)]);
+            violations.Add(new Okr.Core.OkrViolation(Okr.Core.OkrErrorCodes.Required, nameof(ConnectionString), problem));
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new Okr.Core.OkrValidationException(violations);
         }
     }
 }

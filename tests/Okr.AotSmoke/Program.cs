@@ -1,4 +1,5 @@
 // Native-AOT smoke test: every library path a host uses, compiled ahead of time. Exit code 0 means it all ran.
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Okr.Core;
 using Okr.Core.Serialization;
@@ -6,10 +7,22 @@ using Okr.Core.Service;
 using Okr.Reporting;
 
 var database = Path.Combine(Path.GetTempPath(), $"okr-aot-{Guid.NewGuid():N}.db");
+// Settings bound from configuration (the binding reads keys by hand: no reflection binder).
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Okr:TimeZone"] = "Europe/Berlin",
+    ["Okr:Health:StaleAfter"] = "10.00:00:00",
+    ["Okr:Store:ConnectionString"] = $"Data Source={database}",
+}).Build();
 using var provider = new ServiceCollection()
-    .AddOkr(okr => okr.UseSqlite($"Data Source={database}").UseTimeZone("Europe/Berlin"))
+    .AddOkr(configuration.GetSection("Okr"), okr => okr.UseSqlite())
     .BuildServiceProvider();
 var okr = provider.GetRequiredService<OkrService>();
+if (okr.Options.TimeZone.Id != "Europe/Berlin" || ((Okr.Core.Health.PaceHealthPolicy)okr.Options.Health).Options.StaleAfter != NodaTime.Duration.FromDays(10))
+{
+    throw new InvalidOperationException("The configuration section was not bound.");
+}
+
 var clock = okr.Clock;
 var tenant = new TenantId(Guid.Parse("0192f0a1-2b3c-7d4e-8f50-6172839405a6"));
 

@@ -68,6 +68,18 @@ public static class Snippets
         var okr = provider.GetRequiredService<OkrService>();
     }
 
+    // docs/dependency-injection.md: options from configuration, scoped policies and subscribers
+    public static void DependencyInjectionConfiguration(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOkr(configuration.GetSection("Okr"), okr => okr
+            .UseSqlite()                                     // its settings from Okr:Store
+            .UseScoring(SteppedScoringPolicy.Default));      // code applies after the section
+
+        services.AddOkr(okr => okr
+            .UseAccessPolicy<MyOrgChartPolicy>(ServiceLifetime.Scoped)   // a policy per request; OkrService becomes scoped
+            .AddEventSubscriber<MyNotifier>(ServiceLifetime.Scoped));    // a scope per delivered event
+    }
+
     // src/Okr.Core.DependencyInjection/README.md
     public static void DependencyInjectionReadme(IServiceCollection services, IServiceProvider provider)
     {

@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using NodaTime.Testing;
+using Okr.Core.Access;
+using Okr.Core.Events;
+using Okr.Core.Health;
+using Okr.Core.Scoring;
+using Okr.Core.Service;
+using Okr.Core.Storage;
+using Okr.Storage.Sqlite;
+
+namespace Okr.Core.DependencyInjection.Tests;
+
+/// <summary>Options the Microsoft.Extensions way (configuration binding, start-up validation) and scoped policies and subscribers.</summary>
+public class OptionsAndLifetimeTests
+{
+    private static IConfiguration Configuration(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    [Fact]
+    public async Task Options_bind_from_the_Okr_section_and_code_applies_after_it()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"okr-config-{Guid.NewGuid():N}.db");
+        var configuration = Configuration(new()
+        {
+            ["Okr:TimeZone"] = "Europe/Oslo",
+            ["Okr:RequireChildPeriodInsideParent"] = "false",
+            ["Okr:HiddenInRollups"] = "Excluded",
+            ["Okr:Rules:MinKeyResults"] = "2",
+            ["Okr:Rules:MaxKeyResults"] = "4",
+            ["Okr:Health:Thresholds"] = "Ratio",
+            ["Okr:Health:OnTrackAtLeast"] = "0.9",
+            ["Okr:Health:AtRiskAtLeast"] = "0.6",
+            ["Okr:Health:StaleAfter"] = "21.00:00:00",
+            ["Okr:Health:LowConfidenceBelow"] = "0.3",
+            ["Okr:Assessment:AspirationalExpectation"] = "0.6",
+            ["Okr:Store:ConnectionString"] = $"Data Source={file}",
+            ["Okr:Store:AnalyzeThreshold"] = "",
+        });
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        await using var provider = new ServiceCollection()
+            .AddOkr(configuration.GetSection("Okr"), okr => okr.UseSqlite().UseClock(clock).UseScoring(GoogleGradingPolicy.Instance))
+            .BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<OkrServiceOptions>>().Value;
+        Assert.Equal("Europe/Oslo", options.TimeZone.Id);
+        Assert.False(options.RequireChildPeriodInsideParent);
+        Assert.Equal(HiddenObjectives.Excluded, options.HiddenInRollups);
+        var health = Assert.IsType<PaceHealthPolicy>(options.Health);
+        Assert.Equal(new RatioThresholds(0.9, 0.6), health.Options.Thresholds);
+        Assert.Equal((Duration.FromDays(21), 0.3), (health.Options.StaleAfter, health.Options.LowConfidenceBelow));
+        Assert.Equal(new AssessmentOptions { AspirationalExpectation = 0.6 }, options.Assessment);
+        Assert.IsType<GoogleGradingPolicy>(options.Scoring.Scoring);
+        var store = provider.GetRequiredService<IOptions<SqliteOkrStoreOptions>>().Value;
+        Assert.Equal(($"Data Source={file}", (int?)null), (store.ConnectionString, store.AnalyzeThreshold));
+        Assert.IsType<SqliteOkrStore>(provider.GetRequiredService<IOkrStore>());
+
+        // The rule ranges from configuration are the ones the service enforces: 2 to 4 key results.
+        var okr = provider.GetRequiredService<OkrService>();
+        Assert.Equal(options, okr.Options);
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        await okr.Periods.ActivateAsync(tenant, quarter.Id);
+        var two = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Two", OwnerRef.Team("t"), clock, keyResults: KeyResults(clock, 2)));
+        var five = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Five", OwnerRef.Team("t"), clock, keyResults: KeyResults(clock, 5)));
+        await okr.Objectives.ActivateAsync(tenant, two.Id);
+        var error = await Assert.ThrowsAsync<OkrValidationException>(() => okr.Objectives.ActivateAsync(tenant, five.Id).AsTask());
+        Assert.Contains("4", Assert.Single(error.Violations).Message, StringComparison.Ordinal);
+
+        // Code registered after the section wins over it.
+        using var overridden = new ServiceCollection().AddOkr(configuration.GetSection("Okr"), okr => okr.UseTimeZone("Europe/Berlin")).BuildServiceProvider();
+        Assert.Equal("Europe/Berlin", overridden.GetRequiredService<OkrService>().Options.TimeZone.Id);
+    }
+
+    private static List<KeyResult> KeyResults(IClock clock, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => new KeyResult(KeyResultId.New(clock), $"KR {i}", new IncreaseMeasure(0, 100)))];
+
+    [Fact]
+    public async Task Invalid_options_fail_start_up_with_every_problem_named_by_its_path()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Okr:TimeZone"] = "Mars/Olympus",
+            ["Okr:HiddenInRollups"] = "Sometimes",
+            ["Okr:RequireChildPeriodInsideParent"] = "maybe",
+            ["Okr:Rules:MinKeyResults"] = "9",
+            ["Okr:Rules:MaxKeyResults"] = "many",
+            ["Okr:Health:AtRiskBelow"] = "0.5",
+            ["Okr:Health:OffTrackBelow"] = "0.3",
+            ["Okr:Health:StaleAfter"] = "two weeks",
+            ["Okr:Assessment:CommittedExpectation"] = "1.5",
+            ["Okr:Store:AnalyzeThreshold"] = "0",
+        });
+        builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr.UseSqlite());
+        using var host = builder.Build();
+
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        var failures = (thrown is AggregateException all ? all.InnerExceptions : [thrown]).Cast<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
+        string[] expected =
+        [
+            "Okr:TimeZone: 'Mars/Olympus' is not a TZDB time zone id",
+            "Okr:RequireChildPeriodInsideParent: 'maybe' is not true or false.",
+            "Okr:HiddenInRollups: 'Sometimes' is not one of Counted, Excluded.",
+            "Okr:Rules:MaxKeyResults: 'many' is not a whole number.",
+            "Okr:Rules:MaxKeyResults: MaxKeyResults (5) must be ≥ 1 and ≥ MinKeyResults (9).",
+            "Okr:Health:StaleAfter: 'two weeks' is not a time span",
+            "Okr:Health:OffTrackBelow: ",
+            "Assessment:CommittedExpectation: must lie between 0 and 1; it is 1.5.",
+            "Store:AnalyzeThreshold: AnalyzeThreshold must be at least 1 (or null for never); it is 0.",
+        ];
+        foreach (var problem in expected)
+        {
+            Assert.Contains(failures, f => f.StartsWith(problem, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(expected.Length, failures.Count);
+    }
+
+    [Fact]
+    public async Task A_scoped_policy_uses_the_requests_own_scoped_service_and_the_service_is_scoped_with_it()
+    {
+        await using var provider = new ServiceCollection()
+            .AddScoped<OrgChartSession>()
+            .AddOkr(okr => okr.UseAccessPolicy<OrgChartPolicy>(ServiceLifetime.Scoped))
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        // Never from the root: the scoped policy would outlive its request.
+        Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<OkrService>());
+
+        var tenant = new TenantId(Guid.NewGuid());
+        ObjectiveId secret;
+        await using (var setup = provider.CreateAsyncScope())
+        {
+            var system = setup.ServiceProvider.GetRequiredService<OkrService>();
+            var period = await system.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
+            secret = (await system.Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), period.Id, "Team only", OwnerRef.Person("ann"), system.Clock, visibility: Visibility.Team))).Id;
+        }
+
+        // Two requests: in one, the session (a scoped service, as a DbContext is) says eve manages ann; in the other it does not.
+        await using var managing = provider.CreateAsyncScope();
+        await using var other = provider.CreateAsyncScope();
+        managing.ServiceProvider.GetRequiredService<OrgChartSession>().Reports.Add((OwnerRef.Person("eve"), OwnerRef.Person("ann")));
+        var asManager = managing.ServiceProvider.GetRequiredService<OkrService>();
+        var asOther = other.ServiceProvider.GetRequiredService<OkrService>();
+
+        Assert.Equal(secret, (await asManager.As(OwnerRef.Person("eve")).Objectives.GetAsync(tenant, secret)).Id);
+        await Assert.ThrowsAsync<OkrNotFoundException>(() => asOther.As(OwnerRef.Person("eve")).Objectives.GetAsync(tenant, secret).AsTask());
+        Assert.NotSame(asManager.Options.AccessPolicy, asOther.Options.AccessPolicy);
+        Assert.Same(asManager, managing.ServiceProvider.GetRequiredService<OkrService>());
+    }
+
+    /// <summary>A request's view of the org chart: scoped, as the host's DbContext would be.</summary>
+    public sealed class OrgChartSession
+    {
+        public List<(OwnerRef Manager, OwnerRef Report)> Reports { get; } = [];
+    }
+
+    public sealed class OrgChartPolicy(OrgChartSession session) : IOkrAccessPolicy
+    {
+        public ValueTask<OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(actor == owner ? OkrRelation.Owner : session.Reports.Contains((actor, owner)) ? OkrRelation.Team : OkrRelation.None);
+
+        public ValueTask<bool> CanWriteAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken) => ValueTask.FromResult(actor == owner);
+
+        public ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    }
+
+    [Fact]
+    public async Task A_scoped_subscriber_gets_each_event_in_a_scope_of_its_own_disposed_after_it()
+    {
+        var journal = new Journal();
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 9, 0));
+        await using var provider = new ServiceCollection()
+            .AddSingleton(journal)
+            .AddScoped<UnitOfWork>()
+            .AddOkr(okr => okr.UseClock(clock).AddEventSubscriber<WritingSubscriber>(ServiceLifetime.Scoped))
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var okr = provider.GetRequiredService<OkrService>();
+        var tenant = new TenantId(Guid.NewGuid());
+        var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+        await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("t"), clock));
+
+        Assert.Equal(2, await provider.GetRequiredService<OkrEventDispatcher>().DispatchOnceAsync());
+        Assert.Equal([OkrEventTypes.PeriodCreated, OkrEventTypes.ObjectiveCreated], journal.Handled.Select(h => h.Type));
+        Assert.Equal(2, journal.Handled.Select(h => h.Work).Distinct().Count());
+        Assert.All(journal.Handled, h => Assert.False(h.DisposedWhileHandling));
+        Assert.All(journal.Handled, h => Assert.True(h.Work.Disposed));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddOkr(o => o.AddEventSubscriber<WritingSubscriber>(ServiceLifetime.Transient)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddOkr(o => o.UseAccessPolicy<OrgChartPolicy>(ServiceLifetime.Transient)));
+    }
+
+    public sealed class Journal
+    {
+        public List<(string Type, UnitOfWork Work, bool DisposedWhileHandling)> Handled { get; } = [];
+    }
+
+    public sealed class UnitOfWork : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    public sealed class WritingSubscriber(UnitOfWork work, Journal journal) : IOkrEventSubscriber
+    {
+        public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken)
+        {
+            journal.Handled.Add((okrEvent.Type, work, work.Disposed));
+            return ValueTask.CompletedTask;
+        }
+    }
+}
