@@ -16,7 +16,7 @@ namespace Okr.Storage.PostgreSql;
 /// with the tenant; every statement is parameterised; optimistic concurrency is a conditional
 /// <c>UPDATE … WHERE version = @expected</c>; large check-in batches and imports go through binary COPY.
 /// </summary>
-public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth, IAsyncDisposable, IDisposable
 {
     /// <summary>The statements the two SQL stores share, in PostgreSQL's form (<c>okr_</c> tables, <c>@</c> parameters).</summary>
     private static readonly RelationalSql Sql = new("okr_", '@', "= ANY(@{0})", locksRows: true, keyedTenant: KeyedTenant, subqueryFence: " OFFSET 0");
@@ -69,6 +69,46 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IAsyncDispo
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the schema is current.</returns>
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// When the check cannot reach the server it empties the connection pool and tries once more, so connections
+    /// broken by a server restart do not report the restarted server as down.
+    /// </remarks>
+    public async ValueTask<OkrStoreHealthReport> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var expected = PostgreSqlSchema.CurrentVersion;
+        var where = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) is var b ? $"PostgreSQL {b.Host}:{b.Port}/{b.Database}" : "PostgreSQL";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _migrated.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                int version;
+                await using (connection.ConfigureAwait(false))
+                {
+                    using var read = new NpgsqlCommand("SELECT version FROM okr_schema", connection);
+                    version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return version == expected
+                    ? new OkrStoreHealthReport(true, $"{where} at schema version {version}.", version, expected)
+                    : new OkrStoreHealthReport(false, $"{where} is at schema version {version}; this library writes {expected}.", version, expected);
+            }
+            catch (NpgsqlException ex) when (attempt == 1 && (ex is not PostgresException pg || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown))
+            {
+                // A pooled connection the server closed (it stopped or restarted since): empty the pool and ask once more.
+                _dataSource.Clear();
+            }
+#pragma warning disable CA1031 // A health check reports every failure instead of throwing it.
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                return new OkrStoreHealthReport(false, $"{where} cannot be used: {ex.Message}", null, expected, ex);
+            }
+        }
+    }
 
     /// <summary>Disposes the data source the store created (never one the host passed in).</summary>
     public void Dispose()

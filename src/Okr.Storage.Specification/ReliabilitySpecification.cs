@@ -11,6 +11,29 @@ namespace Okr.Storage.Specification;
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>
+    /// A store that reports its health (<see cref="IOkrStoreHealth"/>, as every store of this library does) reports a
+    /// working store as healthy, before and after a write, with a description; one that does not implement it is not held to this.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task A_working_store_reports_itself_healthy() => WithStore(async store =>
+    {
+        if (store is not IOkrStoreHealth health)
+        {
+            return;
+        }
+
+        var before = await health.CheckHealthAsync();
+        await store.SaveObjectiveAsync(NewTenant(), NewObjective(new PeriodId(Guid.NewGuid()), "Health"), 0);
+        var after = await health.CheckHealthAsync();
+        Assert.True(before.IsHealthy, before.Description);
+        Assert.True(after.IsHealthy, after.Description);
+        Assert.False(string.IsNullOrWhiteSpace(after.Description));
+        Assert.Null(after.Exception);
+        Assert.Equal(after.ExpectedSchemaVersion, after.SchemaVersion);
+    });
+
+    /// <summary>
     /// Random operations spread over three tenants, checked against a model of each tenant: no tenant
     /// ever reads, changes or counts another's data. Seeded, so a failure reproduces.
     /// </summary>

@@ -21,7 +21,7 @@ namespace Okr.Storage.Sqlite;
 /// columns (instants as nanoseconds, values as exact decimal text). Safe for concurrent use from many
 /// threads and processes on one machine: SQLite serialises writers, readers never block.
 /// </remarks>
-public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IDisposable
+public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth, IDisposable
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
@@ -169,6 +169,35 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IDisposable
         public SemaphoreSlim Semaphore { get; } = new(1, 1);
 
         public int Stores { get; set; }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<OkrStoreHealthReport> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var expected = SqliteSchema.CurrentVersion;
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return new OkrStoreHealthReport(false, $"The SQLite store of {_file} has been disposed.", null, expected);
+        }
+
+        try
+        {
+            await _migrated.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT version FROM okr_schema";
+            var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            return version == expected
+                ? new OkrStoreHealthReport(true, $"SQLite file {_file} at schema version {version}.", version, expected)
+                : new OkrStoreHealthReport(false, $"SQLite file {_file} is at schema version {version}; this library writes {expected}.", version, expected);
+        }
+#pragma warning disable CA1031 // A health check reports every failure instead of throwing it.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            return new OkrStoreHealthReport(false, $"SQLite file {_file} cannot be used: {ex.Message}", null, expected, ex);
+        }
     }
 
     /// <summary>Opens the database and applies any pending schema migration now rather than on first use.</summary>

@@ -78,6 +78,8 @@ public static class Snippets
         services.AddOkr(okr => okr
             .UseAccessPolicy<MyOrgChartPolicy>(ServiceLifetime.Scoped)   // a policy per request; OkrService becomes scoped
             .AddEventSubscriber<MyNotifier>(ServiceLifetime.Scoped));    // a scope per delivered event
+
+        services.AddHealthChecks().AddOkrStore(tags: ["ready"]);     // reachable, and at this library's schema version
     }
 
     // src/Okr.Core.DependencyInjection/README.md

@@ -12,8 +12,16 @@ namespace Okr.Core.Storage;
 /// immutable snapshot replaced atomically under a per-tenant lock, so readers never see half a write
 /// and a failed write changes nothing.
 /// </summary>
-public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox
+public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
 {
+    /// <inheritdoc/>
+    /// <remarks>Always healthy: the data is in this process.</remarks>
+    public ValueTask<OkrStoreHealthReport> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(new OkrStoreHealthReport(true, $"In memory: {_tenants.Count} tenants."));
+    }
+
     private readonly ConcurrentDictionary<TenantId, TenantSlot> _tenants = new();
 
     /// <inheritdoc/>
