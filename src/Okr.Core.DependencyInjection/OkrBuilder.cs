@@ -294,6 +294,32 @@ public sealed class OkrBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers the host's source of each tenant's own settings (time zone, rules, scoring, health, assessment), over
+    /// the process-wide ones: <see cref="OkrServiceOptions.TenantSettings"/>. The host's own registration of
+    /// <typeparamref name="TProvider"/> when there is one (a singleton), or one made from the container otherwise.
+    /// </summary>
+    /// <typeparam name="TProvider">The provider type.</typeparam>
+    /// <returns>This builder.</returns>
+    public OkrBuilder UseTenantSettings<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider>()
+        where TProvider : class, IOkrTenantSettingsProvider
+    {
+        Services.RemoveAll<IOkrTenantSettingsProvider>();
+        Services.AddSingleton<IOkrTenantSettingsProvider>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TProvider>(sp));
+        return this;
+    }
+
+    /// <summary>Registers a provider instance of each tenant's settings; see <see cref="UseTenantSettings{TProvider}()"/>.</summary>
+    /// <param name="provider">The provider.</param>
+    /// <returns>This builder.</returns>
+    public OkrBuilder UseTenantSettings(IOkrTenantSettingsProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        Services.RemoveAll<IOkrTenantSettingsProvider>();
+        Services.AddSingleton(provider);
+        return this;
+    }
+
     /// <summary>Whether a child objective's period must lie inside its parent's (true by default).</summary>
     /// <param name="required">The setting.</param>
     /// <returns>This builder.</returns>

@@ -12,6 +12,7 @@ namespace Okr.Core.DependencyInjection;
 /// Binds <see cref="OkrServiceOptions"/> from the <c>"Okr"</c> configuration section given to <c>AddOkr</c>, by hand
 /// (no reflection binder: trimming- and AOT-safe). Keys, all optional:
 /// <c>TimeZone</c> (TZDB id), <c>RequireChildPeriodInsideParent</c>, <c>HiddenInRollups</c> (Counted or Excluded),
+/// <c>TenantSettingsCacheDuration</c> (d.hh:mm:ss),
 /// <c>Rules</c> (<c>MinKeyResults</c>, <c>MaxKeyResults</c>, <c>MaxObjectiveTitleLength</c>, <c>MaxKeyResultTitleLength</c>),
 /// <c>Health</c> (<c>Thresholds</c>: Difference with <c>AtRiskBelow</c>, <c>OffTrackBelow</c>, or Ratio with
 /// <c>OnTrackAtLeast</c>, <c>AtRiskAtLeast</c>; <c>StaleAfter</c> as d.hh:mm:ss; <c>LowConfidenceBelow</c>) and
@@ -37,6 +38,7 @@ internal static class OkrConfigurationBinding
 
         values.Bool(nameof(OkrServiceOptions.RequireChildPeriodInsideParent), v => options = options with { RequireChildPeriodInsideParent = v });
         values.Enum<HiddenObjectives>(nameof(OkrServiceOptions.HiddenInRollups), v => options = options with { HiddenInRollups = v });
+        values.TimeSpan(nameof(OkrServiceOptions.TenantSettingsCacheDuration), v => options = options with { TenantSettingsCacheDuration = Duration.FromTimeSpan(v) });
 
         if (values.Section("Rules") is { } rules)
         {
@@ -129,6 +131,11 @@ internal sealed class OkrServiceOptionsValidator : IValidateOptions<OkrServiceOp
         {
             Expectation(options.Assessment.CommittedExpectation, nameof(AssessmentOptions.CommittedExpectation));
             Expectation(options.Assessment.AspirationalExpectation, nameof(AssessmentOptions.AspirationalExpectation));
+        }
+
+        if (options.TenantSettingsCacheDuration < Duration.Zero)
+        {
+            failures.Add($"TenantSettingsCacheDuration: must not be negative; it is {options.TenantSettingsCacheDuration}.");
         }
 
         if (!Enum.IsDefined(options.HiddenInRollups))

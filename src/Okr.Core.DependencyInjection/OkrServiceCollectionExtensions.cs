@@ -100,7 +100,11 @@ public static class OkrServiceCollectionExtensions
         return new OkrService(
             services.GetRequiredService<IOkrStore>(),
             services.GetRequiredService<IClock>(),
-            options with { AccessPolicy = services.GetService<Okr.Core.Access.IOkrAccessPolicy>() ?? options.AccessPolicy });
+            options with
+            {
+                AccessPolicy = services.GetService<Okr.Core.Access.IOkrAccessPolicy>() ?? options.AccessPolicy,
+                TenantSettings = services.GetService<IOkrTenantSettingsProvider>() ?? options.TenantSettings,
+            });
     }
 
     /// <summary>The dispatcher over the registered store's outbox, subscribers and clock; failures are logged when logging is registered.</summary>

@@ -272,7 +272,8 @@ public sealed class PeriodReport
         options ??= ReportOptions.Default;
         options.Validate();
         var summary = await okr.Progress.SummarizeAsync(tenant, period, options.Scope, cancellationToken).ConfigureAwait(false);
-        var zone = okr.Options.TimeZone;
+        var settings = await okr.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var zone = settings.TimeZone;
         var byId = summary.Objectives.ToDictionary(s => s.Progress.Objective.Id);
         var children = summary.Objectives
             .SelectMany(s => s.Progress.Objective.Alignments.Select(a => (Parent: a.ParentObjectiveId, Child: s)))
@@ -289,7 +290,7 @@ public sealed class PeriodReport
         // Charts where a reader looks, then only those key results' histories, in one read.
         var charted = Charted(options, summary, roots);
         var histories = await okr.CheckIns.HistoriesAsync(tenant, [.. charted.Select(c => c.KeyResult.Progress.KeyResult.Id)], cancellationToken).ConfigureAwait(false);
-        var pace = ExpectedPace(okr.Options.Health, summary.Period, zone);
+        var pace = ExpectedPace(settings.Health, summary.Period, zone);
         var hold = new List<BurnUpPoint> { new(0, 1), new(1, 1) };
         var burnUps = charted
             .Select(c =>
@@ -297,7 +298,7 @@ public sealed class PeriodReport
                 var kr = c.KeyResult.Progress.KeyResult;
                 var line = kr.Measure is StayAboveMeasure or StayBelowMeasure or WithinRangeMeasure ? ChartLine.Hold : ChartLine.Pace;
                 var history = histories.GetValueOrDefault(kr.Id) ?? [];
-                return new BurnUp(c.Objective, c.KeyResult, Actual(okr, kr, history, summary, zone), line == ChartLine.Hold ? hold : pace) { Line = line };
+                return new BurnUp(c.Objective, c.KeyResult, Actual(settings, kr, history, summary, zone), line == ChartLine.Hold ? hold : pace) { Line = line };
             })
             .ToList();
 
@@ -310,7 +311,7 @@ public sealed class PeriodReport
         var names = options.Owners is { } directory && owners.Count > 0
             ? await directory.GetDisplayNamesAsync(tenant, owners, cancellationToken).ConfigureAwait(false)
             : new Dictionary<OwnerRef, string>();
-        return new PeriodReport(summary, roots, burnUps, zone, options, names, okr.Options.Assessment);
+        return new PeriodReport(summary, roots, burnUps, zone, options, names, settings.Assessment);
     }
 
     /// <summary>The key results to chart, in tree order.</summary>
@@ -388,7 +389,7 @@ public sealed class PeriodReport
         }
     }
 
-    private static List<BurnUpPoint> Actual(OkrService okr, KeyResult keyResult, IReadOnlyList<CheckIn> history, PeriodSummary summary, DateTimeZone zone)
+    private static List<BurnUpPoint> Actual(OkrServiceOptions settings, KeyResult keyResult, IReadOnlyList<CheckIn> history, PeriodSummary summary, DateTimeZone zone)
     {
         var points = new List<BurnUpPoint>();
         if (keyResult.ProgressSource != ProgressSource.Measured)
@@ -402,7 +403,7 @@ public sealed class PeriodReport
             if (CheckInHistory.AsOf(history, at, summary.At) is { } inForce)
             {
                 var share = PaceHealthPolicy.ElapsedShare(summary.Period, zone, at);
-                points.Add(new BurnUpPoint(share, okr.Options.Scoring.Scoring.Score(keyResult, inForce.Value).Progress));
+                points.Add(new BurnUpPoint(share, settings.Scoring.Scoring.Score(keyResult, inForce.Value).Progress));
             }
         }
 

@@ -152,6 +152,43 @@ public class OptionsAndLifetimeTests
         Assert.Same(asManager, managing.ServiceProvider.GetRequiredService<OkrService>());
     }
 
+    [Fact]
+    public async Task A_tenant_settings_provider_registered_by_the_host_gives_two_tenants_their_own_zones()
+    {
+        var (berlin, tokyo) = (new TenantId(Guid.NewGuid()), new TenantId(Guid.NewGuid()));
+        var customers = new CustomerTable { Zones = { [berlin] = "Europe/Berlin", [tokyo] = "Asia/Tokyo" } };
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 1, 12, 0));
+        await using var provider = new ServiceCollection()
+            .AddSingleton(customers)
+            .AddOkr(Configuration(new() { ["Okr:TenantSettingsCacheDuration"] = "00:01:00" }).GetSection("Okr"), okr => okr.UseClock(clock).UseTenantSettings<CustomerTable>())
+            .BuildServiceProvider();
+        var okr = provider.GetRequiredService<OkrService>();
+        Assert.Same(customers, okr.Options.TenantSettings);
+        Assert.Equal(Duration.FromMinutes(1), okr.Options.TenantSettingsCacheDuration);
+
+        // Noon UTC on 1 January: the quarter began 13 hours ago in Berlin and 21 in Tokyo.
+        var shares = new List<double>();
+        foreach (var tenant in new[] { berlin, tokyo })
+        {
+            var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1));
+            await okr.Periods.ActivateAsync(tenant, quarter.Id);
+            var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(clock), quarter.Id, "Grow", OwnerRef.Team("t"), clock, keyResults: KeyResults(clock, 3)));
+            shares.Add((await okr.Progress.GetObjectiveStatusAsync(tenant, objective.Id)).Health.ElapsedShare);
+        }
+
+        // The quarter lasts 2,160 hours in Tokyo and one fewer in Berlin (summer time begins on 29 March).
+        Assert.Equal(13.0 / 2159, shares[0], 12);
+        Assert.Equal(21.0 / 2160, shares[1], 12);
+    }
+
+    public sealed class CustomerTable : IOkrTenantSettingsProvider
+    {
+        public Dictionary<TenantId, string> Zones { get; } = [];
+
+        public ValueTask<OkrTenantSettings?> GetAsync(TenantId tenant, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Zones.TryGetValue(tenant, out var zone) ? new OkrTenantSettings { TimeZone = DateTimeZoneProviders.Tzdb[zone] } : null);
+    }
+
     /// <summary>A request's view of the org chart: scoped, as the host's DbContext would be.</summary>
     public sealed class OrgChartSession
     {

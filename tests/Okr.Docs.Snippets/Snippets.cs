@@ -82,6 +82,15 @@ public static class Snippets
         services.AddHealthChecks().AddOkrStore(tags: ["ready"]);     // reachable, and at this library's schema version
     }
 
+    // docs/dependency-injection.md: per-tenant settings
+    public static async Task TenantSettings(IServiceCollection services, OkrService okr, TenantId tenant)
+    {
+        services.AddOkr(okr => okr.UseTenantSettings<CustomerSettings>());   // each tenant's zone, rules, scoring, health, grades
+
+        var options = await okr.OptionsForAsync(tenant);   // what applies in the tenant
+        okr.InvalidateTenantSettings(tenant);              // after the host changed the tenant's settings
+    }
+
     // src/Okr.Core.DependencyInjection/README.md
     public static void DependencyInjectionReadme(IServiceCollection services, IServiceProvider provider)
     {
@@ -285,4 +294,12 @@ public sealed class MyNotifier : IOkrEventSubscriber
 public sealed class SearchIndexUpdater : IOkrEventSubscriber
 {
     public ValueTask HandleAsync(OkrEvent okrEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+public sealed class CustomerSettings(IReadOnlyDictionary<TenantId, string> zoneByCustomer) : IOkrTenantSettingsProvider
+{
+    public ValueTask<OkrTenantSettings?> GetAsync(TenantId tenant, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(zoneByCustomer.TryGetValue(tenant, out var zone)
+            ? new OkrTenantSettings { TimeZone = DateTimeZoneProviders.Tzdb[zone] }   // null members keep the process-wide values
+            : null);
 }

@@ -354,4 +354,30 @@ public class ReportTests
     }
 
     private static string WithoutIsolates(string text) => text.Replace("\u2068", string.Empty, StringComparison.Ordinal).Replace("\u2069", string.Empty, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_tenant_with_its_own_zone_and_expectations_gets_a_report_drawn_in_them()
+    {
+        var settings = new OkrTenantSettings { TimeZone = DateTimeZoneProviders.Tzdb["Asia/Tokyo"], Assessment = new Okr.Core.Scoring.AssessmentOptions { AspirationalExpectation = 0.05 } };
+        var okr = new OkrService(_store, _clock, new OkrServiceOptions { TenantSettings = new OneTenant(_tenant, settings) });
+        var quarter = await okr.Periods.CreateAsync(_tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
+        await okr.Periods.ActivateAsync(_tenant, quarter.Id);
+        var objective = await okr.Objectives.CreateAsync(_tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), quarter.Id, "Grow", OwnerRef.Team("sales"), _clock, kind: ObjectiveKind.Aspirational, keyResults: [Kr("Deals"), Kr("Pipeline"), Kr("Docs")]));
+        await okr.Objectives.ActivateAsync(_tenant, objective.Id);
+        await okr.CheckIns.RecordAsync(_tenant, objective.KeyResults[0].Id, 30, OwnerRef.Person("ann"));
+
+        var live = await PeriodReport.CreateAsync(okr, _tenant, quarter.Id);
+        Assert.Equal("Asia/Tokyo", live.Zone.Id);
+
+        // Graded 0.1: met against the tenant's expectation of 0.05 (the process-wide 0.7 would miss it).
+        await okr.Periods.CloseAsync(_tenant, quarter.Id);
+        var closed = await PeriodReport.CreateAsync(okr, _tenant, quarter.Id);
+        Assert.Empty(closed.Missed);
+        Assert.Single((await PeriodReport.CreateAsync(new OkrService(_store, _clock), _tenant, quarter.Id)).Missed);
+    }
+
+    private sealed class OneTenant(TenantId tenant, OkrTenantSettings settings) : IOkrTenantSettingsProvider
+    {
+        public ValueTask<OkrTenantSettings?> GetAsync(TenantId asked, CancellationToken cancellationToken) => ValueTask.FromResult(asked == tenant ? settings : null);
+    }
 }

@@ -146,6 +146,8 @@ public sealed class OkrCheckIns
         var inBatch = checkIns.Where(c => c is not null).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First());
         var corrections = new Dictionary<CheckInId, CheckIn>();
         var violations = new ViolationList();
+        var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var rules = options.Rules;
         var checkedAt = _service.Clock.GetCurrentInstant();
         for (var i = 0; i < checkIns.Count; i++)
         {
@@ -188,7 +190,7 @@ public sealed class OkrCheckIns
                 }
             }
 
-            violations.AddRange(_service.Options.Rules.Check(new CheckInChange(c, objective, period, corrected)), $"[{i}]");
+            violations.AddRange(rules.Check(new CheckInChange(c, objective, period, corrected)), $"[{i}]");
         }
 
         violations.ThrowIfAny();
@@ -228,8 +230,8 @@ public sealed class OkrCheckIns
             // batch: a key result that slipped while nobody checked in is reported by the check-in that shows it.
             var previous = before.GetValueOrDefault(kr);
             var after = ValueAfter(previous, batch, inBatch, corrections);
-            var was = Health(keyResult, previous, period, previous?.RecordedAt ?? now);
-            var current = Health(keyResult, after, period, now);
+            var was = Health(options, keyResult, previous, period, previous?.RecordedAt ?? now);
+            var current = Health(options, keyResult, after, period, now);
             if (was.Status != current.Status)
             {
                 // Raised if any of the key result's check-ins in the batch is new (a whole retried batch raises nothing).
@@ -368,11 +370,11 @@ public sealed class OkrCheckIns
         return CheckInHistory.AsOf(candidates.Values, OkrStoreFormat.MaxInstant);
     }
 
-    private Health.HealthAssessment Health(KeyResult keyResult, CheckIn? latest, OkrPeriod period, Instant now)
+    private static Health.HealthAssessment Health(OkrServiceOptions options, KeyResult keyResult, CheckIn? latest, OkrPeriod period, Instant now)
     {
         double? progress = latest is not null && keyResult.ProgressSource == ProgressSource.Measured
-            ? _service.Options.Scoring.Scoring.Score(keyResult, latest.Value).Progress
+            ? options.Scoring.Scoring.Score(keyResult, latest.Value).Progress
             : null;
-        return _service.Options.Health.Assess(new Health.HealthContext(progress, latest?.RecordedAt, latest?.Confidence, period, _service.Options.TimeZone, now));
+        return options.Health.Assess(new Health.HealthContext(progress, latest?.RecordedAt, latest?.Confidence, period, options.TimeZone, now));
     }
 }

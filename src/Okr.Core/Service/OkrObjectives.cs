@@ -34,7 +34,7 @@ public sealed class OkrObjectives
 
         await _service.DemandWriteAsync(tenant, null, draft, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, draft.PeriodId, cancellationToken).ConfigureAwait(false);
-        var violations = _service.Options.Rules.Check(new ObjectiveChange(null, draft, period, new HashSet<KeyResultId>())).ToList();
+        var violations = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Rules.Check(new ObjectiveChange(null, draft, period, new HashSet<KeyResultId>())).ToList();
         var changes = new OkrChangeSet().Expect(period);
         violations.AddRange(await CheckLinksAsync(tenant, draft, changes, cancellationToken).ConfigureAwait(false));
         Throw(violations);
@@ -246,7 +246,7 @@ public sealed class OkrObjectives
         var content = measureChanged ? await _service.Store.GetPeriodContentAsync(tenant, before.PeriodId, cancellationToken).ConfigureAwait(false) : default;
         var period = await _service.RequirePeriodAsync(tenant, after.PeriodId, cancellationToken).ConfigureAwait(false);
         var withCheckIns = await _service.Store.GetValuesAsOfAsync(tenant, [.. before.KeyResults.Select(k => k.Id)], OkrStoreFormat.MaxInstant, null, cancellationToken).ConfigureAwait(false);
-        var violations = _service.Options.Rules.Check(new ObjectiveChange(before, after, period, withCheckIns.Keys.ToHashSet())).ToList();
+        var violations = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Rules.Check(new ObjectiveChange(before, after, period, withCheckIns.Keys.ToHashSet())).ToList();
         var changes = new OkrChangeSet().Expect(period);
         if (measureChanged)
         {

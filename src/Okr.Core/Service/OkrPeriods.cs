@@ -109,7 +109,8 @@ public sealed class OkrPeriods
         // order of the alignment tree, parents first, as a summary lists them.
         var rolledUp = await _service.Progress.RollUpAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var inOrder = rolledUp.Graph.ChildrenFirst().Reverse().Select(o => rolledUp.Progress[o.Id]).ToList();
-        var assessor = new OkrAssessor(_service.Options.Scoring, _service.Options.Assessment);
+        var options = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false));
+        var assessor = new OkrAssessor(options.Scoring, options.Assessment);
 
         // Every override must name an objective this close grades: an active objective of the period. A wrong id or
         // an objective already graded fails the close, instead of closing with the intended objective given its

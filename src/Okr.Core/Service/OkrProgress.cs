@@ -146,6 +146,7 @@ public sealed class OkrProgress
     private async ValueTask<PeriodSummary> SummarizeCoreAsync(TenantId tenant, PeriodId period, SummaryScope scope, CancellationToken cancellationToken)
     {
         var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         var now = _service.Clock.GetCurrentInstant();
         var store = _service.Store;
 
@@ -237,7 +238,7 @@ public sealed class OkrProgress
         // 4. One read of the current values of everything the shown figures depend on, one roll-up.
         var krIds = counted.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
         var current = await store.GetCurrentValuesAsync(tenant, krIds, now, cancellationToken).ConfigureAwait(false);
-        var (rollup, values, states) = Rollup(graph, current);
+        var (rollup, values, states) = Rollup(options.Scoring, graph, current);
         var calculator = rollup.NewCalculator();
         var isShown = new bool[graph.ObjectiveCount];
         foreach (var o in shownList)
@@ -255,7 +256,7 @@ public sealed class OkrProgress
         {
             if (isShown[order[x]])
             {
-                statuses.Add(Status(rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x])));
+                statuses.Add(Status(options, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x])));
             }
         }
 
@@ -263,8 +264,8 @@ public sealed class OkrProgress
         // figure, as before scopes existed). A scope's score is only ever what it shows: a scope can select exactly the
         // hidden objectives (their owner's), and its score would then be their progress.
         var score = visible is not null && _service.Options.HiddenInRollups == HiddenObjectives.Counted && scope.IsWholePeriod
-            ? _service.Options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.DescribeNode(graph.NodeOf(o.Id), values, 0, calculator))])
-            : _service.Options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
+            ? options.Scoring.PeriodScore([.. inScope.Where(o => graph.Contains(o.Id)).Select(o => rollup.DescribeNode(graph.NodeOf(o.Id), values, 0, calculator))])
+            : options.Scoring.PeriodScore([.. statuses.Select(s => s.Progress)]);
         // Coverage of what is shown: the graph already built when that is all of it.
         var coverage = (shownList.Count == graph.ObjectiveCount ? graph : AlignmentGraph.Build(shownList)).CoverageByOwner();
         if (visible is not null)
@@ -305,7 +306,7 @@ public sealed class OkrProgress
     }
 
     /// <summary>The roll-up from the current values, with those values and states by graph key result index.</summary>
-    private (AlignmentRollup Rollup, decimal?[] Values, KeyResultCurrent?[] States) Rollup(AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
+    private static (AlignmentRollup Rollup, decimal?[] Values, KeyResultCurrent?[] States) Rollup(OkrScoring scoring, AlignmentGraph graph, IReadOnlyDictionary<KeyResultId, KeyResultCurrent> current)
     {
         var values = new decimal?[graph.KeyResultCount];
         var states = new KeyResultCurrent?[graph.KeyResultCount];
@@ -319,7 +320,7 @@ public sealed class OkrProgress
             }
         }
 
-        return (graph.Rollup(_service.Options.Scoring, values), values, states);
+        return (graph.Rollup(scoring, values), values, states);
     }
 
     private static async ValueTask<List<Objective>> ToListAsync(IAsyncEnumerable<Objective> source)
@@ -344,7 +345,7 @@ public sealed class OkrProgress
         var objectives = await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
         var graph = AlignmentGraph.Build(objectives);
         var current = await _service.Store.GetCurrentValuesAsync(tenant, [.. objectives.SelectMany(o => o.KeyResults).Select(k => k.Id)], now, cancellationToken).ConfigureAwait(false);
-        var (rollup, values, _) = Rollup(graph, current);
+        var (rollup, values, _) = Rollup((await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Scoring, graph, current);
         var calculator = rollup.NewCalculator();
         var progress = objectives.ToDictionary(o => o.Id, o => rollup.DescribeNode(graph.NodeOf(o.Id), values, 0, calculator));
         return (p, graph, progress);
@@ -385,6 +386,7 @@ public sealed class OkrProgress
         var summary = await SummarizeCoreAsync(tenant, o.PeriodId, new SummaryScope { Subtree = objective, Levels = 1 }, cancellationToken).ConfigureAwait(false);
         var status = summary.Objectives.Single(s => s.Progress.Objective.Id == objective);
         var forecasts = new Dictionary<KeyResultId, Forecast>();
+        var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         foreach (var kr in o.KeyResults)
         {
             var history = new List<CheckIn>();
@@ -393,7 +395,7 @@ public sealed class OkrProgress
                 history.Add(c);
             }
 
-            forecasts[kr.Id] = Forecaster.Project(kr, history, summary.Period, _service.Options.TimeZone, _service.Options.Scoring.Scoring);
+            forecasts[kr.Id] = Forecaster.Project(kr, history, summary.Period, options.TimeZone, options.Scoring.Scoring);
         }
 
         return status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = forecasts[k.Progress.KeyResult.Id] })] };
@@ -404,11 +406,11 @@ public sealed class OkrProgress
     /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
     /// latest of its counted key results.
     /// </summary>
-    private ObjectiveStatus Status(ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first)
+    private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first)
     {
-        var health = _service.Options.Health;
+        var health = options.Health;
         var pace = health as PaceHealthPolicy;
-        var zone = _service.Options.TimeZone;
+        var zone = options.TimeZone;
         var krs = new KeyResultStatus[progress.KeyResults.Count];
         Instant? lastCheckIn = null;
         Confidence? lowest = null;

@@ -1,4 +1,5 @@
 using NodaTime;
+using Okr.Core.Scoring;
 using Okr.Core.Storage;
 
 namespace Okr.Core.Service;
@@ -89,6 +90,28 @@ public sealed class OkrService
 
         return new OkrService(Store, Clock, Options, actor);
     }
+
+    /// <summary>
+    /// The options that apply in a tenant: <see cref="Options"/> with the tenant's own settings
+    /// (<see cref="OkrServiceOptions.TenantSettings"/>) over them, cached for
+    /// <see cref="OkrServiceOptions.TenantSettingsCacheDuration"/>. <see cref="Options"/> itself when no provider is set.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the provider's lookup.</param>
+    /// <returns>The tenant's options.</returns>
+    /// <exception cref="OkrValidationException">The provider's settings for the tenant are invalid (an expectation outside 0..1).</exception>
+    public ValueTask<OkrServiceOptions> OptionsForAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        CheckTenant(tenant);
+        return Options.TenantSettings is null ? ValueTask.FromResult(Options) : TenantSettingsCache.GetAsync(this, tenant, cancellationToken);
+    }
+
+    /// <summary>Forgets one tenant's cached settings: the next call in the tenant asks the provider again.</summary>
+    /// <param name="tenant">The tenant whose settings changed.</param>
+    public void InvalidateTenantSettings(TenantId tenant) => TenantSettingsCache.Forget(Options.TenantSettings, tenant);
+
+    /// <summary>Forgets every tenant's cached settings.</summary>
+    public void InvalidateTenantSettings() => TenantSettingsCache.Clear(Options.TenantSettings);
 
     /// <summary>Options are records a host may build with <c>with</c>; a null slipped in is named here, not found later.</summary>
     private static void Validate(OkrServiceOptions options)
@@ -232,5 +255,72 @@ public sealed class OkrService
         CheckTenant(tenant);
         return await Store.GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false)
             ?? throw MissingObjective(id);
+    }
+
+    /// <summary>
+    /// Each tenant's settings as the provider last answered, until they expire. The cache belongs to the provider
+    /// instance, so every service using it shares it: the root service, every <see cref="As"/> service, and a scoped
+    /// service made per request.
+    /// </summary>
+    private static class TenantSettingsCache
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOkrTenantSettingsProvider, System.Collections.Concurrent.ConcurrentDictionary<TenantId, (OkrTenantSettings? Settings, Instant Until)>> Caches = new();
+
+        public static async ValueTask<OkrServiceOptions> GetAsync(OkrService service, TenantId tenant, CancellationToken cancellationToken)
+        {
+            var provider = service.Options.TenantSettings!;
+            var entries = Caches.GetOrCreateValue(provider);
+            var now = service.Clock.GetCurrentInstant();
+            if (!entries.TryGetValue(tenant, out var entry) || now >= entry.Until)
+            {
+                entry = (await provider.GetAsync(tenant, cancellationToken).ConfigureAwait(false), now + service.Options.TenantSettingsCacheDuration);
+                if (service.Options.TenantSettingsCacheDuration > Duration.Zero)
+                {
+                    entries[tenant] = entry;
+                }
+            }
+
+            return Merge(service.Options, entry.Settings, tenant);
+        }
+
+        public static void Forget(IOkrTenantSettingsProvider? provider, TenantId tenant)
+        {
+            if (provider is not null && Caches.TryGetValue(provider, out var entries))
+            {
+                entries.TryRemove(tenant, out _);
+            }
+        }
+
+        public static void Clear(IOkrTenantSettingsProvider? provider)
+        {
+            if (provider is not null && Caches.TryGetValue(provider, out var entries))
+            {
+                entries.Clear();
+            }
+        }
+        private static OkrServiceOptions Merge(OkrServiceOptions options, OkrTenantSettings? own, TenantId tenant)
+        {
+            if (own is null)
+            {
+                return options;
+            }
+
+            if (own.Assessment is { } a)
+            {
+                var violations = new ViolationList();
+                violations.Finite(a.CommittedExpectation, $"TenantSettings[{tenant}].Assessment.{nameof(AssessmentOptions.CommittedExpectation)}", 0, 1);
+                violations.Finite(a.AspirationalExpectation, $"TenantSettings[{tenant}].Assessment.{nameof(AssessmentOptions.AspirationalExpectation)}", 0, 1);
+                violations.ThrowIfAny();
+            }
+
+            return options with
+            {
+                TimeZone = own.TimeZone ?? options.TimeZone,
+                Rules = own.Rules ?? options.Rules,
+                Scoring = own.Scoring ?? options.Scoring,
+                Health = own.Health ?? options.Health,
+                Assessment = own.Assessment ?? options.Assessment,
+            };
+        }
     }
 }

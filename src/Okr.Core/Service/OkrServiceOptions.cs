@@ -8,6 +8,20 @@ namespace Okr.Core.Service;
 /// <summary>The policies an <see cref="OkrService"/> applies. Every member has a sensible default.</summary>
 public sealed record OkrServiceOptions
 {
+    /// <summary>
+    /// Where each tenant's own time zone, rules, scoring, health and assessment come from; null (the default): every
+    /// tenant uses the settings here. A tenant's settings apply to everything done in it: writes, summaries, health,
+    /// forecasts, grades and reports (<see cref="OkrService.OptionsForAsync"/>).
+    /// </summary>
+    public IOkrTenantSettingsProvider? TenantSettings { get; init; }
+
+    /// <summary>
+    /// How long a tenant's settings are kept after they were asked for (by the service's clock); 5 minutes by default.
+    /// <see cref="Duration.Zero"/> asks the provider on every call. <see cref="OkrService.InvalidateTenantSettings(TenantId)"/>
+    /// drops one tenant's at once.
+    /// </summary>
+    public Duration TenantSettingsCacheDuration { get; init; } = Duration.FromMinutes(5);
+
     /// <summary>The rules checked before every write; <see cref="OkrRules.Default"/> by default.</summary>
     public OkrRules Rules { get; init; } = OkrRules.Default;
 

@@ -43,6 +43,7 @@ public sealed class OkrTransfer
         }
 
         var store = _service.Store;
+        var rules = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Rules;
         var changes = new OkrChangeSet();
         var (violations, walked) = await ImportChecks.CheckAsync(document, LoadAsync, cancellationToken).ConfigureAwait(false);
         foreach (var o in walked.Values)
@@ -94,7 +95,7 @@ public sealed class OkrTransfer
 
             // A document may carry history: closed periods are not refused here, everything else is.
             var before = replaced.GetValueOrDefault(o.Id);
-            violations.AddRange(_service.Options.Rules.Check(new ObjectiveChange(before, o, period, withCheckIns))
+            violations.AddRange(rules.Check(new ObjectiveChange(before, o, period, withCheckIns))
                 .Where(v => v.Code != OkrErrorCodes.PeriodClosed)
                 .Select(v => v with { Member = ImportChecks.Path(path, v.Member) }));
             if (_service.Options.RequireChildPeriodInsideParent)
@@ -195,7 +196,7 @@ public sealed class OkrTransfer
                 }
 
                 // History again: check-ins of closed objectives and periods are accepted; the value must still fit.
-                violations.AddRange(_service.Options.Rules.Check(new CheckInChange(c, objective, period, corrected))
+                violations.AddRange(rules.Check(new CheckInChange(c, objective, period, corrected))
                     .Where(v => v.Code is not (OkrErrorCodes.PeriodClosed or OkrErrorCodes.ReadOnlyState))
                     .Select(v => v with { Member = ImportChecks.Path(path, v.Member) }));
             }
