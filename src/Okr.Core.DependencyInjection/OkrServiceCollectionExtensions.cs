@@ -104,6 +104,7 @@ public static class OkrServiceCollectionExtensions
             {
                 AccessPolicy = services.GetService<Okr.Core.Access.IOkrAccessPolicy>() ?? options.AccessPolicy,
                 TenantSettings = services.GetService<IOkrTenantSettingsProvider>() ?? options.TenantSettings,
+                MeterFactory = services.GetService<System.Diagnostics.Metrics.IMeterFactory>() ?? options.MeterFactory,
             });
     }
 
@@ -114,6 +115,7 @@ public static class OkrServiceCollectionExtensions
         var outbox = store as IOkrEventOutbox
             ?? throw new InvalidOperationException($"The registered store ({store.GetType().Name}) has no event outbox (IOkrEventOutbox), so events cannot be delivered. Every store of this library has one; a custom store must implement it to use AddEventSubscriber or AddEventDispatcher.");
         var options = services.GetRequiredService<IOptions<OkrEventDispatcherOptions>>().Value;
+        options = options with { MeterFactory = services.GetService<System.Diagnostics.Metrics.IMeterFactory>() ?? options.MeterFactory };
         var subscribers = services.GetServices<IOkrEventSubscriber>().ToList();
         if (services.GetService<ILoggerFactory>() is { } loggers)
         {

@@ -1,6 +1,7 @@
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Alignment;
+using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Scoring;
 using Okr.Core.Service;
@@ -163,6 +164,9 @@ public sealed record ReportList<T>(IReadOnlyList<T> Rows, int More)
 /// </summary>
 public sealed class PeriodReport
 {
+    /// <summary>The "Okr.Core" activity source, as the facade's: a report is one more operation of the library.</summary>
+    private static readonly System.Diagnostics.ActivitySource Telemetry = new(OkrTelemetry.Name);
+
     private const int ExpectedSamples = 24;
 
     private readonly Dictionary<KeyResultId, Objective> _objectiveOf;
@@ -271,6 +275,8 @@ public sealed class PeriodReport
         ArgumentNullException.ThrowIfNull(okr);
         options ??= ReportOptions.Default;
         options.Validate();
+        using var activity = Telemetry.StartActivity("okr.report.create");
+        activity?.SetTag(OkrTelemetry.TenantTag, tenant.ToString());
         var summary = await okr.Progress.SummarizeAsync(tenant, period, options.Scope, cancellationToken).ConfigureAwait(false);
         var settings = await okr.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         var zone = settings.TimeZone;

@@ -148,7 +148,7 @@ public sealed class OkrEventDispatcher
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        OkrTelemetry.Failures.Add(1);
+                        OkrTelemetry.For(Options.MeterFactory).Failures.Add(1);
                         Report(() => Options.OnSubscriberFailure?.Invoke(e, ex));
 
                         // What was handled stands; the stream waits for its retry from the failed event on.
@@ -164,7 +164,7 @@ public sealed class OkrEventDispatcher
 
                     handled = e.Sequence;
                     delivered++;
-                    OkrTelemetry.Delivered.Add(1);
+                    OkrTelemetry.For(Options.MeterFactory).Delivered.Add(1);
                 }
 
                 if (!await _outbox.AcknowledgeAsync(lease, handled, _clock.GetCurrentInstant() + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false))
@@ -200,6 +200,12 @@ public sealed class OkrEventDispatcher
 /// <summary>Settings of <see cref="OkrEventDispatcher"/>.</summary>
 public sealed record OkrEventDispatcherOptions
 {
+    /// <summary>
+    /// Makes the "Okr.Core" meter the dispatcher counts deliveries and failures on (the DI package passes the host's);
+    /// null (the default): the library's own meter.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     /// <summary>Who leases, as shown in <see cref="OkrEventStreamState.LeasedBy"/>; by default the machine name and process id.</summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 

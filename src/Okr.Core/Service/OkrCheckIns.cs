@@ -1,5 +1,4 @@
 using NodaTime;
-using Okr.Core.Events;
 using Okr.Core.Rules;
 using Okr.Core.Storage;
 
@@ -32,7 +31,19 @@ public sealed class OkrCheckIns
     /// <exception cref="OkrValidationException">A rule fails (closed period, inactive objective, value the measure cannot take, ...); nothing was written.</exception>
     /// <exception cref="OkrConcurrencyException">The objective or its period changed between the check and the write (closed, edited); nothing was written.</exception>
     /// <exception cref="OkrAccessDeniedException">The actor may not write the objective, or may not record for <paramref name="author"/>.</exception>
-    public async ValueTask<CheckIn> RecordAsync(
+    public ValueTask<CheckIn> RecordAsync(
+        TenantId tenant,
+        KeyResultId keyResult,
+        decimal value,
+        OwnerRef author,
+        Instant? effectiveAt = null,
+        Confidence? confidence = null,
+        string note = "",
+        CheckInId? id = null,
+        CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.record", tenant, () => RecordCoreAsync(tenant, keyResult, value, author, effectiveAt, confidence, note, id, cancellationToken));
+
+    private async ValueTask<CheckIn> RecordCoreAsync(
         TenantId tenant,
         KeyResultId keyResult,
         decimal value,
@@ -96,7 +107,10 @@ public sealed class OkrCheckIns
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The correction.</returns>
     /// <exception cref="OkrNotFoundException">The original does not exist.</exception>
-    public async ValueTask<CheckIn> CorrectAsync(TenantId tenant, CheckInId original, decimal value, OwnerRef author, string note = "", CheckInId? id = null, CancellationToken cancellationToken = default)
+    public ValueTask<CheckIn> CorrectAsync(TenantId tenant, CheckInId original, decimal value, OwnerRef author, string note = "", CheckInId? id = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.correct", tenant, () => CorrectCoreAsync(tenant, original, value, author, note, id, cancellationToken));
+
+    private async ValueTask<CheckIn> CorrectCoreAsync(TenantId tenant, CheckInId original, decimal value, OwnerRef author, string note = "", CheckInId? id = null, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         var stored = await _service.Store.GetCheckInAsync(tenant, original, cancellationToken).ConfigureAwait(false);
@@ -130,13 +144,14 @@ public sealed class OkrCheckIns
     /// same key results and measures) and every period is at the version checked (so still open): a check-in checked
     /// before a concurrent close never lands after the grades.
     /// </remarks>
-    public async ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    public ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.record_many", tenant, () => RecordManyCoreAsync(tenant, checkIns, cancellationToken));
+
+    private async ValueTask<int> RecordManyCoreAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(checkIns);
-        using var activity = OkrTelemetry.Source.StartActivity("okr.check_ins.record");
-        activity?.SetTag("okr.tenant", tenant.ToString());
-        activity?.SetTag("okr.check_ins.count", checkIns.Count);
+        System.Diagnostics.Activity.Current?.SetTag("okr.check_ins.count", checkIns.Count);
         // The objectives of every key result in the batch, in one store call; each is checked for access once.
         var objectives = await _service.Store.FindObjectivesByKeyResultsAsync(tenant, [.. checkIns.Where(c => c is not null).Select(c => c.KeyResultId).Distinct()], cancellationToken).ConfigureAwait(false);
         var allowed = new HashSet<ObjectiveId>();
@@ -242,7 +257,7 @@ public sealed class OkrCheckIns
         var added = (await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false)).CheckInsAdded;
 
         // Committed: from here on nothing may throw or wait on the token.
-        OkrTelemetry.CheckIns.Add(added);
+        _service.Instruments.CheckIns.Add(added);
         return added;
     }
 
@@ -251,7 +266,10 @@ public sealed class OkrCheckIns
     /// <param name="keyResult">The key result.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The check-ins, by effective instant.</returns>
-    public async ValueTask<IReadOnlyList<CheckIn>> HistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<CheckIn>> HistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.history", tenant, () => HistoryCoreAsync(tenant, keyResult, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<CheckIn>> HistoryCoreAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         if (_service.Filters)
@@ -284,7 +302,10 @@ public sealed class OkrCheckIns
     /// <param name="keyResults">The key results.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Each history, by effective instant.</returns>
-    public async ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> HistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> HistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.histories", tenant, () => HistoriesCoreAsync(tenant, keyResults, cancellationToken));
+
+    private async ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> HistoriesCoreAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
@@ -316,7 +337,10 @@ public sealed class OkrCheckIns
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The check-ins (corrections included), by id.</returns>
     /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
-    public async ValueTask<IReadOnlyList<CheckIn>> PeriodHistoryAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<CheckIn>> PeriodHistoryAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.period_history", tenant, () => PeriodHistoryCoreAsync(tenant, period, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<CheckIn>> PeriodHistoryCoreAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
     {
         await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
         var export = await _service.Store.ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,10 @@ public sealed class OkrObjectives
     /// <returns>The stored objective (version 1).</returns>
     /// <exception cref="OkrValidationException">A rule or link check fails (all violations listed); nothing was written.</exception>
     /// <exception cref="OkrNotFoundException">Its period does not exist.</exception>
-    public async ValueTask<Objective> CreateAsync(TenantId tenant, Objective draft, CancellationToken cancellationToken = default)
+    public ValueTask<Objective> CreateAsync(TenantId tenant, Objective draft, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.create", tenant, () => CreateCoreAsync(tenant, draft, cancellationToken));
+
+    private async ValueTask<Objective> CreateCoreAsync(TenantId tenant, Objective draft, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(draft);
@@ -62,7 +65,10 @@ public sealed class OkrObjectives
     /// <exception cref="OkrValidationException">The edit or a rule fails; nothing was written.</exception>
     /// <exception cref="OkrConcurrencyException">The caller's version is stale, or someone else changed what the edit read meanwhile; nothing was written.</exception>
     /// <exception cref="OkrNotFoundException">The objective or its period does not exist.</exception>
-    public ValueTask<Objective> EditAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    public ValueTask<Objective> EditAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.edit", tenant, () => EditCoreAsync(tenant, id, edit, expectedVersion, cancellationToken));
+
+    private ValueTask<Objective> EditCoreAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
         return EditCoreAsync(tenant, id, edit, expectedVersion, lifecycle: false, cancellationToken);
@@ -74,7 +80,10 @@ public sealed class OkrObjectives
     /// <param name="expectedVersion">The version the caller loaded (an ETag); null: the version read now.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active objective.</returns>
-    public async ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    public ValueTask<Objective> ActivateAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.activate", tenant, () => ActivateCoreAsync(tenant, id, expectedVersion, cancellationToken));
+
+    private async ValueTask<Objective> ActivateCoreAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         return await EditCoreAsync(tenant, id, static (o, clock) => o.Activate(clock), expectedVersion, lifecycle: true, cancellationToken).ConfigureAwait(false);
     }
@@ -86,6 +95,9 @@ public sealed class OkrObjectives
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The cancelled objective.</returns>
     public ValueTask<Objective> CancelAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.cancel", tenant, () => CancelCoreAsync(tenant, id, expectedVersion, cancellationToken));
+
+    private ValueTask<Objective> CancelCoreAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         EditCoreAsync(tenant, id, static (o, clock) => o.Cancel(clock), expectedVersion, lifecycle: true, cancellationToken);
 
     /// <summary>Adds a key result.</summary>
@@ -96,6 +108,9 @@ public sealed class OkrObjectives
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored objective.</returns>
     public ValueTask<Objective> AddKeyResultAsync(TenantId tenant, ObjectiveId id, KeyResult keyResult, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.add_key_result", tenant, () => AddKeyResultCoreAsync(tenant, id, keyResult, expectedVersion, cancellationToken));
+
+    private ValueTask<Objective> AddKeyResultCoreAsync(TenantId tenant, ObjectiveId id, KeyResult keyResult, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         EditAsync(tenant, id, (o, clock) => o.AddKeyResult(keyResult, clock), expectedVersion, cancellationToken);
 
     /// <summary>
@@ -113,7 +128,10 @@ public sealed class OkrObjectives
     /// close a cycle together (x → y and y → x at the same moment) never both commit: one fails with
     /// <see cref="OkrConcurrencyException"/>, and its retry sees the cycle.
     /// </remarks>
-    public ValueTask<Objective> AlignAsync(TenantId tenant, ObjectiveId child, AlignmentLink link, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    public ValueTask<Objective> AlignAsync(TenantId tenant, ObjectiveId child, AlignmentLink link, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.align", tenant, () => AlignCoreAsync(tenant, child, link, expectedVersion, cancellationToken));
+
+    private ValueTask<Objective> AlignCoreAsync(TenantId tenant, ObjectiveId child, AlignmentLink link, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
         return EditAsync(tenant, child, (o, clock) => o.WithAlignments([.. o.Alignments.Where(a => !a.HasSameParentAs(link)), link], clock), expectedVersion, cancellationToken);
@@ -125,7 +143,10 @@ public sealed class OkrObjectives
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The objective.</returns>
     /// <exception cref="OkrNotFoundException">It does not exist.</exception>
-    public async ValueTask<Objective> GetAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    public ValueTask<Objective> GetAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.get", tenant, () => GetCoreAsync(tenant, id, cancellationToken));
+
+    private async ValueTask<Objective> GetCoreAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         var objective = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
@@ -141,7 +162,7 @@ public sealed class OkrObjectives
     public IAsyncEnumerable<Objective> ListAsync(TenantId tenant, ObjectiveQuery? query = null, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
-        return ListCoreAsync(tenant, query, cancellationToken);
+        return _service.TraceEnumerable("okr.objectives.list", tenant, ListCoreAsync(tenant, query, cancellationToken), cancellationToken);
     }
 
     private async IAsyncEnumerable<Objective> ListCoreAsync(TenantId tenant, ObjectiveQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -198,7 +219,10 @@ public sealed class OkrObjectives
     /// <returns>The revisions.</returns>
     /// <exception cref="OkrNotFoundException">The objective does not exist.</exception>
     /// <exception cref="OkrAccessDeniedException">The actor may not read the objective.</exception>
-    public async ValueTask<IReadOnlyList<ObjectiveRevision>> HistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ObjectiveRevision>> HistoryAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.history", tenant, () => HistoryCoreAsync(tenant, id, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<ObjectiveRevision>> HistoryCoreAsync(TenantId tenant, ObjectiveId id, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         var current = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,10 @@ public sealed class OkrPeriods
     /// <returns>The stored period (version 1).</returns>
     /// <exception cref="OkrValidationException">A period with that id already exists, or the period is not new (its version is not 0).</exception>
     /// <exception cref="OkrConcurrencyException">Another caller created a period with that id at the same moment; nothing was written.</exception>
-    public async ValueTask<OkrPeriod> CreateAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
+    public ValueTask<OkrPeriod> CreateAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.create", tenant, () => CreateCoreAsync(tenant, period, cancellationToken));
+
+    private async ValueTask<OkrPeriod> CreateCoreAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(period);
@@ -47,6 +50,9 @@ public sealed class OkrPeriods
     /// <returns>The period.</returns>
     /// <exception cref="OkrNotFoundException">It does not exist.</exception>
     public ValueTask<OkrPeriod> GetAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.get", tenant, () => GetCoreAsync(tenant, id, cancellationToken));
+
+    private ValueTask<OkrPeriod> GetCoreAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
         _service.RequirePeriodAsync(tenant, id, cancellationToken);
 
     /// <summary>Moves a period from Planning to Active.</summary>
@@ -56,6 +62,9 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active period.</returns>
     public ValueTask<OkrPeriod> ActivateAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.activate", tenant, () => ActivateCoreAsync(tenant, id, expectedVersion, cancellationToken));
+
+    private ValueTask<OkrPeriod> ActivateCoreAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         MoveAsync(tenant, id, p => p.Activate(), OkrEventTypes.PeriodActivated, expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed to Archived.</summary>
@@ -65,6 +74,9 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The archived period.</returns>
     public ValueTask<OkrPeriod> ArchiveAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.archive", tenant, () => ArchiveCoreAsync(tenant, id, expectedVersion, cancellationToken));
+
+    private ValueTask<OkrPeriod> ArchiveCoreAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         MoveAsync(tenant, id, p => p.Archive(), OkrEventTypes.PeriodArchived, expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed back to Active, recording why.</summary>
@@ -75,6 +87,9 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The active period.</returns>
     public ValueTask<OkrPeriod> ReopenAsync(TenantId tenant, PeriodId id, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.reopen", tenant, () => ReopenCoreAsync(tenant, id, reason, expectedVersion, cancellationToken));
+
+    private ValueTask<OkrPeriod> ReopenCoreAsync(TenantId tenant, PeriodId id, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         MoveAsync(tenant, id, p => p.Reopen(reason), OkrEventTypes.PeriodReopened, expectedVersion, cancellationToken);
 
     /// <summary>
@@ -92,11 +107,12 @@ public sealed class OkrPeriods
     /// <returns>The assessment of the period.</returns>
     /// <exception cref="OkrValidationException">The period is not active, or an override is invalid; nothing was written.</exception>
     /// <exception cref="OkrConcurrencyException">The period or its content changed meanwhile; nothing was written.</exception>
-    public async ValueTask<PeriodAssessment> CloseAsync(TenantId tenant, PeriodId id, IReadOnlyDictionary<ObjectiveId, GradeOverride>? overrides = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    public ValueTask<PeriodAssessment> CloseAsync(TenantId tenant, PeriodId id, IReadOnlyDictionary<ObjectiveId, GradeOverride>? overrides = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.close", tenant, () => CloseCoreAsync(tenant, id, overrides, expectedVersion, cancellationToken));
+
+    private async ValueTask<PeriodAssessment> CloseCoreAsync(TenantId tenant, PeriodId id, IReadOnlyDictionary<ObjectiveId, GradeOverride>? overrides = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
-        using var activity = OkrTelemetry.Source.StartActivity("okr.period.close");
-        activity?.SetTag("okr.tenant", tenant.ToString());
         await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
 
         // Count the period's content before reading it: the commit then proves nothing arrived in between.
@@ -202,7 +218,10 @@ public sealed class OkrPeriods
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The versions; the last is the current one.</returns>
     /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
-    public async ValueTask<IReadOnlyList<OkrPeriod>> HistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OkrPeriod>> HistoryAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.history", tenant, () => HistoryCoreAsync(tenant, id, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<OkrPeriod>> HistoryCoreAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);

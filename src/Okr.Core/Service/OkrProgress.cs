@@ -1,6 +1,5 @@
 using NodaTime;
 using Okr.Core.Alignment;
-using Okr.Core.Events;
 using Okr.Core.Health;
 using Okr.Core.Scoring;
 using Okr.Core.Storage;
@@ -130,16 +129,17 @@ public sealed class OkrProgress
     /// <returns>The summary.</returns>
     /// <exception cref="OkrNotFoundException">The period does not exist, or the subtree's root is not an objective of it the actor may read.</exception>
     /// <exception cref="OkrValidationException">The scope is invalid (<see cref="SummaryScope.Validate"/>).</exception>
-    public async ValueTask<PeriodSummary> SummarizeAsync(TenantId tenant, PeriodId period, SummaryScope? scope = null, CancellationToken cancellationToken = default)
+    public ValueTask<PeriodSummary> SummarizeAsync(TenantId tenant, PeriodId period, SummaryScope? scope = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.progress.summarize", tenant, () => SummarizeTimedAsync(tenant, period, scope, cancellationToken));
+
+    private async ValueTask<PeriodSummary> SummarizeTimedAsync(TenantId tenant, PeriodId period, SummaryScope? scope, CancellationToken cancellationToken)
     {
         scope ??= SummaryScope.WholePeriod;
         scope.Validate();
-        using var activity = OkrTelemetry.Source.StartActivity("okr.period.summarize");
-        activity?.SetTag("okr.tenant", tenant.ToString());
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var summary = await SummarizeCoreAsync(tenant, period, scope, cancellationToken).ConfigureAwait(false);
-        OkrTelemetry.Rollups.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        activity?.SetTag("okr.objectives.count", summary.Objectives.Count);
+        _service.Instruments.Summaries.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        System.Diagnostics.Activity.Current?.SetTag("okr.objectives.count", summary.Objectives.Count);
         return summary;
     }
 
@@ -379,7 +379,10 @@ public sealed class OkrProgress
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Its standing.</returns>
     /// <exception cref="OkrNotFoundException">The objective does not exist (or the actor may not read it).</exception>
-    public async ValueTask<ObjectiveStatus> GetObjectiveStatusAsync(TenantId tenant, ObjectiveId objective, CancellationToken cancellationToken = default)
+    public ValueTask<ObjectiveStatus> GetObjectiveStatusAsync(TenantId tenant, ObjectiveId objective, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.progress.get_objective_status", tenant, () => GetObjectiveStatusCoreAsync(tenant, objective, cancellationToken));
+
+    private async ValueTask<ObjectiveStatus> GetObjectiveStatusCoreAsync(TenantId tenant, ObjectiveId objective, CancellationToken cancellationToken = default)
     {
         var o = await _service.RequireObjectiveAsync(tenant, objective, cancellationToken).ConfigureAwait(false);
         await _service.DemandReadAsync(tenant, o, cancellationToken).ConfigureAwait(false);

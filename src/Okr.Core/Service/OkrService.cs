@@ -1,4 +1,5 @@
 using NodaTime;
+using Okr.Core.Events;
 using Okr.Core.Scoring;
 using Okr.Core.Storage;
 
@@ -29,7 +30,7 @@ public sealed class OkrService
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         Validate(options);
-        Store = store;
+        Store = store as TracedOkrStore ?? new TracedOkrStore(store);
         Clock = clock;
         Options = options;
         Actor = actor;
@@ -134,6 +135,69 @@ public sealed class OkrService
         if (missing.Count > 0)
         {
             throw new ArgumentException($"OkrServiceOptions has null where a value is required: {string.Join(", ", missing)}. Leave a member out to keep its default.", nameof(options));
+        }
+    }
+
+    /// <summary>The instruments this service records on: the meter factory's "Okr.Core" meter, or a meter of the library's own.</summary>
+    internal OkrInstruments Instruments => _instruments ??= OkrTelemetry.For(Options.MeterFactory);
+
+    private OkrInstruments? _instruments;
+
+    /// <summary>Runs a facade operation inside its activity and duration; a failure is marked with its exception's type.</summary>
+    internal async ValueTask<T> TraceAsync<T>(string operation, TenantId tenant, Func<ValueTask<T>> call)
+    {
+        var traced = OkrTelemetry.Start(Instruments, operation, tenant);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (traced.Fail(ex))
+        {
+            throw;
+        }
+        finally
+        {
+            traced.Dispose();
+        }
+    }
+
+    /// <summary>An enumeration as a facade operation: the activity spans the enumeration, from the first item asked for to disposal.</summary>
+    internal async IAsyncEnumerable<T> TraceEnumerable<T>(string operation, TenantId tenant, IAsyncEnumerable<T> source, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var traced = OkrTelemetry.Start(Instruments, operation, tenant);
+        try
+        {
+            var items = source.WithCancellation(cancellationToken).ConfigureAwait(false).GetAsyncEnumerator();
+            try
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await items.MoveNextAsync();
+                    }
+                    catch (Exception ex) when (traced.Fail(ex))
+                    {
+                        throw;
+                    }
+
+                    if (!more)
+                    {
+                        yield break;
+                    }
+
+                    yield return items.Current;
+                }
+            }
+            finally
+            {
+                await items.DisposeAsync();
+            }
+        }
+        finally
+        {
+            traced.Dispose();
         }
     }
 

@@ -22,6 +22,12 @@ public sealed record OkrServiceOptions
     /// </summary>
     public Duration TenantSettingsCacheDuration { get; init; } = Duration.FromMinutes(5);
 
+    /// <summary>
+    /// Makes the "Okr.Core" <see cref="System.Diagnostics.Metrics.Meter"/> the service records on (the DI package passes
+    /// the host's); null (the default): a meter of the library's own, shared by every service without a factory.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     /// <summary>The rules checked before every write; <see cref="OkrRules.Default"/> by default.</summary>
     public OkrRules Rules { get; init; } = OkrRules.Default;
 

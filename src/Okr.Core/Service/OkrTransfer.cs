@@ -32,7 +32,10 @@ public sealed class OkrTransfer
     /// <exception cref="OkrValidationException">The document breaks a rule; nothing was written.</exception>
     /// <exception cref="OkrAccessDeniedException">The actor may not import (<see cref="Access.IOkrAccessPolicy.CanTransferAsync"/>).</exception>
     /// <exception cref="OkrConcurrencyException">Something the checks read changed before the commit; nothing was written.</exception>
-    public async ValueTask<OkrCommitResult> ImportAsync(TenantId tenant, OkrDocument document, CancellationToken cancellationToken = default)
+    public ValueTask<OkrCommitResult> ImportAsync(TenantId tenant, OkrDocument document, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.transfer.import", tenant, () => ImportCoreAsync(tenant, document, cancellationToken));
+
+    private async ValueTask<OkrCommitResult> ImportCoreAsync(TenantId tenant, OkrDocument document, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(document);
@@ -212,7 +215,10 @@ public sealed class OkrTransfer
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The document.</returns>
     /// <exception cref="OkrAccessDeniedException">The actor may not export (<see cref="Access.IOkrAccessPolicy.CanTransferAsync"/>): a document holds every objective, whatever its visibility.</exception>
-    public async ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
+    public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.transfer.export", tenant, () => ExportCoreAsync(tenant, period, cancellationToken));
+
+    private async ValueTask<OkrDocument> ExportCoreAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         await _service.DemandTransferAsync(tenant, cancellationToken).ConfigureAwait(false);

@@ -335,13 +335,13 @@ public class EventTests
         lock (measurements)
         {
             Assert.Contains(measurements, m => m.Name == OkrTelemetry.CheckInsRecorded && m.Value == 3);
-            Assert.Contains(measurements, m => m.Name == OkrTelemetry.RollupDuration && m.Value >= 0);
+            Assert.Contains(measurements, m => m.Name == OkrTelemetry.SummaryDuration && m.Value >= 0);
         }
 
         lock (activities)
         {
-            Assert.Contains(activities, a => a.OperationName == "okr.check_ins.record" && (int)a.GetTagItem("okr.check_ins.count")! == 3 && (string)a.GetTagItem("okr.tenant")! == _tenant.ToString());
-            Assert.Contains(activities, a => a.OperationName == "okr.period.summarize");
+            Assert.Contains(activities, a => a.OperationName == "okr.check_ins.record_many" && (int)a.GetTagItem("okr.check_ins.count")! == 3 && (string)a.GetTagItem(OkrTelemetry.TenantTag)! == _tenant.ToString());
+            Assert.Contains(activities, a => a.OperationName == "okr.progress.summarize");
         }
     }
 
