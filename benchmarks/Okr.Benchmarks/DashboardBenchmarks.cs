@@ -63,7 +63,7 @@ internal sealed class DashboardTenant
     public async Task<PeriodId> ImportAsync(TenantId tenant, int objectives)
     {
         var data = EnterpriseData.Of(objectives);
-        var period = OkrPeriod.CalendarQuarter(data.Objectives[0].PeriodId, 2026, 1).Activate();
+        var period = OkrPeriod.CalendarQuarter(data.Objectives[0].PeriodId, 2026, 1).Activate(new FakeClock(Start));
         var checkIns = new List<CheckIn>(objectives * EnterpriseData.KeyResultsPerObjective * 8);
         for (var flat = 0; flat < data.Values.Length; flat++)
         {

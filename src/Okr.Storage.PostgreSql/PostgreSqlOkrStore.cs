@@ -759,7 +759,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, nameof(OkrDocument.Objectives), $"Another writer stored one of the document's ids while it was imported ({ex.ConstraintName}); nothing was imported. Retry the import.")]);
         }
 
-        progress?.Report(new ImportProgress("committed", 1, 1));
+        progress?.Report(new ImportProgress(ImportStage.Committed, 1, 1));
     }
 
     private async Task ImportCoreAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
@@ -785,10 +785,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
                     await UpsertPeriod(connection, transaction, tenant, period, cancellationToken).ConfigureAwait(false);
                 }
 
-                progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
+                progress?.Report(new ImportProgress(ImportStage.Periods, document.Periods.Count, document.Periods.Count));
                 await ImportObjectives(connection, transaction, tenant, document.Objectives, progress, cancellationToken).ConfigureAwait(false);
                 await Append(connection, transaction, tenant, document.CheckIns, cancellationToken, forceCopy: true).ConfigureAwait(false);
-                progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
+                progress?.Report(new ImportProgress(ImportStage.CheckIns, document.CheckIns.Count, document.CheckIns.Count));
             },
             cancellationToken,
             () => TablesToAnalyze(document, newTenant)).ConfigureAwait(false);
@@ -895,7 +895,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
                 if ((i + 1) % StoreRules.ProgressEvery == 0 || i + 1 == objectives.Count)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Report(new ImportProgress("objectives", i + 1, objectives.Count));
+                    progress?.Report(new ImportProgress(ImportStage.Objectives, i + 1, objectives.Count));
                     cancellationToken.ThrowIfCancellationRequested();
                 }
             }

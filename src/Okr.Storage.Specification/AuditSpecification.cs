@@ -70,8 +70,8 @@ public abstract partial class OkrStoreSpecification
     {
         var tenant = NewTenant();
         var planned = Quarter().WithChange(OwnerRef.Person("admin"), Start);
-        var active = planned.Activate().WithChange(OwnerRef.Person("admin"), Start + NodaTime.Duration.FromDays(1));
-        var closed = active.Close().WithChange(null, Start + NodaTime.Duration.FromDays(90));
+        var active = planned.Activate(AtStart).WithChange(OwnerRef.Person("admin"), Start + NodaTime.Duration.FromDays(1));
+        var closed = active.Close(AtStart).WithChange(null, Start + NodaTime.Duration.FromDays(90));
         var stored = new List<OkrPeriod>();
         foreach (var version in new[] { planned, active, closed })
         {

@@ -19,6 +19,9 @@ public abstract partial class OkrStoreSpecification
     /// <summary>The instant the kit's data starts at.</summary>
     protected static readonly Instant Start = Instant.FromUtc(2026, 1, 5, 9, 0);
 
+    /// <summary>A clock standing at <see cref="Start"/>, for the period lifecycle steps the tests take by hand.</summary>
+    private static readonly IClock AtStart = new FixedClock(Start);
+
     /// <summary>An author for check-ins.</summary>
     protected static readonly OwnerRef Author = OwnerRef.Person("E1042");
 

@@ -13,7 +13,7 @@ public abstract partial class OkrStoreSpecification
     public Task Period_round_trips() => WithStore(async store =>
     {
         var tenant = NewTenant();
-        var period = Quarter().Activate().Close().Reopen("Late figures, with a\nsecond line");
+        var period = Quarter().Activate(AtStart).Close(AtStart).Reopen("Late figures, with a\nsecond line", AtStart);
         Assert.Equal(period.WithVersion(1), await store.SavePeriodAsync(tenant, period, 0));
         Assert.Equal(period.WithVersion(1), await store.GetPeriodAsync(tenant, period.Id));
     });
@@ -31,7 +31,7 @@ public abstract partial class OkrStoreSpecification
     {
         var tenant = NewTenant();
         var period = await store.SavePeriodAsync(tenant, Quarter(), 0);
-        var active = await store.SavePeriodAsync(tenant, period.Activate(), period.Version);
+        var active = await store.SavePeriodAsync(tenant, period.Activate(AtStart), period.Version);
         Assert.Equal(2, active.Version);
         Assert.Equal(active, await store.GetPeriodAsync(tenant, period.Id));
         Assert.Single(await ToListAsync(store.ListPeriodsAsync(tenant)));
@@ -44,8 +44,8 @@ public abstract partial class OkrStoreSpecification
     {
         var tenant = NewTenant();
         var period = await store.SavePeriodAsync(tenant, Quarter(), 0);
-        var active = await store.SavePeriodAsync(tenant, period.Activate(), 1);
-        var stale = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await store.SavePeriodAsync(tenant, period.Activate(), 1));
+        var active = await store.SavePeriodAsync(tenant, period.Activate(AtStart), 1);
+        var stale = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await store.SavePeriodAsync(tenant, period.Activate(AtStart), 1));
         Assert.Equal((1L, 2L), (stale.ExpectedVersion, stale.ActualVersion!.Value));
         var again = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await store.SavePeriodAsync(tenant, period.WithVersion(0), 0));
         Assert.Equal(2L, again.ActualVersion);

@@ -84,7 +84,7 @@ public abstract partial class OkrStoreSpecification
 
     private static OkrDocument Document(TenantId tenant, int objectives)
     {
-        var periods = new[] { Quarter(2026, 1).Activate(), Quarter(2026, 2) };
+        var periods = new[] { Quarter(2026, 1).Activate(AtStart), Quarter(2026, 2) };
         var list = Enumerable.Range(0, objectives).Select(i => NewObjective(periods[i % 2].Id, $"Imported {i}").WithVersion(i % 4)).ToList();
         var checkIns = list.SelectMany(o => o.KeyResults.Take(2)).SelectMany(k => new[] { NewCheckIn(k.Id, 1, 1), NewCheckIn(k.Id, 2.5m, 2) }).ToList();
         return new OkrDocument(tenant, periods, list, checkIns);
@@ -176,9 +176,9 @@ public abstract partial class OkrStoreSpecification
         var tenant = NewTenant();
         var reports = new List<ImportProgress>();
         await store.ImportAsync(tenant, Document(tenant, 1200), new SynchronousProgress(reports));
-        Assert.Contains(reports, r => r.Stage == "objectives" && r.Done == 1200 && r.Total == 1200);
-        Assert.Contains(reports, r => r.Stage == "objectives" && r.Done < 1200);
-        Assert.Equal("committed", reports[^1].Stage);
+        Assert.Contains(reports, r => r.Stage == ImportStage.Objectives && r.Done == 1200 && r.Total == 1200);
+        Assert.Contains(reports, r => r.Stage == ImportStage.Objectives && r.Done < 1200);
+        Assert.Equal(ImportStage.Committed, reports[^1].Stage);
     });
 
     /// <summary>Importing the same document twice leaves one copy of everything.</summary>
@@ -238,7 +238,7 @@ public abstract partial class OkrStoreSpecification
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress([], r =>
         {
-            if (r.Stage == "objectives" && r.Done >= 500)
+            if (r.Stage == ImportStage.Objectives && r.Done >= 500)
             {
                 cts.Cancel();
             }

@@ -479,7 +479,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
                 UpsertPeriod(connection, transaction, tenant, period);
             }
 
-            progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
+            progress?.Report(new ImportProgress(ImportStage.Periods, document.Periods.Count, document.Periods.Count));
             for (var i = 0; i < document.Objectives.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -491,14 +491,14 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
 
                 if ((i + 1) % StoreRules.ProgressEvery == 0 || i + 1 == document.Objectives.Count)
                 {
-                    progress?.Report(new ImportProgress("objectives", i + 1, document.Objectives.Count));
+                    progress?.Report(new ImportProgress(ImportStage.Objectives, i + 1, document.Objectives.Count));
                 }
             }
 
             Append(connection, transaction, tenant, document.CheckIns, cancellationToken);
-            progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
+            progress?.Report(new ImportProgress(ImportStage.CheckIns, document.CheckIns.Count, document.CheckIns.Count));
         }, cancellationToken, () => _analyzeThreshold is { } threshold && Math.Max(document.Objectives.Count, document.CheckIns.Count) >= threshold).ConfigureAwait(false);
-        progress?.Report(new ImportProgress("committed", 1, 1));
+        progress?.Report(new ImportProgress(ImportStage.Committed, 1, 1));
     }
 
     /// <inheritdoc/>

@@ -54,7 +54,7 @@ public class CompanyReportTests
         store ??= new InMemoryOkrStore();
         var tenant = new TenantId(Guid.NewGuid());
         var clock = new FakeClock(Start);
-        var period = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1).Activate();
+        var period = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1).Activate(clock);
         var random = new Random(20261128);
         var objectives = new List<Objective>(count);
         var checkIns = new List<CheckIn>(count * 32);

@@ -66,7 +66,7 @@ for (var batch = 1; ; batch++)
             new ObjectiveId(Guid.CreateVersion7()), period.Id, tag, author, NodaTime.SystemClock.Instance,
             keyResults: [new KeyResult(new KeyResultId(Guid.CreateVersion7()), "KR", new MilestoneMeasure())])).ToList();
         // Reported synchronously on the writing thread, after the periods are written and before the objectives.
-        var inside = new Inside(stage => { if (stage == "periods") { Say($"inside {tag}"); } });
+        var inside = new Inside(stage => { if (stage == ImportStage.Periods) { Say($"inside {tag}"); } });
         await store.ImportAsync(tenant, new OkrDocument(tenant, [period], objectives, []), inside);
     }
 
@@ -77,7 +77,7 @@ int Size() => int.Parse(args[4], System.Globalization.CultureInfo.InvariantCultu
 
 static void Say(string line) => Okr.Storage.CrashHelper.Program.Say(line);
 
-internal sealed class Inside(Action<string> onStage) : IProgress<ImportProgress>
+internal sealed class Inside(Action<ImportStage> onStage) : IProgress<ImportProgress>
 {
     public void Report(ImportProgress value) => onStage(value.Stage);
 }

@@ -115,7 +115,7 @@ public class FreshImportTests
     internal static OkrDocument Document(TenantId tenant, int objectives)
     {
         var clock = new FakeClock(Start);
-        var period = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1).Activate();
+        var period = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1).Activate(clock);
         var made = new List<Objective>(objectives);
         var checkIns = new List<CheckIn>(objectives * 32);
         for (var i = 0; i < objectives; i++)

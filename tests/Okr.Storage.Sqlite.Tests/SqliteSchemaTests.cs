@@ -71,7 +71,7 @@ public class SqliteSchemaTests
 
         // Version 5: a period stored before versions existed reads as version 1, and saves over it.
         Assert.Equal(period, await store.GetPeriodAsync(tenant, period.Id));
-        Assert.Equal(2, (await store.SavePeriodAsync(tenant, period.Activate(), 1)).Version);
+        Assert.Equal(2, (await store.SavePeriodAsync(tenant, period.Activate(clock), 1)).Version);
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
         Assert.Equal(7L, Scalar(check, "SELECT version FROM okr_schema;"));

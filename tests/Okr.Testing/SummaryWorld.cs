@@ -55,7 +55,7 @@ public static class SummaryWorld
         }
 
         var store = new InMemoryOkrStore();
-        store.ImportAsync(Tenant, new OkrDocument(Tenant, [OkrPeriod.CalendarQuarter(Period, 2026, 1).Activate()], dag.Objectives, checkIns)).AsTask().GetAwaiter().GetResult();
+        store.ImportAsync(Tenant, new OkrDocument(Tenant, [OkrPeriod.CalendarQuarter(Period, 2026, 1).Activate(new FakeClock(start))], dag.Objectives, checkIns)).AsTask().GetAwaiter().GetResult();
         return new OkrService(store, new FakeClock(now ?? Now), new OkrServiceOptions { Scoring = scoring });
     }
 

@@ -221,41 +221,46 @@ public sealed record OkrPeriod
     /// <returns>True when <paramref name="date"/> is between the first and last day.</returns>
     public bool Contains(LocalDate date) => Dates.Contains(date);
 
-    /// <summary>Moves Planning → Active.</summary>
+    /// <summary>Moves Planning → Active, stamped with the clock's instant (as <see cref="Objective.Activate"/> is).</summary>
+    /// <param name="clock">The clock: <see cref="UpdatedAt"/> becomes its instant; <see cref="UpdatedBy"/> is cleared for the caller to set.</param>
     /// <returns>The active period.</returns>
     /// <exception cref="OkrValidationException">The period is not in Planning.</exception>
-    public OkrPeriod Activate() => Move(PeriodState.Planning, PeriodState.Active, ReopenReason);
+    public OkrPeriod Activate(IClock clock) => Move(clock, PeriodState.Planning, PeriodState.Active, ReopenReason);
 
     /// <summary>Moves Active → Closed. Objectives and check-ins become read-only.</summary>
+    /// <param name="clock">The clock: <see cref="UpdatedAt"/> becomes its instant.</param>
     /// <returns>The closed period.</returns>
     /// <exception cref="OkrValidationException">The period is not Active.</exception>
-    public OkrPeriod Close() => Move(PeriodState.Active, PeriodState.Closed, ReopenReason);
+    public OkrPeriod Close(IClock clock) => Move(clock, PeriodState.Active, PeriodState.Closed, ReopenReason);
 
     /// <summary>Moves Closed → Archived, for good.</summary>
+    /// <param name="clock">The clock: <see cref="UpdatedAt"/> becomes its instant.</param>
     /// <returns>The archived period.</returns>
     /// <exception cref="OkrValidationException">The period is not Closed.</exception>
-    public OkrPeriod Archive() => Move(PeriodState.Closed, PeriodState.Archived, ReopenReason);
+    public OkrPeriod Archive(IClock clock) => Move(clock, PeriodState.Closed, PeriodState.Archived, ReopenReason);
 
     /// <summary>Moves Closed → Active, recording why. Archived periods cannot be reopened.</summary>
     /// <param name="reason">Why the period is reopened; not blank.</param>
+    /// <param name="clock">The clock: <see cref="UpdatedAt"/> becomes its instant.</param>
     /// <returns>The active period.</returns>
     /// <exception cref="OkrValidationException">The period is not Closed, or the reason is blank.</exception>
-    public OkrPeriod Reopen(string reason)
+    public OkrPeriod Reopen(string reason, IClock clock)
     {
         var violations = new ViolationList();
         violations.Text(reason, "Reason", 1000, multiLine: true);
         violations.ThrowIfAny();
-        return Move(PeriodState.Closed, PeriodState.Active, reason);
+        return Move(clock, PeriodState.Closed, PeriodState.Active, reason);
     }
 
-    private OkrPeriod Move(PeriodState from, PeriodState to, string? reopenReason)
+    private OkrPeriod Move(IClock clock, PeriodState from, PeriodState to, string? reopenReason)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         if (State != from)
         {
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(State), $"Period '{Name}' cannot move from {State} to {to}; only {from} → {to} is allowed.")]);
         }
 
-        return new OkrPeriod(Id, Name, Dates, to, reopenReason, version: Version);
+        return new OkrPeriod(Id, Name, Dates, to, reopenReason, updatedAt: clock.GetCurrentInstant(), version: Version);
     }
 
     private static OkrPeriod Year(PeriodId id, int year, int fiscalYearStartMonth, string name)

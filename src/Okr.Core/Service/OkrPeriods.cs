@@ -65,7 +65,7 @@ public sealed class OkrPeriods
         _service.TraceAsync("okr.periods.activate", tenant, () => ActivateCoreAsync(tenant, id, expectedVersion, cancellationToken));
 
     private ValueTask<OkrPeriod> ActivateCoreAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Activate(), OkrEventTypes.PeriodActivated, expectedVersion, cancellationToken);
+        MoveAsync(tenant, id, p => p.Activate(_service.Clock), OkrEventTypes.PeriodActivated, expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed to Archived.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -77,7 +77,7 @@ public sealed class OkrPeriods
         _service.TraceAsync("okr.periods.archive", tenant, () => ArchiveCoreAsync(tenant, id, expectedVersion, cancellationToken));
 
     private ValueTask<OkrPeriod> ArchiveCoreAsync(TenantId tenant, PeriodId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Archive(), OkrEventTypes.PeriodArchived, expectedVersion, cancellationToken);
+        MoveAsync(tenant, id, p => p.Archive(_service.Clock), OkrEventTypes.PeriodArchived, expectedVersion, cancellationToken);
 
     /// <summary>Moves a period from Closed back to Active, recording why.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -90,7 +90,7 @@ public sealed class OkrPeriods
         _service.TraceAsync("okr.periods.reopen", tenant, () => ReopenCoreAsync(tenant, id, reason, expectedVersion, cancellationToken));
 
     private ValueTask<OkrPeriod> ReopenCoreAsync(TenantId tenant, PeriodId id, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        MoveAsync(tenant, id, p => p.Reopen(reason), OkrEventTypes.PeriodReopened, expectedVersion, cancellationToken);
+        MoveAsync(tenant, id, p => p.Reopen(reason, _service.Clock), OkrEventTypes.PeriodReopened, expectedVersion, cancellationToken);
 
     /// <summary>
     /// Closes a period in one atomic write: every active objective is graded (its computed grade, or the override
@@ -119,7 +119,7 @@ public sealed class OkrPeriods
         var content = await _service.Store.GetPeriodContentAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         OkrService.CheckLoadedVersion($"Period {id}", expectedVersion, period.Version);
-        var closed = period.Close().WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
+        var closed = period.Close(_service.Clock).WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
 
         // The closing grades every objective of the period, whoever may see it (the roll-up is the system's), in the
         // order of the alignment tree, parents first, as a summary lists them.

@@ -471,9 +471,3 @@ public sealed record ObjectiveQuery
         }
     }
 }
-
-/// <summary>What an import has done so far.</summary>
-/// <param name="Stage">The stage: "periods", "objectives", "check-ins" or "committed".</param>
-/// <param name="Done">Items of the stage written so far.</param>
-/// <param name="Total">Items of the stage in all.</param>
-public readonly record struct ImportProgress(string Stage, int Done, int Total);

@@ -274,22 +274,22 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
                 next = PutPeriod(next, p);
             }
 
-            progress?.Report(new ImportProgress("periods", document.Periods.Count, document.Periods.Count));
+            progress?.Report(new ImportProgress(ImportStage.Periods, document.Periods.Count, document.Periods.Count));
             for (var i = 0; i < document.Objectives.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 next = PutObjective(next, document.Objectives[i]);
                 if ((i + 1) % StoreRules.ProgressEvery == 0 || i + 1 == document.Objectives.Count)
                 {
-                    progress?.Report(new ImportProgress("objectives", i + 1, document.Objectives.Count));
+                    progress?.Report(new ImportProgress(ImportStage.Objectives, i + 1, document.Objectives.Count));
                 }
             }
 
             (next, _) = Append(next, document.CheckIns);
-            progress?.Report(new ImportProgress("check-ins", document.CheckIns.Count, document.CheckIns.Count));
+            progress?.Report(new ImportProgress(ImportStage.CheckIns, document.CheckIns.Count, document.CheckIns.Count));
             return next;
         }, cancellationToken);
-        progress?.Report(new ImportProgress("committed", 1, 1));
+        progress?.Report(new ImportProgress(ImportStage.Committed, 1, 1));
         return ValueTask.CompletedTask;
     }
 

@@ -75,16 +75,20 @@ public class PeriodTests
     [Fact]
     public void Life_cycle_moves_forward_through_every_legal_transition()
     {
+        var clock = TestData.Clock();
         var p = OkrPeriod.CalendarQuarter(Id, 2026, 1);
         Assert.True(p.IsWritable);
-        p = p.Activate();
-        Assert.Equal(PeriodState.Active, p.State);
-        p = p.Close();
+        p = p.Activate(clock);
+        Assert.Equal((PeriodState.Active, clock.GetCurrentInstant()), (p.State, p.UpdatedAt));
+        clock.Advance(Duration.FromDays(90));
+        p = p.Close(clock);
         Assert.False(p.IsWritable);
-        p = p.Reopen("Late sales figures arrived");
+        Assert.Equal(clock.GetCurrentInstant(), p.UpdatedAt);
+        p = p.Reopen("Late sales figures arrived", clock);
         Assert.Equal((PeriodState.Active, "Late sales figures arrived"), (p.State, p.ReopenReason));
-        p = p.Close().Archive();
-        Assert.Equal(PeriodState.Archived, p.State);
+        clock.Advance(Duration.FromDays(1));
+        p = p.Close(clock).Archive(clock);
+        Assert.Equal((PeriodState.Archived, clock.GetCurrentInstant(), (OwnerRef?)null), (p.State, p.UpdatedAt, p.UpdatedBy));
         Assert.False(p.IsWritable);
     }
 
@@ -101,12 +105,13 @@ public class PeriodTests
     public void Illegal_transitions_are_rejected(PeriodState state, string move)
     {
         var p = new OkrPeriod(Id, "Q", new DateInterval(new LocalDate(2026, 1, 1), new LocalDate(2026, 3, 31)), state);
+        var clock = TestData.Clock();
         Func<OkrPeriod> act = move switch
         {
-            "activate" => p.Activate,
-            "close" => p.Close,
-            "archive" => p.Archive,
-            _ => () => p.Reopen("because"),
+            "activate" => () => p.Activate(clock),
+            "close" => () => p.Close(clock),
+            "archive" => () => p.Archive(clock),
+            _ => () => p.Reopen("because", clock),
         };
         Assert.Equal(OkrErrorCodes.IllegalTransition, TestData.Single(() => act()).Code);
         Assert.Equal(state, p.State);
@@ -115,8 +120,9 @@ public class PeriodTests
     [Fact]
     public void Reopen_needs_a_reason()
     {
-        var closed = OkrPeriod.CalendarQuarter(Id, 2026, 1).Activate().Close();
-        Assert.Equal(OkrErrorCodes.Required, TestData.Single(() => closed.Reopen(" ")).Code);
+        var clock = TestData.Clock();
+        var closed = OkrPeriod.CalendarQuarter(Id, 2026, 1).Activate(clock).Close(clock);
+        Assert.Equal(OkrErrorCodes.Required, TestData.Single(() => closed.Reopen(" ", clock)).Code);
     }
 
     /// <summary>The four quarters of any (fiscal) year tile it: contiguous, no gaps, no overlaps.</summary>

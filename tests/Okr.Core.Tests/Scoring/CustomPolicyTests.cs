@@ -27,7 +27,7 @@ public class CustomPolicyTests
     public void A_custom_policy_is_used_end_to_end_through_the_public_api()
     {
         var clock = TestData.Clock();
-        var period = OkrPeriod.Custom(new PeriodId(Guid.NewGuid()), "Q", new LocalDate(2026, 1, 1), new LocalDate(2026, 3, 31)).Activate();
+        var period = OkrPeriod.Custom(new PeriodId(Guid.NewGuid()), "Q", new LocalDate(2026, 1, 1), new LocalDate(2026, 3, 31)).Activate(clock);
         var kr = TestData.Kr("Signups", new IncreaseMeasure(0, 100));
         var objective = Objective.Create(new ObjectiveId(Guid.NewGuid()), period.Id, "Grow", TestData.Alice, clock, ObjectiveKind.Aspirational, keyResults: [kr]).Activate(clock);
         clock.Advance(Duration.FromDays(30));

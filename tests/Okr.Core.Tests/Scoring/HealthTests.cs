@@ -8,7 +8,7 @@ public class HealthTests
     private static readonly DateTimeZone Berlin = DateTimeZoneProviders.Tzdb["Europe/Berlin"];
 
     // Q1 2026 in Berlin: 90 days.
-    private static readonly OkrPeriod Quarter = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1).Activate();
+    private static readonly OkrPeriod Quarter = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1).Activate(TestData.Clock());
 
     private static Instant Day(double days) => new LocalDate(2026, 1, 1).AtStartOfDayInZone(Berlin).ToInstant() + Duration.FromDays(days);
 
