@@ -1,11 +1,12 @@
+using System.Globalization;
 using NodaTime;
 
 namespace Okr.Core.Service;
 
 /// <summary>One stored version of an objective in its audit trail, with what changed since the version before.</summary>
 /// <param name="Objective">The objective as this version stored it.</param>
-/// <param name="Changes">What changed since the previous version, one short sentence each; "created" for the first.</param>
-public sealed record ObjectiveRevision(Objective Objective, IReadOnlyList<string> Changes)
+/// <param name="Changes">What changed since the previous version, one entry per member; a single <see cref="RevisionChangeKind.Created"/> for the first.</param>
+public sealed record ObjectiveRevision(Objective Objective, IReadOnlyList<RevisionChange> Changes)
 {
     /// <summary>The version number.</summary>
     public long Version => Objective.Version;
@@ -20,20 +21,20 @@ public sealed record ObjectiveRevision(Objective Objective, IReadOnlyList<string
     /// <param name="before">The previous version, or null for the first.</param>
     /// <param name="after">The version.</param>
     /// <returns>The changes, in a stable order: fields, then key results, then alignments, then the grade.</returns>
-    public static IReadOnlyList<string> Compare(Objective? before, Objective after)
+    public static IReadOnlyList<RevisionChange> Compare(Objective? before, Objective after)
     {
         ArgumentNullException.ThrowIfNull(after);
         if (before is null)
         {
-            return ["created"];
+            return [new RevisionChange(RevisionChangeKind.Created, "objective")];
         }
 
-        var changes = new List<string>();
-        void Field<T>(string name, T was, T now)
+        var changes = new List<RevisionChange>();
+        void Field<T>(string member, T was, T now)
         {
             if (!EqualityComparer<T>.Default.Equals(was, now))
             {
-                changes.Add($"{name}: {Show(was)} → {Show(now)}");
+                changes.Add(new RevisionChange(RevisionChangeKind.Changed, member, Text(was), Text(now)));
             }
         }
 
@@ -47,45 +48,64 @@ public sealed record ObjectiveRevision(Objective Objective, IReadOnlyList<string
 
         var old = before.KeyResults.ToDictionary(k => k.Id);
         var now = after.KeyResults.ToDictionary(k => k.Id);
-        changes.AddRange(after.KeyResults.Where(k => !old.ContainsKey(k.Id)).Select(k => $"key result added: {Show(k.Title)}"));
-        changes.AddRange(before.KeyResults.Where(k => !now.ContainsKey(k.Id)).Select(k => $"key result removed: {Show(k.Title)}"));
+        changes.AddRange(after.KeyResults.Where(k => !old.ContainsKey(k.Id)).Select(k => new RevisionChange(RevisionChangeKind.Added, $"keyResults[{k.Id}]", null, k.Title) { Subject = k.Title }));
+        changes.AddRange(before.KeyResults.Where(k => !now.ContainsKey(k.Id)).Select(k => new RevisionChange(RevisionChangeKind.Removed, $"keyResults[{k.Id}]", k.Title, null) { Subject = k.Title }));
         foreach (var k in after.KeyResults.Where(k => old.TryGetValue(k.Id, out var was) && !was.Equals(k)))
         {
             var was = old[k.Id];
-            var what = new List<string>();
+            var member = $"keyResults[{k.Id}]";
+            var before1 = changes.Count;
+            void Part(string name, string? from, string? to) => changes.Add(new RevisionChange(RevisionChangeKind.Changed, $"{member}.{name}", from, to) { Subject = k.Title });
             if (was.Title != k.Title)
             {
-                what.Add($"title {Show(was.Title)} → {Show(k.Title)}");
+                Part("title", was.Title, k.Title);
             }
 
             if (!was.Measure.Equals(k.Measure))
             {
-                what.Add("measure");
+                Part("measure", was.Measure.GetType().Name, k.Measure.GetType().Name);
             }
 
             if (was.Weight != k.Weight)
             {
-                what.Add($"weight {was.Weight} → {k.Weight}");
+                Part("weight", Text(was.Weight), Text(k.Weight));
             }
 
             if (was.IsCancelled != k.IsCancelled)
             {
-                what.Add(k.IsCancelled ? "cancelled" : "restored");
+                Part("cancelled", Text(was.IsCancelled), Text(k.IsCancelled));
             }
 
-            changes.Add($"key result {Show(k.Title)} changed: {(what.Count > 0 ? string.Join(", ", what) : "owner or progress source")}");
+            if (was.Owner != k.Owner)
+            {
+                Part("owner", Text(was.Owner), Text(k.Owner));
+            }
+
+            if (changes.Count == before1)
+            {
+                Part("progressSource", Text(was.ProgressSource), Text(k.ProgressSource));
+            }
         }
 
-        changes.AddRange(after.Alignments.Where(a => !before.Alignments.Any(b => b.HasSameParentAs(a))).Select(a => $"aligned to {a.ParentObjectiveId}"));
-        changes.AddRange(before.Alignments.Where(b => !after.Alignments.Any(a => a.HasSameParentAs(b))).Select(b => $"alignment to {b.ParentObjectiveId} removed"));
-        changes.AddRange(after.Alignments.Where(a => before.Alignments.Any(b => b.HasSameParentAs(a) && !b.Equals(a))).Select(a => $"alignment to {a.ParentObjectiveId} changed"));
+        changes.AddRange(after.Alignments.Where(a => !before.Alignments.Any(b => b.HasSameParentAs(a))).Select(a => new RevisionChange(RevisionChangeKind.Added, $"alignments[{a.ParentObjectiveId}]", null, a.ParentObjectiveId.ToString())));
+        changes.AddRange(before.Alignments.Where(b => !after.Alignments.Any(a => a.HasSameParentAs(b))).Select(b => new RevisionChange(RevisionChangeKind.Removed, $"alignments[{b.ParentObjectiveId}]", b.ParentObjectiveId.ToString(), null)));
+        changes.AddRange(after.Alignments.Where(a => before.Alignments.Any(b => b.HasSameParentAs(a) && !b.Equals(a))).Select(a => new RevisionChange(RevisionChangeKind.Changed, $"alignments[{a.ParentObjectiveId}]", a.ParentObjectiveId.ToString(), a.ParentObjectiveId.ToString())));
         if (!Equals(before.Grade, after.Grade))
         {
-            changes.Add(after.Grade is { } g ? $"graded {g.Value:0.00}{(g.OverriddenBy is { } by ? $" (overridden by {by}: {g.OverrideReason})" : string.Empty)}" : "grade removed");
+            changes.Add(new RevisionChange(after.Grade is null ? RevisionChangeKind.Removed : before.Grade is null ? RevisionChangeKind.Added : RevisionChangeKind.Changed, "grade", Grade(before.Grade), Grade(after.Grade)));
         }
 
         return changes;
     }
 
-    private static string Show<T>(T value) => value is string s ? $"'{s}'" : value?.ToString() ?? "none";
+    private static string? Text<T>(T value) => value switch
+    {
+        null => null,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private static string? Grade(FinalGrade? grade) =>
+        grade is null ? null : grade.Value.ToString("0.00", CultureInfo.InvariantCulture) + (grade.OverriddenBy is { } by ? $" (overridden by {by}: {grade.OverrideReason})" : string.Empty);
 }

@@ -154,12 +154,22 @@ public class AccessAndAuditTests
         Assert.Equal(
             [TestData.Start, TestData.Start + Duration.FromHours(1), TestData.Start + Duration.FromHours(2), TestData.Start + Duration.FromHours(3), TestData.Start + Duration.FromHours(3) + Duration.FromDays(100)],
             history.Select(r => r.At));
-        Assert.Equal(["created"], history[0].Changes);
-        Assert.Equal(["title: 'Grow sales' → 'Grow sales in the north'"], history[1].Changes);
-        Assert.Equal(["key result added: 'Open two offices'"], history[2].Changes);
-        Assert.Equal(["state: Draft → Active"], history[3].Changes);
-        Assert.Equal("state: Active → Closed", history[4].Changes[0]);
-        Assert.StartsWith("graded 0.00", history[4].Changes[1], StringComparison.Ordinal);
+        // Structured: what, before and after, for a host to render in its own words.
+        Assert.Equal([new RevisionChange(RevisionChangeKind.Created, "objective")], history[0].Changes);
+        Assert.Equal([new RevisionChange(RevisionChangeKind.Changed, "title", "Grow sales", "Grow sales in the north")], history[1].Changes);
+        var added = Assert.Single(history[2].Changes);
+        var office = history[2].Objective.KeyResults[^1];
+        Assert.Equal((RevisionChangeKind.Added, $"keyResults[{office.Id}]", (string?)null, "Open two offices", "Open two offices"), (added.Kind, added.Member, added.Before, added.After, added.Subject));
+        Assert.Equal([new RevisionChange(RevisionChangeKind.Changed, "state", "Draft", "Active")], history[3].Changes);
+        Assert.Equal(new RevisionChange(RevisionChangeKind.Changed, "state", "Active", "Closed"), history[4].Changes[0]);
+        Assert.Equal((RevisionChangeKind.Added, "grade", (string?)null, "0.00"), (history[4].Changes[1].Kind, history[4].Changes[1].Member, history[4].Changes[1].Before, history[4].Changes[1].After));
+
+        // And rendered as the sentences the audit trail showed.
+        Assert.Equal(["created"], history[0].Changes.Select(c => c.ToString()));
+        Assert.Equal(["title: 'Grow sales' → 'Grow sales in the north'"], history[1].Changes.Select(c => c.ToString()));
+        Assert.Equal(["key result added: 'Open two offices'"], history[2].Changes.Select(c => c.ToString()));
+        Assert.Equal(["state: Draft → Active"], history[3].Changes.Select(c => c.ToString()));
+        Assert.Equal(["state: Active → Closed", "graded 0.00"], history[4].Changes.Select(c => c.ToString()));
     }
 
     [Fact]
