@@ -12,13 +12,13 @@ namespace Okr.Storage.Specification;
 /// </summary>
 [XunitTestCaseDiscoverer("Okr.Storage.Specification.StoreFactDiscoverer", "Okr.Storage.Specification")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class StoreFactAttribute : FactAttribute
+internal sealed class StoreFactAttribute : FactAttribute
 {
 }
 
 /// <summary>Discovers <see cref="StoreFactAttribute"/> tests as <see cref="StoreTestCase"/>s.</summary>
 /// <param name="diagnosticMessageSink">Where diagnostics go.</param>
-public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
+internal sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
 {
     /// <inheritdoc/>
     protected override IXunitTestCase CreateTestCase(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
@@ -26,7 +26,7 @@ public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : Fa
 }
 
 /// <summary>A kit test case whose skip reason may come from the store's test class.</summary>
-public sealed class StoreTestCase : XunitTestCase
+internal sealed class StoreTestCase : XunitTestCase
 {
     /// <summary>For the test runner's deserialisation only.</summary>
     [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]
