@@ -21,6 +21,48 @@ public partial class PublicApiTests
         Assert.Equal(exported.Count, roles.Sum());
     }
 
+    /// <summary>
+    /// Okr.Core's layout: one public type per file, named after it (<c>Type.cs</c>, or <c>Type.Part.cs</c> for a part of a
+    /// partial type), in the folder its namespace names (<c>Okr.Core.Scoring</c> in <c>Scoring/</c>, <c>Okr.Core</c> at the top).
+    /// </summary>
+    [Fact]
+    public void Each_public_type_of_Okr_Core_has_a_file_of_its_own_in_its_namespaces_folder()
+    {
+        var project = Path.Combine(RepositoryRoot(), "src", "Okr.Core");
+        var files = Directory.GetFiles(project, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file);
+            var relative = Path.GetRelativePath(project, file);
+            var folder = Path.GetDirectoryName(relative)!;
+            var expected = folder.Length == 0 ? "Okr.Core" : "Okr.Core." + folder.Replace(Path.DirectorySeparatorChar, '.');
+            var ns = Namespace().Match(text).Groups[1].Value;
+            if (ns != expected)
+            {
+                problems.Add($"{relative}: namespace {ns}, folder says {expected}");
+            }
+
+            var types = PublicType().Matches(text).Select(m => m.Groups[1].Value).Distinct().ToList();
+            var stem = Path.GetFileNameWithoutExtension(file).Split('.')[0];
+            if (types.Count > 1 || (types.Count == 1 && types[0] != stem))
+            {
+                problems.Add($"{relative}: {string.Join(", ", types)}");
+            }
+        }
+
+        Assert.True(files.Count > 100, $"Only {files.Count} files found under {project}.");
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]
+    private static partial Regex Namespace();
+
+    [GeneratedRegex(@"^public (?:sealed |abstract |static |readonly |partial )*(?:record struct|record|class|interface|enum|struct) (\w+)", RegexOptions.Multiline)]
+    private static partial Regex PublicType();
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -68,29 +68,3 @@ public interface IOkrEventOutbox
     /// <returns>The stream, or null when the tenant has no events yet.</returns>
     ValueTask<OkrEventStreamState?> GetStreamStateAsync(TenantId tenant, CancellationToken cancellationToken = default);
 }
-
-/// <summary>A lease on a tenant's event stream (see <see cref="IOkrEventOutbox.LeaseAsync"/>).</summary>
-/// <param name="Tenant">The tenant.</param>
-/// <param name="Token">The lease's identity; acknowledgements must carry it.</param>
-/// <param name="Owner">Who holds it.</param>
-/// <param name="DeliveredThrough">The last sequence delivered when the lease was taken: deliver what follows.</param>
-/// <param name="LastSequence">The last sequence written when the lease was taken.</param>
-/// <param name="Attempts">Failed deliveries since the last success.</param>
-/// <param name="Until">When the lease expires unless renewed.</param>
-public sealed record OkrEventLease(TenantId Tenant, Guid Token, string Owner, long DeliveredThrough, long LastSequence, int Attempts, Instant Until);
-
-/// <summary>Why a delivery stopped, and when to try again.</summary>
-/// <param name="RetryAt">When the stream is due again.</param>
-/// <param name="Error">What went wrong (kept in <see cref="OkrEventStreamState.LastError"/>).</param>
-public sealed record OkrEventFailure(Instant RetryAt, string Error);
-
-/// <summary>The delivery state of one tenant's events.</summary>
-/// <param name="Tenant">The tenant.</param>
-/// <param name="LastSequence">The last sequence written.</param>
-/// <param name="DeliveredThrough">The last sequence delivered.</param>
-/// <param name="Attempts">Failed deliveries since the last success.</param>
-/// <param name="NextAttemptAt">When the stream is due (after a failure, its retry time).</param>
-/// <param name="LastError">The last failure, until a delivery succeeds.</param>
-/// <param name="LeasedBy">Who holds the lease, if anyone.</param>
-/// <param name="LeasedUntil">When that lease expires.</param>
-public sealed record OkrEventStreamState(TenantId Tenant, long LastSequence, long DeliveredThrough, int Attempts, Instant NextAttemptAt, string? LastError, string? LeasedBy, Instant? LeasedUntil);

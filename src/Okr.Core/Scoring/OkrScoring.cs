@@ -1,25 +1,5 @@
 namespace Okr.Core.Scoring;
 
-/// <summary>The progress of one aligned child objective, as seen by its parent.</summary>
-/// <param name="Child">The child objective.</param>
-/// <param name="Link">The child's link to the parent (one of <c>Child.Alignments</c>).</param>
-/// <param name="Progress">The child's own progress, or null when it has no data.</param>
-public sealed record ChildProgress(Objective Child, AlignmentLink Link, double? Progress);
-
-/// <summary>The score of one key result within an objective's roll-up.</summary>
-/// <param name="KeyResult">The key result.</param>
-/// <param name="Score">Its score when measured and it has a value; null otherwise.</param>
-/// <param name="Progress">The progress that enters the roll-up: the score's, or the aligned objectives' roll-up for a derived key result; null for no data.</param>
-public sealed record KeyResultProgress(KeyResult KeyResult, Score? Score, double? Progress);
-
-/// <summary>An objective's progress and how it was made up.</summary>
-/// <param name="Objective">The objective.</param>
-/// <param name="Progress">The objective's progress, or null for no data.</param>
-/// <param name="FromKeyResults">The roll-up of its (non-cancelled) key results.</param>
-/// <param name="FromAlignedObjectives">The roll-up of the objectives aligned directly to it (contributing, not cancelled).</param>
-/// <param name="KeyResults">Each key result's progress, in the objective's order (cancelled ones included, never counted).</param>
-public sealed record ObjectiveProgress(Objective Objective, double? Progress, double? FromKeyResults, double? FromAlignedObjectives, IReadOnlyList<KeyResultProgress> KeyResults);
-
 /// <summary>
 /// Applies a scoring policy and a roll-up policy: key result scores, objective progress from key
 /// results and/or aligned objectives, and the period score. One formula, one place.

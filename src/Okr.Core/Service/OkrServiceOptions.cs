@@ -62,19 +62,3 @@ public sealed record OkrServiceOptions
     /// </summary>
     public Access.IOkrAccessPolicy? AccessPolicy { get; init; }
 }
-
-/// <summary>A person's adjustment of a computed grade when a period closes.</summary>
-/// <param name="Value">The grade that stands, 0..1.</param>
-/// <param name="By">Who adjusts it.</param>
-/// <param name="Reason">Why.</param>
-public sealed record GradeOverride(double Value, OwnerRef By, string Reason);
-
-/// <summary>How an acting person's roll-ups treat objectives they may not read (<see cref="OkrServiceOptions.HiddenInRollups"/>).</summary>
-public enum HiddenObjectives
-{
-    /// <summary>Counted in every parent's progress and the period score, never shown, not even as a figure of their own.</summary>
-    Counted = 0,
-
-    /// <summary>Left out: progress and the period score are recomputed from what the person can read.</summary>
-    Excluded = 1,
-}

@@ -228,28 +228,3 @@ public sealed class OkrChangeSet
         }
     }
 }
-
-/// <summary>A period write in an <see cref="OkrChangeSet"/>.</summary>
-/// <param name="Period">The period.</param>
-/// <param name="ExpectedVersion">The version it replaces; 0 creates it.</param>
-public readonly record struct PeriodWrite(OkrPeriod Period, long ExpectedVersion);
-
-/// <summary>An objective write in an <see cref="OkrChangeSet"/>.</summary>
-/// <param name="Objective">The objective.</param>
-/// <param name="ExpectedVersion">The version it replaces; 0 creates it (or replaces one an import stored at 0).</param>
-public readonly record struct ObjectiveWrite(Objective Objective, long ExpectedVersion);
-
-/// <summary>How many objectives and check-ins a period holds (see <see cref="OkrChangeSet.ExpectContent"/>).</summary>
-/// <param name="Objectives">Objectives of the period, in any state.</param>
-/// <param name="CheckIns">Check-ins (corrections included) of the key results those objectives hold.</param>
-public readonly record struct PeriodContent(long Objectives, long CheckIns);
-
-/// <summary>What <see cref="IOkrStore.CommitAsync"/> stored.</summary>
-/// <param name="Periods">The periods written, in the unit's order, with their new versions.</param>
-/// <param name="Objectives">The objectives written, in the unit's order, with their new versions.</param>
-/// <param name="CheckInsAdded">How many check-ins were new (identical ones already stored are skipped).</param>
-public sealed record OkrCommitResult(IReadOnlyList<OkrPeriod> Periods, IReadOnlyList<Objective> Objectives, int CheckInsAdded)
-{
-    /// <summary>The events written, with their sequence numbers (events of check-ins stored before are left out).</summary>
-    public IReadOnlyList<Events.OkrEvent> Events { get; init; } = [];
-}
