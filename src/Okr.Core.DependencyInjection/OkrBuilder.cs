@@ -105,7 +105,7 @@ public sealed class OkrBuilder
     public OkrBuilder UseRollup(IRollupPolicy policy, RollupSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return Configure(o => o with { Scoring = new OkrScoring(o.Scoring.Scoring, policy, source ?? o.Scoring.Source) });
+        return Configure(o => o with { Scoring = new OkrScoring(o.Scoring.Policy, policy, source ?? o.Scoring.Source) });
     }
 
     /// <summary>Sets the health policy.</summary>

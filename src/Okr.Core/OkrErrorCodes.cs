@@ -61,6 +61,9 @@ public static class OkrErrorCodes
     /// <summary>A period's last day lies before its first (or the two are in different calendars).</summary>
     public const string PeriodDatesOutOfOrder = "okr.period.dates_out_of_order";
 
+    /// <summary>A policy's settings are out of order (a stepped scoring's commit and target scores, a curve's points).</summary>
+    public const string PolicyOutOfOrder = "okr.policy.out_of_order";
+
     /// <summary>A reference names something that does not exist where it should (for example a key result its objective does not hold).</summary>
     public const string UnknownReference = "okr.reference.unknown";
 

@@ -409,7 +409,7 @@ public sealed class PeriodReport
             if (CheckInHistory.AsOf(history, at, summary.At) is { } inForce)
             {
                 var share = PaceHealthPolicy.ElapsedShare(summary.Period, zone, at);
-                points.Add(new BurnUpPoint(share, settings.Scoring.Scoring.Score(keyResult, inForce.Value).Progress));
+                points.Add(new BurnUpPoint(share, settings.Scoring.Policy.Score(keyResult, inForce.Value).Progress));
             }
         }
 

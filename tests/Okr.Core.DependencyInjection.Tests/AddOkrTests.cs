@@ -21,7 +21,7 @@ public class AddOkrTests
         var okr = provider.GetRequiredService<OkrService>();
         Assert.IsType<InMemoryOkrStore>(provider.GetRequiredService<IOkrStore>());
         Assert.Same(SystemClock.Instance, okr.Clock);
-        Assert.IsType<LinearScoringPolicy>(okr.Options.Scoring.Scoring);
+        Assert.IsType<LinearScoringPolicy>(okr.Options.Scoring.Policy);
         Assert.IsType<WeightedMeanRollup>(okr.Options.Scoring.Rollup);
         Assert.Equal(DateTimeZone.Utc, okr.Options.TimeZone);
         Assert.Same(okr, provider.GetRequiredService<OkrService>());
@@ -48,7 +48,7 @@ public class AddOkrTests
         using var provider = services.BuildServiceProvider();
         var okr = provider.GetRequiredService<OkrService>();
         Assert.Equal("Europe/Berlin", okr.Options.TimeZone.Id);
-        Assert.IsType<GoogleGradingPolicy>(okr.Options.Scoring.Scoring);
+        Assert.IsType<GoogleGradingPolicy>(okr.Options.Scoring.Policy);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class AddOkrTests
             .RequireChildPeriodInsideParent(false)).BuildServiceProvider();
         var options = provider.GetRequiredService<OkrService>().Options;
         Assert.Same(clock, provider.GetRequiredService<OkrService>().Clock);
-        Assert.IsType<SteppedScoringPolicy>(options.Scoring.Scoring);
+        Assert.IsType<SteppedScoringPolicy>(options.Scoring.Policy);
         Assert.IsType<WeakestRollup>(options.Scoring.Rollup);
         Assert.Equal(0.5, options.Scoring.Source.KeyResultShare);
         Assert.Same(health, options.Health);

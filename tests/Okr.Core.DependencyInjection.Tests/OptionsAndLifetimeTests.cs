@@ -52,7 +52,7 @@ public class OptionsAndLifetimeTests
         Assert.Equal(new RatioThresholds(0.9, 0.6), health.Options.Thresholds);
         Assert.Equal((Duration.FromDays(21), 0.3), (health.Options.StaleAfter, health.Options.LowConfidenceBelow));
         Assert.Equal(new AssessmentOptions { AspirationalExpectation = 0.6 }, options.Assessment);
-        Assert.IsType<GoogleGradingPolicy>(options.Scoring.Scoring);
+        Assert.IsType<GoogleGradingPolicy>(options.Scoring.Policy);
         var store = provider.GetRequiredService<IOptions<SqliteOkrStoreOptions>>().Value;
         Assert.Equal(($"Data Source={file}", (int?)null), (store.ConnectionString, store.AnalyzeThreshold));
         Assert.IsType<SqliteOkrStore>(provider.GetRequiredService<IOkrStore>());

@@ -56,7 +56,7 @@ public sealed partial class AlignmentGraph
 
     /// <summary>The progress of a measured key result for a value, NaN for no data (derived key results are filled by their objective).</summary>
     internal static double Measured(OkrScoring scoring, KeyResult kr, decimal? value) =>
-        kr.ProgressSource == ProgressSource.Measured && value is { } v ? scoring.Scoring.Score(kr, v).Progress : double.NaN;
+        kr.ProgressSource == ProgressSource.Measured && value is { } v ? scoring.Policy.Score(kr, v).Progress : double.NaN;
 
     /// <summary>
     /// Computes one objective from its key results' and children's progress. NaN stands for "no data"

@@ -27,7 +27,7 @@ public sealed class PhasedCurve : IExpectedProgressCurve
             var (x1, y1) = all[i];
             if (!double.IsFinite(x1) || !double.IsFinite(y1) || x1 <= x0 || y1 < y0 || y1 > 1)
             {
-                violations.Add(OkrErrorCodes.LevelsOutOfOrder, $"Points[{i - 1}]", $"Point ({x1}, {y1}) must lie after ({x0}, {y0}): elapsed strictly increasing inside (0, 1), expected non-decreasing within 0..1.");
+                violations.Add(OkrErrorCodes.PolicyOutOfOrder, $"Points[{i - 1}]", $"Point ({x1}, {y1}) must lie after ({x0}, {y0}): elapsed strictly increasing inside (0, 1), expected non-decreasing within 0..1.");
             }
         }
 

@@ -21,7 +21,7 @@ public sealed class OkrScoring
     /// <param name="source">Where objective progress comes from; <see cref="RollupSource.KeyResults"/> when null.</param>
     public OkrScoring(IScoringPolicy? scoring = null, IRollupPolicy? rollup = null, RollupSource? source = null)
     {
-        Scoring = scoring ?? LinearScoringPolicy.Default;
+        Policy = scoring ?? LinearScoringPolicy.Default;
         Rollup = rollup ?? WeightedMeanRollup.Default;
         Source = source ?? RollupSource.KeyResults;
     }
@@ -29,8 +29,8 @@ public sealed class OkrScoring
     /// <summary>Linear scoring, weighted mean (no data as zero), progress from key results.</summary>
     public static OkrScoring Default { get; } = new();
 
-    /// <summary>The scoring policy.</summary>
-    public IScoringPolicy Scoring { get; }
+    /// <summary>The scoring policy: how a key result's value becomes its progress (<c>options.Scoring.Policy.Score(…)</c>).</summary>
+    public IScoringPolicy Policy { get; }
 
     /// <summary>The roll-up policy.</summary>
     public IRollupPolicy Rollup { get; }
@@ -45,7 +45,7 @@ public sealed class OkrScoring
     public Score? ScoreKeyResult(KeyResult keyResult, decimal? value)
     {
         ArgumentNullException.ThrowIfNull(keyResult);
-        return value is { } v ? Scoring.Score(keyResult, v) : null;
+        return value is { } v ? Policy.Score(keyResult, v) : null;
     }
 
     /// <summary>Computes an objective's progress.</summary>

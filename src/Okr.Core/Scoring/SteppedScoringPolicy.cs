@@ -28,7 +28,7 @@ public sealed class SteppedScoringPolicy : IScoringPolicy
         violations.Finite(targetScore, nameof(TargetScore), double.Epsilon, 1);
         if (violations.IsEmpty && !(commitScore < targetScore && targetScore < 1))
         {
-            violations.Add(OkrErrorCodes.LevelsOutOfOrder, nameof(TargetScore), $"Scores must satisfy 0 < commit ({commitScore}) < target ({targetScore}) < 1.");
+            violations.Add(OkrErrorCodes.PolicyOutOfOrder, nameof(TargetScore), $"Scores must satisfy 0 < commit ({commitScore}) < target ({targetScore}) < 1.");
         }
 
         violations.ThrowIfAny();

@@ -397,7 +397,7 @@ public sealed class OkrCheckIns
     private static Health.HealthAssessment Health(OkrServiceOptions options, KeyResult keyResult, CheckIn? latest, OkrPeriod period, Instant now)
     {
         double? progress = latest is not null && keyResult.ProgressSource == ProgressSource.Measured
-            ? options.Scoring.Scoring.Score(keyResult, latest.Value).Progress
+            ? options.Scoring.Policy.Score(keyResult, latest.Value).Progress
             : null;
         return options.Health.Assess(new Health.HealthContext(progress, latest?.RecordedAt, latest?.Confidence, period, options.TimeZone, now));
     }

@@ -298,7 +298,7 @@ public sealed class OkrProgress
                 history.Add(c);
             }
 
-            forecasts[kr.Id] = Forecaster.Project(kr, history, summary.Period, options.TimeZone, options.Scoring.Scoring);
+            forecasts[kr.Id] = Forecaster.Project(kr, history, summary.Period, options.TimeZone, options.Scoring.Policy);
         }
 
         return status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = forecasts[k.Progress.KeyResult.Id] })] };

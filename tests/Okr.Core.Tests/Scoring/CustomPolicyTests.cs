@@ -50,7 +50,7 @@ public class CustomPolicyTests
         Assert.False(assessment.Met);
         Assert.Equal(0.6, assessment.Grade.Value);
 
-        var forecast = Forecaster.Project(kr, [.. checkIns], period, DateTimeZone.Utc, scoring.Scoring);
+        var forecast = Forecaster.Project(kr, [.. checkIns], period, DateTimeZone.Utc, scoring.Policy);
         Assert.True(forecast.IsSufficient);
         Assert.Equal(1.0, forecast.ProjectedScore!.Value.Progress);   // 30 → 69 in ten days heads past the target
     }

@@ -105,7 +105,7 @@ public class HealthTests
         Assert.Equal(0.2, assessment.ExpectedProgress, 3);
         Assert.Equal(HealthStatus.OnTrack, assessment.Status);
         Assert.Equal(HealthStatus.AtRisk, PaceHealthPolicy.Default.Assess(At(45, 0.2)).Status);
-        Assert.Throws<OkrValidationException>(() => new PhasedCurve((0.5, 0.6), (0.4, 0.7)));
+        Assert.Equal(OkrErrorCodes.PolicyOutOfOrder, Assert.Single(Assert.Throws<OkrValidationException>(() => new PhasedCurve((0.5, 0.6), (0.4, 0.7))).Violations).Code);
     }
 
     [Fact]

@@ -208,7 +208,7 @@ public class ScoringPolicyTests
 
     [Fact]
     public void Stepped_levels_are_validated() =>
-        Assert.Throws<OkrValidationException>(() => new SteppedScoringPolicy(0.7, 0.3));
+        Assert.Equal(OkrErrorCodes.PolicyOutOfOrder, Assert.Single(Assert.Throws<OkrValidationException>(() => new SteppedScoringPolicy(0.7, 0.3)).Violations).Code);
 
     [Fact]
     public void Scores_reject_non_finite_values() =>
