@@ -320,6 +320,20 @@ public sealed class OkrBuilder
         return this;
     }
 
+    /// <summary>
+    /// Migrates the store's schema when the host starts, before any hosted service starts (so before the event
+    /// dispatcher and before the first request), for stores that can (<see cref="IOkrStoreMigration"/>: both SQL stores);
+    /// a no-op for others. Pair it with <c>AutoMigrate = false</c> in the store's options when requests run under a
+    /// role without DDL rights and start-up runs under one with them, or keep automatic migration and simply move the
+    /// work off the first request. A failed migration fails the host's start.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public OkrBuilder MigrateOnStartup()
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, OkrMigrationService>());
+        return this;
+    }
+
     /// <summary>Whether a child objective's period must lie inside its parent's (true by default).</summary>
     /// <param name="required">The setting.</param>
     /// <returns>This builder.</returns>

@@ -71,6 +71,7 @@ public static class PostgreSqlOkrBuilderExtensions
 
             values.Int(nameof(PostgreSqlOkrStoreOptions.CopyThreshold), v => options.CopyThreshold = v);
             values.NullableInt(nameof(PostgreSqlOkrStoreOptions.AnalyzeThreshold), v => options.AnalyzeThreshold = v);
+            values.Bool(nameof(PostgreSqlOkrStoreOptions.AutoMigrate), v => options.AutoMigrate = v);
             if (values.Problems.Count > 0)
             {
                 throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(PostgreSqlOkrStoreOptions), values.Problems);

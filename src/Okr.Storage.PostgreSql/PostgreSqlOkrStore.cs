@@ -16,7 +16,7 @@ namespace Okr.Storage.PostgreSql;
 /// with the tenant; every statement is parameterised; optimistic concurrency is a conditional
 /// <c>UPDATE … WHERE version = @expected</c>; large check-in batches and imports go through binary COPY.
 /// </summary>
-public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth, IOkrStoreMigration, IAsyncDisposable, IDisposable
 {
     /// <summary>The statements the two SQL stores share, in PostgreSQL's form (<c>okr_</c> tables, <c>@</c> parameters).</summary>
     private static readonly RelationalSql Sql = new("okr_", '@', "= ANY(@{0})", locksRows: true, keyedTenant: KeyedTenant, subqueryFence: " OFFSET 0");
@@ -62,13 +62,53 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         _ownsDataSource = ownsDataSource;
         _copyThreshold = options.CopyThreshold;
         _analyzeThreshold = options.AnalyzeThreshold;
-        _migrated = new RetriedInitialization(() => PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None));
+        _migrated = new RetriedInitialization(() => options.AutoMigrate
+            ? PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None)
+            : PostgreSqlSchema.RequireCurrentAsync(_dataSource, CancellationToken.None));
     }
 
-    /// <summary>Creates or migrates the schema now rather than on first use. Safe when many instances start at once.</summary>
+    /// <summary>The schema version this version of the store writes (and, with <see cref="PostgreSqlOkrStoreOptions.AutoMigrate"/> off, requires).</summary>
+    public static int SchemaVersion => PostgreSqlSchema.CurrentVersion;
+
+    /// <summary>
+    /// The SQL that migrates a database from <paramref name="fromVersion"/> to <see cref="SchemaVersion"/>: what the store
+    /// runs itself when <see cref="PostgreSqlOkrStoreOptions.AutoMigrate"/> is on, as one script a DBA can review and
+    /// run (psql, any client) under a role that may create tables. One transaction, the store's advisory lock, and a
+    /// guard that stops it on a database at another version than <paramref name="fromVersion"/>.
+    /// </summary>
+    /// <param name="fromVersion">The database's version now: 0 for an empty database.</param>
+    /// <returns>The script.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromVersion"/> is negative or above <see cref="SchemaVersion"/>.</exception>
+    public static string MigrationScript(int fromVersion = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fromVersion, SchemaVersion);
+        return PostgreSqlSchema.Script(fromVersion, SchemaVersion);
+    }
+
+    /// <summary>
+    /// Starts the store now rather than on first use: with <see cref="PostgreSqlOkrStoreOptions.AutoMigrate"/> on (the
+    /// default) it creates or migrates the schema, safe when many instances start at once; with it off it checks that the
+    /// database is at <see cref="SchemaVersion"/> and fails naming the script to run. A failure is not remembered: the next
+    /// call tries again.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the schema is current.</returns>
+    /// <exception cref="InvalidOperationException">Automatic migration is off and the database is at another version.</exception>
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _migrated.Value.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Migrates the schema to <see cref="SchemaVersion"/> now, whatever <see cref="PostgreSqlOkrStoreOptions.AutoMigrate"/>
+    /// says: for a deployment step or a start-up task run with a role that may create tables. Safe when many instances
+    /// run it at once (an advisory lock: one migrates, the others find nothing to do).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the migration.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await PostgreSqlSchema.MigrateAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     /// <remarks>

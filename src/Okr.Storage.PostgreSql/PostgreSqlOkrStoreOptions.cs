@@ -20,6 +20,14 @@ public sealed class PostgreSqlOkrStoreOptions
     /// </summary>
     public int? AnalyzeThreshold { get; set; } = 1000;
 
+    /// <summary>
+    /// Whether the store creates or migrates its schema on first use (true, the default), which needs a role that may
+    /// create tables. False: the store only checks that the database is at <see cref="PostgreSqlOkrStore.SchemaVersion"/>
+    /// and fails fast naming the version it found and the script to run (<see cref="PostgreSqlOkrStore.MigrationScript"/>);
+    /// the application's role then needs only SELECT, INSERT, UPDATE and DELETE.
+    /// </summary>
+    public bool AutoMigrate { get; set; } = true;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="OkrValidationException">The connection string is missing or malformed, or a threshold is below 1.</exception>
     public void Validate()

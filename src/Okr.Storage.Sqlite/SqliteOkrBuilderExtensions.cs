@@ -70,6 +70,7 @@ public static class SqliteOkrBuilderExtensions
             }
 
             values.NullableInt(nameof(SqliteOkrStoreOptions.AnalyzeThreshold), v => options.AnalyzeThreshold = v);
+            values.Bool(nameof(SqliteOkrStoreOptions.AutoMigrate), v => options.AutoMigrate = v);
             if (values.Problems.Count > 0)
             {
                 throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(SqliteOkrStoreOptions), values.Problems);

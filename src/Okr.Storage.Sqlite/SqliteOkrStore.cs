@@ -21,7 +21,7 @@ namespace Okr.Storage.Sqlite;
 /// columns (instants as nanoseconds, values as exact decimal text). Safe for concurrent use from many
 /// threads and processes on one machine: SQLite serialises writers, readers never block.
 /// </remarks>
-public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth, IDisposable
+public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth, IOkrStoreMigration, IDisposable
 {
     private const int ReadAheadChunkRows = 256;
     private const int ReadAheadChunks = 4;
@@ -112,13 +112,60 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
             _writeGate = gate.Semaphore;
         }
 
+        var autoMigrate = options.AutoMigrate;
         _migrated = new RetriedInitialization(() =>
         {
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            SqliteSchema.Migrate(connection);
+            if (autoMigrate)
+            {
+                SqliteSchema.Migrate(connection);
+            }
+            else
+            {
+                SqliteSchema.RequireCurrent(connection);
+            }
+
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>The schema version this version of the store writes (and, with <see cref="SqliteOkrStoreOptions.AutoMigrate"/> off, requires).</summary>
+    public static int SchemaVersion => SqliteSchema.CurrentVersion;
+
+    /// <summary>
+    /// The SQL that migrates a database file from <paramref name="fromVersion"/> to <see cref="SchemaVersion"/>: what the
+    /// store runs itself when <see cref="SqliteOkrStoreOptions.AutoMigrate"/> is on, as one script to review and run (the
+    /// sqlite3 shell with <c>.bail on</c>, or any client). One transaction, with a guard that fails on a database at
+    /// another version than <paramref name="fromVersion"/>.
+    /// </summary>
+    /// <param name="fromVersion">The file's version now: 0 for a new file.</param>
+    /// <returns>The script.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fromVersion"/> is negative or above <see cref="SchemaVersion"/>.</exception>
+    public static string MigrationScript(int fromVersion = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fromVersion, SchemaVersion);
+        return SqliteSchema.Script(fromVersion, SchemaVersion);
+    }
+
+    /// <summary>
+    /// Migrates the schema to <see cref="SchemaVersion"/> now, whatever <see cref="SqliteOkrStoreOptions.AutoMigrate"/> says
+    /// (a deployment step, a start-up task).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            connection.Open();
+            SqliteSchema.Migrate(connection);
+        }
+
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the store for a connection string such as <c>Data Source=okr.db</c>.</summary>
@@ -200,9 +247,14 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
         }
     }
 
-    /// <summary>Opens the database and applies any pending schema migration now rather than on first use.</summary>
+    /// <summary>
+    /// Opens the database now rather than on first use: with <see cref="SqliteOkrStoreOptions.AutoMigrate"/> on (the
+    /// default) it applies any pending schema migration; with it off it checks the file is at <see cref="SchemaVersion"/>
+    /// and fails naming the script to run. A failure is not remembered: the next call tries again.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the wait (not the migration).</param>
     /// <returns>A task that completes when the schema is current.</returns>
+    /// <exception cref="InvalidOperationException">Automatic migration is off and the file is at another version.</exception>
     public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();

@@ -16,6 +16,13 @@ public sealed class SqliteOkrStoreOptions
     /// </summary>
     public int? AnalyzeThreshold { get; set; } = 1000;
 
+    /// <summary>
+    /// Whether the store creates or migrates its schema on first use (true, the default). False: it only checks that the
+    /// file is at <see cref="SqliteOkrStore.SchemaVersion"/> and fails fast naming the version it found and the script to
+    /// run (<see cref="SqliteOkrStore.MigrationScript"/>), or <see cref="SqliteOkrStore.MigrateAsync"/> migrates explicitly.
+    /// </summary>
+    public bool AutoMigrate { get; set; } = true;
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="Okr.Core.OkrValidationException">The connection string is missing, malformed, or names an in-memory database; or the threshold is below 1.</exception>
     public void Validate()

@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Okr.Core.Storage;
 
 namespace Okr.Core.DependencyInjection.Tests;
@@ -63,6 +65,44 @@ public class HealthCheckTests
         Assert.False(report.IsHealthy);
         Assert.NotNull(report.Exception);
         Assert.Contains("cannot be used", report.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateOnStartup_migrates_before_the_host_serves_when_the_store_never_migrates_on_its_own()
+    {
+        async Task<IHost> StartAsync(string file, bool migrateOnStartup)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Okr:Store:ConnectionString"] = $"Data Source={file}", ["Okr:Store:AutoMigrate"] = "false" });
+            builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr =>
+            {
+                okr.UseSqlite();
+                if (migrateOnStartup)
+                {
+                    okr.MigrateOnStartup();
+                }
+            });
+            var host = builder.Build();
+            await host.StartAsync();
+            return host;
+        }
+
+        var tenant = new TenantId(Guid.NewGuid());
+        var period = OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1);
+
+        // Without it, the first call fails fast: the store only checks the version.
+        using (var unmigrated = await StartAsync(Path.Combine(Path.GetTempPath(), $"okr-start-{Guid.NewGuid():N}.db"), migrateOnStartup: false))
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => unmigrated.Services.GetRequiredService<Okr.Core.Service.OkrService>().Periods.CreateAsync(tenant, period).AsTask());
+            Assert.Contains("schema version 0;", error.Message, StringComparison.Ordinal);
+            await unmigrated.StopAsync();
+        }
+
+        // With it, the schema is current when the host has started.
+        using var migrated = await StartAsync(Path.Combine(Path.GetTempPath(), $"okr-start-{Guid.NewGuid():N}.db"), migrateOnStartup: true);
+        Assert.Equal(period.Id, (await migrated.Services.GetRequiredService<Okr.Core.Service.OkrService>().Periods.CreateAsync(tenant, period)).Id);
+        Assert.True((await ((IOkrStoreHealth)migrated.Services.GetRequiredService<IOkrStore>()).CheckHealthAsync()).IsHealthy);
+        await migrated.StopAsync();
     }
 
     /// <summary>A host's own store (here a decorator) that does not implement <see cref="IOkrStoreHealth"/>.</summary>

@@ -82,6 +82,15 @@ public static class Snippets
         services.AddHealthChecks().AddOkrStore(tags: ["ready"]);     // reachable, and at this library's schema version
     }
 
+    // docs/scaling.md: migrations a DBA can run
+    public static async Task Migrations(IServiceCollection services, string appRole, string ownerRoleConnectionString)
+    {
+        services.AddOkr(okr => okr.UsePostgreSql(o => { o.ConnectionString = appRole; o.AutoMigrate = false; }));
+
+        var script = PostgreSqlOkrStore.MigrationScript(fromVersion: 0);   // what the store would run, for review
+        await new PostgreSqlOkrStore(ownerRoleConnectionString).MigrateAsync();   // or as a deployment step
+    }
+
     // docs/dependency-injection.md: per-tenant settings
     public static async Task TenantSettings(IServiceCollection services, OkrService okr, TenantId tenant)
     {

@@ -1,0 +1,97 @@
+-- Okr.Storage.Sqlite schema: version 0 to 7. In the sqlite3 shell, run ".bail on" first so an error stops it.
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS okr_schema (version INTEGER NOT NULL); INSERT INTO okr_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM okr_schema);
+CREATE TEMP TABLE okr_schema_guard (version INTEGER CHECK (version = 0));
+INSERT INTO okr_schema_guard (version) SELECT version FROM okr_schema;
+DROP TABLE okr_schema_guard;
+-- 1: periods, objectives (whole, as okr/1 JSON, beside the columns queries filter on), the key-result index and check-ins.
+CREATE TABLE periods (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    start_date TEXT NOT NULL, end_date TEXT NOT NULL, state INTEGER NOT NULL, reopen_reason TEXT,
+    PRIMARY KEY (tenant, id)) WITHOUT ROWID;
+CREATE INDEX ix_periods_start ON periods (tenant, start_date, id);
+
+CREATE TABLE objectives (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, period_id TEXT NOT NULL,
+    owner_kind INTEGER NOT NULL, owner_id TEXT NOT NULL, state INTEGER NOT NULL,
+    version INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)) WITHOUT ROWID;
+CREATE INDEX ix_objectives_period ON objectives (tenant, period_id, id);
+CREATE INDEX ix_objectives_owner ON objectives (tenant, owner_kind, owner_id, id);
+CREATE INDEX ix_objectives_state ON objectives (tenant, state, id);
+
+CREATE TABLE key_results (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, objective_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)) WITHOUT ROWID;
+CREATE INDEX ix_key_results_objective ON key_results (tenant, objective_id);
+
+CREATE TABLE check_ins (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, kr_id TEXT NOT NULL, value TEXT NOT NULL,
+    author_kind INTEGER NOT NULL, author_id TEXT NOT NULL,
+    effective_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+    confidence REAL, note TEXT NOT NULL, corrects TEXT,
+    PRIMARY KEY (tenant, id)) WITHOUT ROWID;
+CREATE INDEX ix_check_ins_history ON check_ins (tenant, kr_id, effective_at, recorded_at, id);
+CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects) WHERE corrects IS NOT NULL;
+UPDATE okr_schema SET version = 1;
+
+-- 2: the audit trail: every version of an objective that a write replaces, in the order replaced.
+CREATE TABLE objective_history (
+    seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE INDEX ix_objective_history ON objective_history (tenant, id, seq);
+UPDATE okr_schema SET version = 2;
+
+-- 3: who changed a period and when, and every version of a period that a save replaces.
+ALTER TABLE periods ADD COLUMN updated_by_kind INTEGER;
+ALTER TABLE periods ADD COLUMN updated_by_id TEXT;
+ALTER TABLE periods ADD COLUMN updated_at INTEGER;
+CREATE TABLE period_history (
+    seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    start_date TEXT NOT NULL, end_date TEXT NOT NULL, state INTEGER NOT NULL, reopen_reason TEXT,
+    updated_by_kind INTEGER, updated_by_id TEXT, updated_at INTEGER);
+CREATE INDEX ix_period_history ON period_history (tenant, id, seq);
+UPDATE okr_schema SET version = 3;
+
+-- 4: the as-of read asks "is this check-in corrected?" by tenant, check-in and key result (and when the correction was recorded). Without kr_id and recorded_at in the index, SQLite scanned the tenant's check-ins once per candidate row: a 1 000-key-result read of 4 000 check-ins took over a second.
+DROP INDEX ix_check_ins_corrects;
+CREATE INDEX ix_check_ins_corrects ON check_ins (tenant, corrects, kr_id, recorded_at) WHERE corrects IS NOT NULL;
+UPDATE okr_schema SET version = 4;
+
+-- 5: periods are versioned like objectives (optimistic concurrency for their life cycle); the audit trail keeps each version's number. Periods stored before carry version 1, as if written once.
+ALTER TABLE periods ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE period_history ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+UPDATE okr_schema SET version = 5;
+
+-- 6: the transactional outbox: each tenant's events (written in the transaction of their change, numbered in commit order; the only index is the sequence, so writing them appends to one end) and one row per tenant with the last number taken, the delivery cursor, failures and the dispatcher's lease.
+CREATE TABLE event_streams (
+    tenant TEXT NOT NULL, last_sequence INTEGER NOT NULL, delivered_through INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+    lease_token TEXT, lease_owner TEXT, lease_until INTEGER,
+    PRIMARY KEY (tenant)) WITHOUT ROWID;
+CREATE TABLE events (
+    tenant TEXT NOT NULL, sequence INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
+    occurred_at INTEGER NOT NULL, actor_kind INTEGER, actor_id TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (tenant, sequence)) WITHOUT ROWID;
+UPDATE okr_schema SET version = 6;
+
+-- 7: scoped reads. Each key result's current value, maintained in the transaction of every append: the check-in in force (the latest not superseded by a correction) and when its latest check-in was recorded; "now" reads it by key instead of walking histories. And the index of alignment links, parent to child, kept with every objective write, so a subtree is read without the rest of its period. Both filled here from what is stored.
+CREATE TABLE key_result_values (
+    tenant TEXT NOT NULL, kr_id TEXT NOT NULL, check_in_id TEXT, last_recorded_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, kr_id)) WITHOUT ROWID;
+INSERT INTO key_result_values (tenant, kr_id, check_in_id, last_recorded_at)
+SELECT k.tenant, k.kr_id,
+    (SELECT c.id FROM check_ins c WHERE c.tenant = k.tenant AND c.kr_id = k.kr_id
+       AND NOT EXISTS (SELECT 1 FROM check_ins d WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id)
+     ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1),
+    k.last
+FROM (SELECT tenant, kr_id, max(recorded_at) AS last FROM check_ins GROUP BY tenant, kr_id) k;
+CREATE TABLE alignments (
+    tenant TEXT NOT NULL, parent_id TEXT NOT NULL, child_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, parent_id, child_id)) WITHOUT ROWID;
+CREATE INDEX ix_alignments_child ON alignments (tenant, child_id);
+INSERT OR IGNORE INTO alignments (tenant, parent_id, child_id)
+SELECT o.tenant, json_extract(a.value, '$.objective'), o.id FROM objectives o, json_each(o.body, '$.alignments') a;
+UPDATE okr_schema SET version = 7;
+
+COMMIT;
+PRAGMA journal_mode = WAL;
