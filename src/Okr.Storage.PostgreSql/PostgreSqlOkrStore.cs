@@ -30,6 +30,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     private readonly int? _analyzeThreshold;
     private readonly RetriedInitialization _migrated;
 
+    /// <summary>The host's connection and transaction every call of this instance runs in (<see cref="WithTransaction"/>); null: the store's own.</summary>
+    private readonly NpgsqlTransaction? _bound;
+
     /// <summary>Creates the store; the schema is created or migrated on first use.</summary>
     /// <param name="options">The settings.</param>
     /// <exception cref="OkrValidationException">The settings are invalid.</exception>
@@ -65,6 +68,39 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         _migrated = new RetriedInitialization(() => options.AutoMigrate
             ? PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None)
             : PostgreSqlSchema.RequireCurrentAsync(_dataSource, CancellationToken.None));
+    }
+
+    private PostgreSqlOkrStore(PostgreSqlOkrStore store, NpgsqlTransaction transaction)
+    {
+        _dataSource = store._dataSource;
+        _ownsDataSource = false;
+        _copyThreshold = store._copyThreshold;
+        _analyzeThreshold = store._analyzeThreshold;
+        _migrated = store._migrated;
+        _bound = transaction;
+    }
+
+    /// <summary>
+    /// The same store running every call on a connection and in a transaction the host already holds, so an OKR write and
+    /// the host's own writes commit or roll back together: <c>var okr = new OkrService(store.WithTransaction(tx), clock)</c>.
+    /// Each unit of work runs inside a savepoint of that transaction: one that fails (a broken rule, a lost race) is rolled
+    /// back to it and leaves the host's transaction usable, with nothing of it written. The store never commits, rolls
+    /// back or disposes the host's transaction; reads see its uncommitted writes. Like the connection, the returned store
+    /// serves one call at a time. Statistics after a large write are left to autovacuum. The schema is migrated (when
+    /// <see cref="PostgreSqlOkrStoreOptions.AutoMigrate"/> is on) on a connection of the store's own.
+    /// </summary>
+    /// <param name="transaction">An open transaction on an open connection to the store's database.</param>
+    /// <returns>A store bound to the transaction; disposing it disposes nothing.</returns>
+    /// <exception cref="ArgumentException">The transaction's connection is not open.</exception>
+    public PostgreSqlOkrStore WithTransaction(NpgsqlTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Connection is not { State: System.Data.ConnectionState.Open })
+        {
+            throw new ArgumentException("The transaction's connection must be open.", nameof(transaction));
+        }
+
+        return new PostgreSqlOkrStore(this, transaction);
     }
 
     /// <summary>The schema version this version of the store writes (and, with <see cref="PostgreSqlOkrStoreOptions.AutoMigrate"/> off, requires).</summary>
@@ -1283,8 +1319,22 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _migrated.Value.ConfigureAwait(false);
+        if (_bound is { } bound)
+        {
+            await InSavepointAsync(bound.Connection ?? throw new InvalidOperationException("The host's transaction has completed: the store bound to it can no longer be used."), bound, write, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
+        if (System.Transactions.Transaction.Current is not null && new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Enlist)
+        {
+            // Inside the host's TransactionScope the connection is enlisted and the scope's Complete commits: the unit
+            // runs in a savepoint of that transaction (Npgsql refuses a transaction of our own on an enlisted connection).
+            await InSavepointAsync(connection, null, write, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -1297,6 +1347,27 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         {
             await AnalyzeAsync(connection, tables).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// One unit of work in a transaction the host holds: a savepoint first, released when the unit succeeds and rolled
+    /// back to when it fails, so the host's transaction stays usable and holds nothing of a failed unit.
+    /// </summary>
+    private static async Task InSavepointAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        await Execute(connection, transaction, "SAVEPOINT okr_unit", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await write(connection, transaction!).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
+        {
+            await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT okr_unit", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await Execute(connection, transaction, "RELEASE SAVEPOINT okr_unit", CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>A row count in <see cref="AnalyzeAsync"/>'s list that has the table analysed whatever its size.</summary>
@@ -1402,19 +1473,28 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     {
         cancellationToken.ThrowIfCancellationRequested();
         await _migrated.Value.ConfigureAwait(false);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var connectionScope = connection.ConfigureAwait(false);
-        var command = Command(connection, null, sql, parameters);
-        await using var commandScope = command.ConfigureAwait(false);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var connection = _bound?.Connection ?? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            yield return read(reader);
+            var command = Command(connection, _bound, sql, parameters);
+            await using var commandScope = command.ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return read(reader);
+            }
+        }
+        finally
+        {
+            if (_bound is null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private static async Task<int> Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<int> Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         var command = Command(connection, transaction, sql, parameters);
         await using var commandScope = command.ConfigureAwait(false);

@@ -56,6 +56,7 @@ internal static class PostgreSqlSchema
     /// </summary>
     public static async Task<int> ReadVersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        using var suppress = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeOption.Suppress, System.Transactions.TransactionScopeAsyncFlowOption.Enabled);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var read = new NpgsqlCommand("SELECT CASE WHEN to_regclass('okr_schema') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM okr_schema) END", connection);
@@ -77,6 +78,8 @@ internal static class PostgreSqlSchema
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        // Never inside a host's TransactionScope: the schema is the store's own business, committed on its own.
+        using var suppress = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeOption.Suppress, System.Transactions.TransactionScopeAsyncFlowOption.Enabled);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -90,6 +90,9 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     private readonly RetriedInitialization _migrated;
     private readonly int? _analyzeThreshold;
 
+    /// <summary>The host's transaction every call of this instance runs in (<see cref="WithTransaction"/>); null: the store's own.</summary>
+    private readonly SqliteTransaction? _bound;
+
     /// <summary>Creates the store; the database is opened and migrated on first use.</summary>
     /// <param name="options">The settings.</param>
     /// <exception cref="OkrValidationException">The settings are invalid.</exception>
@@ -128,6 +131,46 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
 
             return Task.CompletedTask;
         });
+    }
+
+    private SqliteOkrStore(SqliteOkrStore store, SqliteTransaction transaction)
+    {
+        _connectionString = store._connectionString;
+        _file = store._file;
+        _writeGate = store._writeGate;
+        _migrated = store._migrated;
+        _analyzeThreshold = store._analyzeThreshold;
+        _bound = transaction;
+    }
+
+    /// <summary>
+    /// The same store running every call on a connection and in a transaction the host already holds (a
+    /// <see cref="SqliteConnection"/> to the same file), so an OKR write and the host's own writes commit or roll back
+    /// together. Each unit of work runs in a savepoint of that transaction: one that fails is rolled back to it, leaving
+    /// the host's transaction usable with nothing of the unit in it. The store never commits, rolls back or disposes the
+    /// host's transaction; reads see its uncommitted writes; the returned store serves one call at a time. Begin the
+    /// host's transaction with <c>BeginTransaction(deferred: false)</c> so it holds the file's write lock from the start.
+    /// Microsoft.Data.Sqlite does not take part in <c>System.Transactions</c>: inside a <c>TransactionScope</c>, bind the
+    /// store this way. Disposing the returned store releases nothing; dispose this one as before.
+    /// </summary>
+    /// <param name="transaction">An open transaction of an open connection to the store's file.</param>
+    /// <returns>A store bound to the transaction.</returns>
+    /// <exception cref="ArgumentException">The transaction's connection is not open, or is to another file.</exception>
+    public SqliteOkrStore WithTransaction(SqliteTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ThrowIfDisposed();
+        if (transaction.Connection is not { State: System.Data.ConnectionState.Open } connection)
+        {
+            throw new ArgumentException("The transaction's connection must be open.", nameof(transaction));
+        }
+
+        if (!string.Equals(Path.GetFullPath(connection.DataSource), _file, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The transaction is on {connection.DataSource}, not on the store's file {_file}.", nameof(transaction));
+        }
+
+        return new SqliteOkrStore(this, transaction);
     }
 
     /// <summary>The schema version this version of the store writes (and, with <see cref="SqliteOkrStoreOptions.AutoMigrate"/> off, requires).</summary>
@@ -195,7 +238,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1 || _bound is not null)
         {
             return;
         }
@@ -915,6 +958,26 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         await _migrated.Value.ConfigureAwait(false);
+        if (_bound is { } bound)
+        {
+            // The host's transaction: no gate (it may hold the file's write lock already), a savepoint per unit.
+            var host = bound.Connection ?? throw new InvalidOperationException("The host's transaction has completed: the store bound to it can no longer be used.");
+            bound.Save("okr_unit");
+            try
+            {
+                write(host, bound);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch
+            {
+                bound.Rollback("okr_unit");
+                throw;
+            }
+
+            bound.Release("okr_unit");
+            return;
+        }
+
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -963,9 +1026,13 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         await _migrated.Value.ConfigureAwait(false);
-        using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, sql, parameters);
+        using var own = _bound is null ? new SqliteConnection(_connectionString) : null;
+        if (own is not null)
+        {
+            await own.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var command = Command(own ?? _bound!.Connection!, _bound, sql, parameters);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -980,6 +1047,17 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     /// </summary>
     private async IAsyncEnumerable<Objective> ReadObjectivesAheadAsync(string sql, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
+        if (_bound is not null)
+        {
+            // On the host's connection, one statement at a time: no reader of our own beside it.
+            await foreach (var o in QueryAsync(sql, static r => OkrJson.DeserializeObjective(r.GetFieldValue<byte[]>(0)), cancellationToken, parameters).ConfigureAwait(false))
+            {
+                yield return o;
+            }
+
+            yield break;
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         await _migrated.Value.ConfigureAwait(false);

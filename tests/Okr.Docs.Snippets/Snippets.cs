@@ -91,6 +91,17 @@ public static class Snippets
         await new PostgreSqlOkrStore(ownerRoleConnectionString).MigrateAsync();   // or as a deployment step
     }
 
+    // docs/storage.md: shared transactions
+    public static async Task SharedTransaction(NpgsqlDataSource dataSource, PostgreSqlOkrStore store, IClock clock, TenantId tenant, OkrPeriod period)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // ... the host's own writes on connection/transaction ...
+        var okr = new OkrService(store.WithTransaction(transaction), clock);
+        await okr.Periods.CreateAsync(tenant, period);   // in the host's transaction, in a savepoint of its own
+        await transaction.CommitAsync();                 // both, or (RollbackAsync) neither
+    }
+
     // docs/dependency-injection.md: per-tenant settings
     public static async Task TenantSettings(IServiceCollection services, OkrService okr, TenantId tenant)
     {

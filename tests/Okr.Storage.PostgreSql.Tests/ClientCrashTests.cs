@@ -15,7 +15,7 @@ public class ClientCrashTests(ITestOutputHelper output)
 {
     [PostgresTheory]
     [InlineData("append", 20_000, "okr_check_ins", "note", "begin ")]
-    [InlineData("import", 200, "okr_objectives", "body::jsonb ->> 'title'", "inside ")]
+    [InlineData("import", 1000, "okr_objectives", "body::jsonb ->> 'title'", "inside ")]
     public async Task Killing_a_client_mid_batch_leaves_only_whole_batches(string mode, int batchSize, string table, string tagColumn, string killOn)
     {
         var database = TestDatabase.CreateDatabase();
