@@ -5,7 +5,9 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using nietras.SeparatedValues;
@@ -42,19 +44,23 @@ await using var receiver = WebhookReceiver.Start(secret, SystemClock.Instance);
 using var http = new HttpClient();
 var webhook = new SignedWebhookSubscriber(http, receiver.Endpoint, secret, SystemClock.Instance);
 var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"));   // the "Okr" section
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(org);
-builder.Services.AddOkr(okr => okr
-    .UseSqlite($"Data Source={database}")
+builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr   // time zone, health, store from appsettings.json
+    .UseSqlite()
+    .MigrateOnStartup()                                                      // AutoMigrate is off: requests never run DDL
     .UseClock(clock)
-    .UseTimeZone("Europe/Berlin")
     .UseScoring(new NoCreditBelowAThird())
     .UseAccessPolicy(new OrgChartAccessPolicy(org))
     .AddEventSubscriber(notifier)
     .AddEventSubscriber(webhook)
     .AddEventDispatcher(new OkrEventDispatcherOptions { PollInterval = Duration.FromMilliseconds(20), Retention = Duration.FromDays(365) }));
+builder.Services.AddHealthChecks().AddOkrStore(tags: ["ready"]);
 using var host = builder.Build();
-await host.StartAsync();   // the hosted dispatcher delivers events from the outbox, outside every request
+await host.StartAsync();   // migrates, then the hosted dispatcher delivers events from the outbox, outside every request
+var ready = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["okr-store"];
+Console.WriteLine($"  store: {ready.Status}, schema version {ready.Data["schema_version"]}; time zone {host.Services.GetRequiredService<OkrService>().Options.TimeZone.Id} from appsettings.json");
 var okr = host.Services.GetRequiredService<OkrService>();
 var outbox = (IOkrEventOutbox)host.Services.GetRequiredService<IOkrStore>();
 
