@@ -8,6 +8,7 @@ using Okr.Core;
 using Okr.Core.Access;
 using Okr.Core.Alignment;
 using Okr.Core.Events;
+using Okr.Core.Http;
 using Okr.Core.Rules;
 using Okr.Core.Scoring;
 using Okr.Core.Serialization;
@@ -89,6 +90,21 @@ public static class Snippets
 
         var script = PostgreSqlOkrStore.MigrationScript(fromVersion: 0);   // what the store would run, for review
         await new PostgreSqlOkrStore(ownerRoleConnectionString).MigrateAsync();   // or as a deployment step
+    }
+
+    // docs/web-api.md
+    public static async Task<(int Status, string? ETag)> WebApi(OkrService okr, TenantId tenant, ObjectiveId id, string? ifMatch, string title)
+    {
+        try
+        {
+            var expected = OkrETag.ExpectedVersion(ifMatch, id.ToString());   // null without If-Match
+            var edited = await okr.Objectives.EditAsync(tenant, id, (o, clock) => o.WithTitle(title, clock), expected);
+            return (200, OkrETag.For(edited));                                   // the next If-Match
+        }
+        catch (Exception ex) when (OkrProblem.From(ex, versionFromIfMatch: ifMatch is not null) is { } problem)
+        {
+            return (problem.Status, null);   // write problem.Type, Title, Detail and Errors as application/problem+json
+        }
     }
 
     // docs/storage.md: shared transactions
