@@ -49,6 +49,16 @@ if (back.Objectives.Count != 1 || back.CheckIns.Count != 1)
     return 1;
 }
 
+// The model types through a web API's own options (no reflection: only the web options' resolver).
+var web = OkrJson.ConfigureWebOptions(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+var stored = await okr.Objectives.GetAsync(tenant, objective.Id);
+var objectiveJson = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Objective>)web.GetTypeInfo(typeof(Objective));   // as ASP.NET Core asks
+if (!System.Text.Json.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.Serialize(stored, objectiveJson), objectiveJson)!.Equals(stored))
+{
+    Console.Error.WriteLine("The web JSON round trip changed the objective.");
+    return 1;
+}
+
 var report = await PeriodReport.CreateAsync(okr, tenant, quarter.Id);
 var html = HtmlReport.Render(report);
 Console.WriteLine($"aot ok: {report.Summary.Objectives.Count} objective, {json.Length} bytes of okr/1, {html.Length} bytes of HTML, progress {report.Summary.Objectives[0].KeyResults[1].Progress.Progress:0.00}");

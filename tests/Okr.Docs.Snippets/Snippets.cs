@@ -107,6 +107,12 @@ public static class Snippets
         }
     }
 
+    // docs/web-api.md: JSON for the model types
+    public static void WebJson(System.Text.Json.JsonSerializerOptions serializerOptions)
+    {
+        OkrJson.ConfigureWebOptions(serializerOptions);   // e.g. in ConfigureHttpJsonOptions(o => …(o.SerializerOptions))
+    }
+
     // docs/storage.md: shared transactions
     public static async Task SharedTransaction(NpgsqlDataSource dataSource, PostgreSqlOkrStore store, IClock clock, TenantId tenant, OkrPeriod period)
     {

@@ -40,6 +40,30 @@ internal static class OkrJsonMapper
         return new OkrDocument(dto.Tenant, periods, objectives, checkIns, dto.ExportedAt);
     }
 
+    /// <summary>A period read alone (a web API's body), every rule named with its path.</summary>
+    public static OkrPeriod PeriodFromDto(PeriodDto dto) => Read(r => r.Period(dto, "$"));
+
+    /// <summary>A check-in read alone, every rule named with its path.</summary>
+    public static CheckIn CheckInFromDto(CheckInDto dto) => Read(r => r.CheckIn(dto, "$"));
+
+    /// <summary>A key result read alone.</summary>
+    public static KeyResult KeyResultFromDto(KeyResultDto dto) => Direct.KeyResult(dto);
+
+    /// <summary>A measure read alone.</summary>
+    public static Measure MeasureFromDto(MeasureDto dto) => Direct.KeyResult(new KeyResultDto { Id = new KeyResultId(Guid.AllBitsSet), Title = "measure", Measure = dto }).Measure;
+
+    /// <summary>An owner read alone.</summary>
+    public static OwnerRef OwnerFromDto(OwnerDto dto) => new(dto.Kind, dto.Id);
+
+    private static T Read<T>(Func<Reader, T?> read)
+        where T : class
+    {
+        var reader = new Reader();
+        var result = read(reader);
+        reader.ThrowIfAny();
+        return result ?? throw new OkrFormatException("The value is null.", "$");
+    }
+
     public static Objective FromDto(ObjectiveDto dto)
     {
         try
@@ -104,7 +128,7 @@ internal static class OkrJsonMapper
         Cancelled = k.IsCancelled,
     };
 
-    private static MeasureDto ToDto(Measure m)
+    internal static MeasureDto ToDto(Measure m)
     {
         var unit = m.Unit == MeasureUnit.Number ? (MeasureUnit?)null : m.Unit;
         return m switch
