@@ -47,7 +47,7 @@ internal static class OkrConfigurationBinding
             rules.Int(nameof(OkrRuleOptions.MaxKeyResults), v => r = r with { MaxKeyResults = v });
             rules.Int(nameof(OkrRuleOptions.MaxObjectiveTitleLength), v => r = r with { MaxObjectiveTitleLength = v });
             rules.Int(nameof(OkrRuleOptions.MaxKeyResultTitleLength), v => r = r with { MaxKeyResultTitleLength = v });
-            Try(rules, "Rules", () => options = options with { Rules = OkrRules.CreateDefault(r) });
+            Try(rules, () => options = options with { Rules = OkrRules.CreateDefault(r) });
         }
 
         if (values.Section("Health") is { } health)
@@ -77,14 +77,14 @@ internal static class OkrConfigurationBinding
             var (atRisk, offTrack) = (0.2, 0.4);
             health.Double(nameof(DifferenceThresholds.AtRiskBelow), v => atRisk = v);
             health.Double(nameof(DifferenceThresholds.OffTrackBelow), v => offTrack = v);
-            Try(health, "Health", () => h = h with { Thresholds = new DifferenceThresholds(atRisk, offTrack) });
+            Try(health, () => h = h with { Thresholds = new DifferenceThresholds(atRisk, offTrack) });
         }
         else if (kind.Equals("Ratio", StringComparison.OrdinalIgnoreCase))
         {
             var (onTrack, atRisk) = (0.95, 0.75);
             health.Double(nameof(RatioThresholds.OnTrackAtLeast), v => onTrack = v);
             health.Double(nameof(RatioThresholds.AtRiskAtLeast), v => atRisk = v);
-            Try(health, "Health", () => h = h with { Thresholds = new RatioThresholds(onTrack, atRisk) });
+            Try(health, () => h = h with { Thresholds = new RatioThresholds(onTrack, atRisk) });
         }
         else
         {
@@ -92,12 +92,12 @@ internal static class OkrConfigurationBinding
         }
 
         var built = options;
-        Try(health, "Health", () => built = built with { Health = new PaceHealthPolicy(h) });
+        Try(health, () => built = built with { Health = new PaceHealthPolicy(h) });
         options = built;
     }
 
     /// <summary>Runs a constructor that validates, turning its violations into problems under the section's path.</summary>
-    private static void Try(ConfigurationValues section, string name, Action build)
+    private static void Try(ConfigurationValues section, Action build)
     {
         try
         {

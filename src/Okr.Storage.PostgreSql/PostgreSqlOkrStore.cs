@@ -30,6 +30,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     private readonly int? _analyzeThreshold;
     private readonly RetriedInitialization _migrated;
 
+    /// <summary>Whether the data source's connections join an ambient <c>TransactionScope</c> (Npgsql's <c>Enlist</c>, on by default).</summary>
+    private readonly bool _enlists;
+
     /// <summary>The host's connection and transaction every call of this instance runs in (<see cref="WithTransaction"/>); null: the store's own.</summary>
     private readonly NpgsqlTransaction? _bound;
 
@@ -65,6 +68,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         _ownsDataSource = ownsDataSource;
         _copyThreshold = options.CopyThreshold;
         _analyzeThreshold = options.AnalyzeThreshold;
+        _enlists = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Enlist;
         _migrated = new RetriedInitialization(() => options.AutoMigrate
             ? PostgreSqlSchema.MigrateAsync(_dataSource, CancellationToken.None)
             : PostgreSqlSchema.RequireCurrentAsync(_dataSource, CancellationToken.None));
@@ -77,6 +81,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         _copyThreshold = store._copyThreshold;
         _analyzeThreshold = store._analyzeThreshold;
         _migrated = store._migrated;
+        _enlists = store._enlists;
         _bound = transaction;
     }
 
@@ -154,7 +159,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     public async ValueTask<OkrStoreHealthReport> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         var expected = PostgreSqlSchema.CurrentVersion;
-        var where = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) is var b ? $"PostgreSQL {b.Host}:{b.Port}/{b.Database}" : "PostgreSQL";
+        var b = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+        var where = $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -1327,7 +1333,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
 
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
-        if (System.Transactions.Transaction.Current is not null && new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Enlist)
+        if (_enlists && System.Transactions.Transaction.Current is not null)
         {
             // Inside the host's TransactionScope the connection is enlisted and the scope's Complete commits: the unit
             // runs in a savepoint of that transaction (Npgsql refuses a transaction of our own on an enlisted connection).

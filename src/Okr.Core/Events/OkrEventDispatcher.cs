@@ -36,10 +36,13 @@ public sealed class OkrEventDispatcher
         _clock = clock;
         Options = options ?? new OkrEventDispatcherOptions();
         Options.Validate();
+        _instruments = OkrTelemetry.For(Options.MeterFactory);
     }
 
     /// <summary>The settings.</summary>
     public OkrEventDispatcherOptions Options { get; }
+
+    private readonly OkrInstruments _instruments;
 
     /// <summary>The exponential backoff after a failure: <c>RetryBase × 2^(attempt − 1)</c>, at most <c>RetryMax</c>.</summary>
     /// <param name="attempt">The failed attempt, from 1.</param>
@@ -148,7 +151,7 @@ public sealed class OkrEventDispatcher
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        OkrTelemetry.For(Options.MeterFactory).Failures.Add(1);
+                        _instruments.Failures.Add(1);
                         Report(() => Options.OnSubscriberFailure?.Invoke(e, ex));
 
                         // What was handled stands; the stream waits for its retry from the failed event on.
@@ -164,7 +167,7 @@ public sealed class OkrEventDispatcher
 
                     handled = e.Sequence;
                     delivered++;
-                    OkrTelemetry.For(Options.MeterFactory).Delivered.Add(1);
+                    _instruments.Delivered.Add(1);
                 }
 
                 if (!await _outbox.AcknowledgeAsync(lease, handled, _clock.GetCurrentInstant() + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false))

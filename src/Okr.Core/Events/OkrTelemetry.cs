@@ -80,9 +80,6 @@ internal sealed class OkrOperation(OkrInstruments instruments, string name, Acti
 {
     private string? _error;
 
-    /// <summary>The activity, for tags of the operation's own (counts, ids); null when nobody listens.</summary>
-    public Activity? Activity => activity;
-
     /// <summary>Marks the operation failed with <paramref name="exception"/>'s type; returns false for use in a <c>when</c> filter.</summary>
     public bool Fail(Exception exception)
     {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Okr.Core.Serialization;
 
@@ -26,23 +25,7 @@ public static partial class OkrJson
         var context = Context(Compact);
         JsonConverter[] converters =
         [
-            new InstantConverter(),
-            new PatternConverter<LocalDate>(LocalDatePattern.Iso, "an ISO-8601 date such as 2026-01-05"),
-            new IdentifierConverter<TenantId>(),
-            new IdentifierConverter<PeriodId>(),
-            new IdentifierConverter<ObjectiveId>(),
-            new IdentifierConverter<KeyResultId>(),
-            new IdentifierConverter<CheckInId>(),
-            new MeasureUnitConverter(),
-            new StrictEnumConverter<OwnerKind>(),
-            new StrictEnumConverter<ObjectiveKind>(),
-            new StrictEnumConverter<ObjectiveState>(),
-            new StrictEnumConverter<Visibility>(),
-            new StrictEnumConverter<AlignmentKind>(),
-            new StrictEnumConverter<PeriodState>(),
-            new StrictEnumConverter<ProgressSource>(),
-            new StrictEnumConverter<MeasureKind>(),
-            new StrictEnumConverter<Health.HealthStatus>(),
+            .. ValueConverters(),
             new ModelConverter<Objective, ObjectiveDto>(context.ObjectiveDto, OkrJsonMapper.ToDto, OkrJsonMapper.FromDto),
             new ModelConverter<OkrPeriod, PeriodDto>(context.PeriodDto, OkrJsonMapper.ToDto, OkrJsonMapper.PeriodFromDto),
             new ModelConverter<CheckIn, CheckInDto>(context.CheckInDto, OkrJsonMapper.ToDto, OkrJsonMapper.CheckInFromDto),

@@ -230,26 +230,36 @@ public static partial class OkrJson
                 AllowDuplicateProperties = false,
             };
             json.Converters.Add(new ExactDecimalConverter());
-            json.Converters.Add(new InstantConverter());
-            json.Converters.Add(new PatternConverter<LocalDate>(LocalDatePattern.Iso, "an ISO-8601 date such as 2026-01-05"));
-            json.Converters.Add(new IdentifierConverter<TenantId>());
-            json.Converters.Add(new IdentifierConverter<PeriodId>());
-            json.Converters.Add(new IdentifierConverter<ObjectiveId>());
-            json.Converters.Add(new IdentifierConverter<KeyResultId>());
-            json.Converters.Add(new IdentifierConverter<CheckInId>());
-            json.Converters.Add(new MeasureUnitConverter());
-            json.Converters.Add(new StrictEnumConverter<OwnerKind>());
-            json.Converters.Add(new StrictEnumConverter<ObjectiveKind>());
-            json.Converters.Add(new StrictEnumConverter<ObjectiveState>());
-            json.Converters.Add(new StrictEnumConverter<Visibility>());
-            json.Converters.Add(new StrictEnumConverter<AlignmentKind>());
-            json.Converters.Add(new StrictEnumConverter<PeriodState>());
-            json.Converters.Add(new StrictEnumConverter<ProgressSource>());
-            json.Converters.Add(new StrictEnumConverter<MeasureKind>());
-            json.Converters.Add(new StrictEnumConverter<Health.HealthStatus>());
+            foreach (var converter in ValueConverters())
+            {
+                json.Converters.Add(converter);
+            }
+
             return new OkrJsonContext(json);
         });
     }
+
+    /// <summary>The format's converters of values: instants and dates as ISO strings, ids as strings, units, enums as strings.</summary>
+    private static System.Text.Json.Serialization.JsonConverter[] ValueConverters() =>
+    [
+        new InstantConverter(),
+        new PatternConverter<LocalDate>(LocalDatePattern.Iso, "an ISO-8601 date such as 2026-01-05"),
+        new IdentifierConverter<TenantId>(),
+        new IdentifierConverter<PeriodId>(),
+        new IdentifierConverter<ObjectiveId>(),
+        new IdentifierConverter<KeyResultId>(),
+        new IdentifierConverter<CheckInId>(),
+        new MeasureUnitConverter(),
+        new StrictEnumConverter<OwnerKind>(),
+        new StrictEnumConverter<ObjectiveKind>(),
+        new StrictEnumConverter<ObjectiveState>(),
+        new StrictEnumConverter<Visibility>(),
+        new StrictEnumConverter<AlignmentKind>(),
+        new StrictEnumConverter<PeriodState>(),
+        new StrictEnumConverter<ProgressSource>(),
+        new StrictEnumConverter<MeasureKind>(),
+        new StrictEnumConverter<Health.HealthStatus>(),
+    ];
 
     /// <summary>Finds the top-level <c>format</c> member before anything else is read, so an unknown version is named as such.</summary>
     private static void CheckFormat(ReadOnlySpan<byte> utf8Json, int maxDepth)

@@ -50,7 +50,7 @@ internal static class OkrJsonMapper
     public static KeyResult KeyResultFromDto(KeyResultDto dto) => Direct.KeyResult(dto);
 
     /// <summary>A measure read alone.</summary>
-    public static Measure MeasureFromDto(MeasureDto dto) => Direct.KeyResult(new KeyResultDto { Id = new KeyResultId(Guid.AllBitsSet), Title = "measure", Measure = dto }).Measure;
+    public static Measure MeasureFromDto(MeasureDto dto) => Direct.Measure(dto);
 
     /// <summary>An owner read alone.</summary>
     public static OwnerRef OwnerFromDto(OwnerDto dto) => new(dto.Kind, dto.Id);
@@ -188,7 +188,7 @@ internal static class OkrJsonMapper
 
         private static OwnerRef Owner(OwnerDto o) => new(o.Kind, o.Id);
 
-        private static Measure Measure(MeasureDto m)
+        public static Measure Measure(MeasureDto m)
         {
             var unit = m.Unit ?? MeasureUnit.Number;
             return m.Type switch

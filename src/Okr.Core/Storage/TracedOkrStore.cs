@@ -11,9 +11,6 @@ namespace Okr.Core.Storage;
 #pragma warning disable CS1591 // Each member is the IOkrStore member of the same name, traced.
 internal sealed class TracedOkrStore(IOkrStore inner) : IOkrStore
 {
-    /// <summary>The store it calls.</summary>
-    public IOkrStore Inner => inner;
-
     public ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default) =>
         OkrTelemetry.Source.HasListeners() ? Trace("okr.store.commit", tenant, () => inner.CommitAsync(tenant, changes, cancellationToken)) : inner.CommitAsync(tenant, changes, cancellationToken);
 
