@@ -1521,7 +1521,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         return command;
     }
 
-    /// <summary>The fingerprint of a check-in's payload, compared when an id is appended twice (the value as text keeps its scale; the recorded instant is left out, as in <see cref="StoreRules.SamePayload"/>).</summary>
+    /// <summary>The fingerprint of a check-in's payload, compared when an id is appended twice (the value as text keeps its scale; the recorded instant is left out, as in <c>StoreRules.SamePayload</c>).</summary>
     private static string Fingerprint(string alias) =>
         $"md5(row({alias}.kr_id, {alias}.value::text, {alias}.author_kind, {alias}.author_id, {alias}.effective_at, {alias}.confidence, {alias}.note, {alias}.corrects)::text)";
 

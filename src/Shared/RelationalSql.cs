@@ -408,7 +408,7 @@ internal static class RelationalReads
             var exact = await asOf(later).ConfigureAwait(false);
             foreach (var kr in later)
             {
-                result[kr] = result[kr] with { InForce = exact.GetValueOrDefault(kr) };
+                result[kr] = new KeyResultCurrent(kr, exact.GetValueOrDefault(kr), result[kr].LastRecordedAt);
             }
         }
 

@@ -22,6 +22,36 @@ public partial class PublicApiTests
     }
 
     /// <summary>
+    /// The figures docs/api.md gives for what is left are the PublicAPI files' own: Okr.Core's lines, and every package's,
+    /// and both below what they were before the cut (issue 18: the files shrink).
+    /// </summary>
+    [Fact]
+    public void Docs_api_md_states_the_public_api_line_counts_of_the_PublicAPI_files()
+    {
+        var root = RepositoryRoot();
+        var page = File.ReadAllText(Path.Combine(root, "docs", "api.md"));
+        static int Lines(string project) => new[] { "PublicAPI.Shipped.txt", "PublicAPI.Unshipped.txt" }
+            .Sum(f => File.ReadLines(Path.Combine(project, f)).Count(l => l.Length > 0 && !l.StartsWith('#')));
+        var packages = Directory.GetDirectories(Path.Combine(root, "src")).Where(d => File.Exists(Path.Combine(d, "PublicAPI.Unshipped.txt"))).ToList();
+        Assert.Equal(7, packages.Count);
+        var core = Lines(Path.Combine(root, "src", "Okr.Core"));
+        var all = packages.Sum(Lines);
+
+        var coreRow = CountRow("Okr.Core").Match(page);
+        var allRow = CountRow("all packages").Match(page);
+        Assert.True(coreRow.Success && allRow.Success, "docs/api.md has a row of counts for Okr.Core and for all packages.");
+        Assert.Equal(core, Count(coreRow.Groups["now"].Value));
+        Assert.Equal(all, Count(allRow.Groups["now"].Value));
+        Assert.True(core < Count(coreRow.Groups["filed"].Value) && core < Count(coreRow.Groups["before"].Value), $"Okr.Core's {core} lines are fewer than when the issue was filed and before the cut.");
+        Assert.True(all < Count(allRow.Groups["before"].Value), $"All packages' {all} lines are fewer than before the cut.");
+    }
+
+    private static int Count(string text) => int.Parse(text, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Regex CountRow(string package) =>
+        new($@"^\| {Regex.Escape(package)} \| *(?<filed>[\d,]*) *\| (?<before>[\d,]+) \| (?<now>[\d,]+) \|$", RegexOptions.Multiline);
+
+    /// <summary>
     /// Okr.Core's layout: one public type per file, named after it (<c>Type.cs</c>, or <c>Type.Part.cs</c> for a part of a
     /// partial type), in the folder its namespace names (<c>Okr.Core.Scoring</c> in <c>Scoring/</c>, <c>Okr.Core</c> at the top).
     /// </summary>

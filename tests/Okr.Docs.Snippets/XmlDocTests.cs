@@ -7,7 +7,7 @@ public class XmlDocTests
 {
     private static readonly string[] Packages =
     [
-        "Okr.Core", "Okr.Core.DependencyInjection", "Okr.Reporting", "Okr.Storage.Sqlite", "Okr.Storage.PostgreSql", "Okr.Storage.Specification",
+        "Okr.Core", "Okr.Core.DependencyInjection", "Okr.Reporting", "Okr.Storage.Sqlite", "Okr.Storage.PostgreSql", "Okr.Storage.Specification", "Okr.Storage.Common",
     ];
 
     [Fact]

@@ -81,7 +81,7 @@ public class ReportProperties
                     var kr = chart.KeyResult.Progress.KeyResult;
                     Assert.Equal(holder[kr.Id], chart.Objective.Id);
                     Assert.Contains(chart.Objective.Id, shown);
-                    Assert.Equal(full.Objectives.SelectMany(s => s.KeyResults).Single(k => k.Progress.KeyResult.Id == kr.Id), chart.KeyResult);
+                    Assert.Equal(SummaryWorld.Dump(full.Objectives.SelectMany(s => s.KeyResults).Single(k => k.Progress.KeyResult.Id == kr.Id)), SummaryWorld.Dump(chart.KeyResult));
                     if (chart.KeyResult.Progress.Score is { } score && kr.ProgressSource == ProgressSource.Measured)
                     {
                         Assert.Equal(score.Progress, chart.Actual[^1].Progress);

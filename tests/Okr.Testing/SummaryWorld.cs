@@ -68,9 +68,20 @@ public static class SummaryWorld
         text.Append(CultureInfo.InvariantCulture, $"{p.Objective.Id} {p.Progress:R} {p.FromKeyResults:R} {p.FromAlignedObjectives:R} {s.Health.Status} {s.Health.Computed} {s.Health.ExpectedProgress:R}\n");
         foreach (var k in s.KeyResults)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {k.Progress.KeyResult.Id} {k.Progress.Score?.Progress:R} {k.Progress.Score?.Band} {k.Progress.Progress:R} {k.Latest?.Id} {k.Health.Status} {k.Forecast}\n");
+            text.Append("  ").Append(Dump(k)).Append('\n');
         }
 
         return text.ToString();
+    }
+
+    /// <summary>A key result's standing as one line of text (every figure a summary shows), to compare two of them.</summary>
+    /// <param name="k">The key result's standing.</param>
+    /// <returns>The line.</returns>
+    public static string Dump(KeyResultStatus k)
+    {
+        ArgumentNullException.ThrowIfNull(k);
+        var f = k.Forecast;
+        var forecast = f is null ? "-" : FormattableString.Invariant($"{f.IsSufficient} {f.Points} {f.At} {f.SlopePerDay:R} {f.ProjectedValue} {f.ProjectedScore?.Progress:R}");
+        return FormattableString.Invariant($"{k.Progress.KeyResult.Id} {k.Progress.Score?.Raw:R} {k.Progress.Score?.Progress:R} {k.Progress.Score?.Band} {k.Progress.Progress:R} {k.Latest?.Id} {k.Health.Status} {k.Health.Computed} {k.Health.ElapsedShare:R} {k.Health.ExpectedProgress:R} {k.Health.Progress:R} {forecast}");
     }
 }

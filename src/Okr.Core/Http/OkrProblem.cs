@@ -6,15 +6,38 @@ namespace Okr.Core.Http;
 /// path. No exception type name appears in it. Map it to the framework's own type, for example
 /// <c>Results.Problem(p.Detail, statusCode: p.Status, title: p.Title, type: p.Type, extensions: new Dictionary&lt;string, object?&gt; { ["errors"] = p.Errors })</c>.
 /// </summary>
-/// <param name="Status">400 for a broken rule or bad input, 403 for a write the actor may not make, 404 for what does not
-/// exist or the actor may not see, 409 for a lost race, 412 for a stale <c>If-Match</c>.</param>
-/// <param name="Type">A URN naming the kind of problem: <c>urn:okr:problem:validation</c>, <c>…:format</c>, <c>…:not-found</c>,
-/// <c>…:access-denied</c>, <c>…:conflict</c>, <c>…:precondition-failed</c>.</param>
-/// <param name="Title">A short, fixed summary of the kind of problem.</param>
-/// <param name="Detail">The exception's message: what went wrong, in the words the library chose for the caller.</param>
-/// <param name="Errors">Every violation (code, path, message); empty for problems without any.</param>
-public sealed record OkrProblem(int Status, string Type, string Title, string Detail, IReadOnlyList<OkrViolation> Errors)
+public sealed class OkrProblem
 {
+    internal OkrProblem(int status, string type, string title, string detail, IReadOnlyList<OkrViolation> errors)
+    {
+        Status = status;
+        Type = type;
+        Title = title;
+        Detail = detail;
+        Errors = errors;
+    }
+
+    /// <summary>
+    /// 400 for a broken rule or bad input, 403 for a write the actor may not make, 404 for what does not
+    /// exist or the actor may not see, 409 for a lost race, 412 for a stale <c>If-Match</c>.
+    /// </summary>
+    public int Status { get; }
+
+    /// <summary>
+    /// A URN naming the kind of problem: <c>urn:okr:problem:validation</c>, <c>…:format</c>, <c>…:not-found</c>,
+    /// <c>…:access-denied</c>, <c>…:conflict</c>, <c>…:precondition-failed</c>.
+    /// </summary>
+    public string Type { get; }
+
+    /// <summary>A short, fixed summary of the kind of problem.</summary>
+    public string Title { get; }
+
+    /// <summary>The exception's message: what went wrong, in the words the library chose for the caller.</summary>
+    public string Detail { get; }
+
+    /// <summary>Every violation (code, path, message); empty for problems without any.</summary>
+    public IReadOnlyList<OkrViolation> Errors { get; }
+
     /// <summary>
     /// The problem an exception describes, or null when it is not one of Okr.Core's (the host's own error handling
     /// then answers, usually with 500 and no detail).

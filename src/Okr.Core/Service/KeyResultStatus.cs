@@ -4,8 +4,25 @@ using Okr.Core.Scoring;
 namespace Okr.Core.Service;
 
 /// <summary>A key result's standing: its progress, latest check-in, health and (for a single objective) forecast.</summary>
-/// <param name="Progress">Its score and progress.</param>
-/// <param name="Latest">The check-in in force now, if any.</param>
-/// <param name="Health">Its health now.</param>
-/// <param name="Forecast">Where it is heading by the end of the period; only filled by <see cref="OkrProgress.GetObjectiveStatusAsync"/>.</param>
-public sealed record KeyResultStatus(KeyResultProgress Progress, CheckIn? Latest, HealthAssessment Health, Forecast? Forecast);
+public sealed class KeyResultStatus
+{
+    internal KeyResultStatus(KeyResultProgress progress, CheckIn? latest, HealthAssessment health, Forecast? forecast)
+    {
+        Progress = progress;
+        Latest = latest;
+        Health = health;
+        Forecast = forecast;
+    }
+
+    /// <summary>Its score and progress.</summary>
+    public KeyResultProgress Progress { get; }
+
+    /// <summary>The check-in in force now, if any.</summary>
+    public CheckIn? Latest { get; }
+
+    /// <summary>Its health now.</summary>
+    public HealthAssessment Health { get; }
+
+    /// <summary>Where it is heading by the end of the period; only filled by <see cref="OkrProgress.GetObjectiveStatusAsync"/>.</summary>
+    public Forecast? Forecast { get; }
+}

@@ -4,10 +4,20 @@ using NodaTime;
 namespace Okr.Core.Service;
 
 /// <summary>One stored version of an objective in its audit trail, with what changed since the version before.</summary>
-/// <param name="Objective">The objective as this version stored it.</param>
-/// <param name="Changes">What changed since the previous version, one entry per member; a single <see cref="RevisionChangeKind.Created"/> for the first.</param>
-public sealed record ObjectiveRevision(Objective Objective, IReadOnlyList<RevisionChange> Changes)
+public sealed class ObjectiveRevision
 {
+    internal ObjectiveRevision(Objective objective, IReadOnlyList<RevisionChange> changes)
+    {
+        Objective = objective;
+        Changes = changes;
+    }
+
+    /// <summary>The objective as this version stored it.</summary>
+    public Objective Objective { get; }
+
+    /// <summary>What changed since the previous version, one entry per member; a single <see cref="RevisionChangeKind.Created"/> for the first.</summary>
+    public IReadOnlyList<RevisionChange> Changes { get; }
+
     /// <summary>The version number.</summary>
     public long Version => Objective.Version;
 

@@ -186,7 +186,7 @@ public sealed class OkrObjectives
         while (true)
         {
             var wanted = query.Limit is { } limit ? limit - yielded : (int?)null;
-            var page = query with { After = after, Limit = wanted };
+            var page = new ObjectiveQuery { Period = query.Period, Owner = query.Owner, State = query.State, After = after, Limit = wanted };
             var read = 0;
             await foreach (var o in _service.Store.ListObjectivesAsync(tenant, page, cancellationToken).ConfigureAwait(false))
             {

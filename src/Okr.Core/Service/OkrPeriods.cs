@@ -164,7 +164,7 @@ public sealed class OkrPeriods
                 var a = assessor.Assess(o);
                 if (o.Objective.Grade is { } stored)
                 {
-                    return a with { Grade = stored };
+                    return a.WithGrade(stored);
                 }
 
                 return overrides is not null && overrides.TryGetValue(o.Objective.Id, out var over) ? a.OverrideGrade(over.Value, over.By, over.Reason) : a;
@@ -205,7 +205,8 @@ public sealed class OkrPeriods
         for (var j = 0; j < closing.Count; j++)
         {
             var stored = committed.Objectives[j];
-            final[closing[j].Index] = final[closing[j].Index] with { Objective = stored };
+            var a = final[closing[j].Index];
+            final[closing[j].Index] = new ObjectiveAssessment(stored, a.Grade, a.Expected, a.KeyResults);
         }
 
         // Committed: from here on nothing may throw or wait on the token.

@@ -260,14 +260,11 @@ public sealed class OkrProgress
         var fed = hiddenLinks.ToList();
         var keyResults = status.KeyResults
             .Select(k => k.Progress.KeyResult.ProgressSource == ProgressSource.FromAlignedObjectives && fed.Any(link => link is null || link == k.Progress.KeyResult.Id)
-                ? k with { Progress = k.Progress with { Progress = null } }
+                ? new KeyResultStatus(new KeyResultProgress(k.Progress.KeyResult, k.Progress.Score, null), k.Latest, k.Health, k.Forecast)
                 : k)
             .ToList();
-        return status with
-        {
-            Progress = status.Progress with { FromAlignedObjectives = null, KeyResults = [.. keyResults.Select(k => k.Progress)] },
-            KeyResults = keyResults,
-        };
+        var p = status.Progress;
+        return new ObjectiveStatus(new ObjectiveProgress(p.Objective, p.Progress, p.FromKeyResults, null, [.. keyResults.Select(k => k.Progress)]), status.Health, keyResults);
     }
 
     /// <summary>
@@ -301,7 +298,7 @@ public sealed class OkrProgress
             forecasts[kr.Id] = Forecaster.Project(kr, history, summary.Period, options.TimeZone, options.Scoring.Policy);
         }
 
-        return status with { KeyResults = [.. status.KeyResults.Select(k => k with { Forecast = forecasts[k.Progress.KeyResult.Id] })] };
+        return new ObjectiveStatus(status.Progress, status.Health, [.. status.KeyResults.Select(k => new KeyResultStatus(k.Progress, k.Latest, k.Health, forecasts[k.Progress.KeyResult.Id]))]);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Okr.Core.Service;
 /// that pass are paged in id order. Whatever the scope, each shown objective's figures are those of the whole period's
 /// summary: its progress is rolled up from its whole subtree, which is read for it, and only for it.
 /// </summary>
-public sealed record SummaryScope
+public sealed class SummaryScope
 {
     /// <summary>The greatest <see cref="Levels"/> accepted.</summary>
     public const int MaxLevels = 64;

@@ -11,7 +11,7 @@ namespace Okr.Core.Storage;
 /// commits: a store with one writer at a time (SQLite, a lock) has that already; a store with row locks takes them
 /// in the version reads, in the order given (id order, periods before objectives), exclusively when asked to.
 /// </remarks>
-public interface IOkrCommitTarget
+partial interface IOkrCommitTarget
 {
     /// <summary>Reads the stored versions of periods, locking them where the store locks rows.</summary>
     /// <param name="ids">The periods, in id order.</param>

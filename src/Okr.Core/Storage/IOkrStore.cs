@@ -10,7 +10,7 @@ namespace Okr.Core.Storage;
 /// </summary>
 /// <remarks>
 /// <para>Every call names its tenant; <c>default(TenantId)</c> is refused with an <see cref="ArgumentException"/>
-/// naming the argument (<see cref="StoreRules.RequireTenant"/>).</para>
+/// naming the argument (<c>StoreRules.RequireTenant</c> in Okr.Storage.Common).</para>
 /// <para>Writes are atomic: a failed call writes nothing. <see cref="CommitAsync"/> is the write the facade uses:
 /// one unit of work, applied only if every version its decision read is still stored. Failures are typed:
 /// <see cref="OkrConcurrencyException"/> for a stale version, <see cref="OkrNotFoundException"/> for a

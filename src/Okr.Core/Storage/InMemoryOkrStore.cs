@@ -244,7 +244,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
             {
                 if (s.Current.TryGetValue(kr, out var current))
                 {
-                    result[kr] = current.InForce is { } c && c.EffectiveAt > at ? current with { InForce = InForce(s, kr, at) } : current;
+                    result[kr] = current.InForce is { } c && c.EffectiveAt > at ? new KeyResultCurrent(current.KeyResult, InForce(s, kr, at), current.LastRecordedAt) : current;
                 }
             }
 

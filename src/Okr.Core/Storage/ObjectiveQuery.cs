@@ -1,7 +1,7 @@
 namespace Okr.Core.Storage;
 
 /// <summary>Filters and keyset paging for <see cref="IOkrStore.ListObjectivesAsync"/>. Results are ordered by id.</summary>
-public sealed record ObjectiveQuery
+public sealed class ObjectiveQuery
 {
     /// <summary>Every objective of the tenant.</summary>
     public static ObjectiveQuery All { get; } = new();

@@ -1,6 +1,17 @@
 namespace Okr.Core.Storage;
 
 /// <summary>An objective write in an <see cref="OkrChangeSet"/>.</summary>
-/// <param name="Objective">The objective.</param>
-/// <param name="ExpectedVersion">The version it replaces; 0 creates it (or replaces one an import stored at 0).</param>
-public readonly record struct ObjectiveWrite(Objective Objective, long ExpectedVersion);
+public sealed class ObjectiveWrite
+{
+    internal ObjectiveWrite(Objective objective, long expectedVersion)
+    {
+        Objective = objective;
+        ExpectedVersion = expectedVersion;
+    }
+
+    /// <summary>The objective.</summary>
+    public Objective Objective { get; }
+
+    /// <summary>The version it replaces; 0 creates it (or replaces one an import stored at 0).</summary>
+    public long ExpectedVersion { get; }
+}

@@ -51,7 +51,7 @@ public static class OkrStoreExtensions
 
     /// <summary>
     /// Appends one check-in. Idempotent by id: appending the same check-in again (the same payload, see
-    /// <see cref="StoreRules.SamePayload"/>; the recorded instant may differ) changes nothing and returns false.
+    /// <c>StoreRules.SamePayload</c> in Okr.Storage.Common; the recorded instant may differ) changes nothing and returns false.
     /// </summary>
     /// <param name="store">The store.</param>
     /// <param name="tenant">The tenant.</param>

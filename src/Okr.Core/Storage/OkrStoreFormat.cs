@@ -8,7 +8,7 @@ namespace Okr.Core.Storage;
 /// 64-bit nanoseconds since the Unix epoch (exact, sortable), decimals as invariant text (exact value
 /// and scale), identifiers as their 36-character text form (whose ordinal order is their order).
 /// </summary>
-public static class OkrStoreFormat
+static partial class OkrStoreFormat
 {
     /// <summary>The earliest instant a SQL store keeps: about 1677-09-21.</summary>
     public static Instant MinInstant { get; } = Instant.FromUnixTimeTicks(long.MinValue / 100);

@@ -1,6 +1,17 @@
 namespace Okr.Core.Storage;
 
 /// <summary>A period write in an <see cref="OkrChangeSet"/>.</summary>
-/// <param name="Period">The period.</param>
-/// <param name="ExpectedVersion">The version it replaces; 0 creates it.</param>
-public readonly record struct PeriodWrite(OkrPeriod Period, long ExpectedVersion);
+public sealed class PeriodWrite
+{
+    internal PeriodWrite(OkrPeriod period, long expectedVersion)
+    {
+        Period = period;
+        ExpectedVersion = expectedVersion;
+    }
+
+    /// <summary>The period.</summary>
+    public OkrPeriod Period { get; }
+
+    /// <summary>The version it replaces; 0 creates it.</summary>
+    public long ExpectedVersion { get; }
+}

@@ -3,7 +3,7 @@ using Okr.Core.Serialization;
 namespace Okr.Core.Storage;
 
 /// <summary>The checks and errors every store applies the same way. Public so that other stores can too.</summary>
-public static class StoreRules
+static partial class StoreRules
 {
     /// <summary>How often an import reports progress, in items.</summary>
     public const int ProgressEvery = 500;

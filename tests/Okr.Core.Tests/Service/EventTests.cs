@@ -296,10 +296,10 @@ public class EventTests
 
         var split = random.Next(0, count);
         var (stored, batch) = (all.Take(split).ToList(), all.Skip(split).ToList());
-        var before = CheckInHistory.AsOf(stored, OkrStoreFormat.MaxInstant);
+        var before = CheckInHistory.AsOf(stored, Instant.MaxValue);
         var inBatch = batch.ToDictionary(c => c.Id);
         var corrected = stored.Where(s => batch.Any(b => b.Corrects == s.Id)).ToDictionary(c => c.Id);
-        return OkrCheckIns.ValueAfter(before, batch, inBatch, corrected) == CheckInHistory.AsOf(all, OkrStoreFormat.MaxInstant);
+        return OkrCheckIns.ValueAfter(before, batch, inBatch, corrected) == CheckInHistory.AsOf(all, Instant.MaxValue);
     }
 
     [Fact]
