@@ -17,7 +17,7 @@ public sealed class PackageConsumerTests : IDisposable
     // The GUID under which a portable pdb keeps its SourceLink JSON.
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
-    private static readonly string[] Packages = ["Okr.Core", "Okr.Core.DependencyInjection", "Okr.Storage.Sqlite", "Okr.Storage.PostgreSql", "Okr.Storage.Specification", "Okr.Storage.Common", "Okr.Reporting"];
+    private static readonly string[] Packages = ["Okr.Core", "Okr.Core.DependencyInjection", "Okr.Storage.Sqlite", "Okr.Storage.PostgreSql", "Okr.Storage.Specification", "Okr.Storage.Common", "Okr.Storage.EntityFrameworkCore", "Okr.Reporting"];
     private readonly string _work = Directory.CreateTempSubdirectory("okr-consumer-").FullName;
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
