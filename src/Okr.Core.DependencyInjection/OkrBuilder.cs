@@ -46,12 +46,39 @@ public sealed class OkrBuilder
     /// <summary>Uses a store built by a factory, replacing any store registered before.</summary>
     /// <param name="factory">Makes the store once, from the service provider.</param>
     /// <returns>This builder.</returns>
-    public OkrBuilder UseStore(Func<IServiceProvider, IOkrStore> factory)
+    public OkrBuilder UseStore(Func<IServiceProvider, IOkrStore> factory) => UseStore(factory, ServiceLifetime.Singleton);
+
+    /// <summary>
+    /// Uses a store built by a factory with the given lifetime, replacing any store registered before.
+    /// <see cref="ServiceLifetime.Scoped"/> makes a store per service scope (per request in ASP.NET Core), for a store over
+    /// a scoped service such as the host's <c>DbContext</c>: <see cref="OkrService"/> is then scoped too (resolve it from a
+    /// scope, never from the root provider), and the event dispatcher opens a scope for each call it makes to the outbox.
+    /// </summary>
+    /// <param name="factory">Makes the store, from the root provider (singleton) or from the scope (scoped).</param>
+    /// <param name="lifetime">Singleton or scoped.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is transient.</exception>
+    public OkrBuilder UseStore(Func<IServiceProvider, IOkrStore> factory, ServiceLifetime lifetime)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        var chosen = SingletonOrScoped(lifetime);
         Services.RemoveAll<IOkrStore>();
-        Services.AddSingleton(factory);
+        Services.RemoveAll<ScopedStore>();
+        Services.Add(new ServiceDescriptor(typeof(IOkrStore), factory, chosen));
+        if (chosen == ServiceLifetime.Scoped)
+        {
+            Services.AddSingleton<ScopedStore>();
+        }
+
+        RegisterService();
         return this;
+    }
+
+    /// <summary>Registers <see cref="OkrService"/> scoped when its store or its access policy is scoped, as a singleton otherwise.</summary>
+    private void RegisterService()
+    {
+        var scoped = Services.Any(d => (d.ServiceType == typeof(IOkrStore) || d.ServiceType == typeof(IOkrAccessPolicy)) && d.Lifetime == ServiceLifetime.Scoped);
+        Services.Replace(new ServiceDescriptor(typeof(OkrService), OkrServiceCollectionExtensions.CreateService, scoped ? ServiceLifetime.Scoped : ServiceLifetime.Singleton));
     }
 
     /// <summary>Uses a clock other than the system clock (for example NodaTime's FakeClock in tests).</summary>
@@ -278,7 +305,7 @@ public sealed class OkrBuilder
         var chosen = SingletonOrScoped(lifetime);
         Services.RemoveAll<IOkrAccessPolicy>();
         Services.Add(new ServiceDescriptor(typeof(IOkrAccessPolicy), static sp => ActivatorUtilities.GetServiceOrCreateInstance<TPolicy>(sp), chosen));
-        Services.Replace(new ServiceDescriptor(typeof(OkrService), OkrServiceCollectionExtensions.CreateService, chosen));
+        RegisterService();
         return this;
     }
 
@@ -290,7 +317,7 @@ public sealed class OkrBuilder
         ArgumentNullException.ThrowIfNull(policy);
         Services.RemoveAll<IOkrAccessPolicy>();
         Services.AddSingleton(policy);
-        Services.Replace(ServiceDescriptor.Singleton(OkrServiceCollectionExtensions.CreateService));
+        RegisterService();
         return this;
     }
 
@@ -355,6 +382,43 @@ internal sealed class ScopedEventSubscriber<[System.Diagnostics.CodeAnalysis.Dyn
         await using (scope.ConfigureAwait(false))
         {
             await ActivatorUtilities.GetServiceOrCreateInstance<TSubscriber>(scope.ServiceProvider).HandleAsync(okrEvent, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Registered when the store is scoped: the dispatcher then reaches the outbox through a scope per call.</summary>
+internal sealed class ScopedStore;
+
+/// <summary>The outbox of a scoped store, for the dispatcher (a singleton): each call in a service scope of its own.</summary>
+internal sealed class ScopedOutbox(IServiceScopeFactory scopes) : Okr.Core.Events.IOkrEventOutbox
+{
+    public ValueTask<IReadOnlyList<Okr.Core.Events.OkrEventLease>> LeaseAsync(string owner, NodaTime.Instant now, NodaTime.Duration duration, int maxTenants, IReadOnlyCollection<Okr.Core.TenantId>? tenants = null, CancellationToken cancellationToken = default) =>
+        InScopeAsync(o => o.LeaseAsync(owner, now, duration, maxTenants, tenants, cancellationToken));
+
+    public ValueTask<IReadOnlyList<Okr.Core.Events.OkrEvent>> ReadEventsAsync(Okr.Core.TenantId tenant, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        InScopeAsync(o => o.ReadEventsAsync(tenant, afterSequence, limit, cancellationToken));
+
+    public ValueTask<bool> AcknowledgeAsync(Okr.Core.Events.OkrEventLease lease, long throughSequence, NodaTime.Instant leaseUntil, CancellationToken cancellationToken = default) =>
+        InScopeAsync(o => o.AcknowledgeAsync(lease, throughSequence, leaseUntil, cancellationToken));
+
+    public ValueTask<bool> ReleaseAsync(Okr.Core.Events.OkrEventLease lease, Okr.Core.Events.OkrEventFailure? failure, CancellationToken cancellationToken = default) =>
+        InScopeAsync(o => o.ReleaseAsync(lease, failure, cancellationToken));
+
+    public ValueTask<long> PruneAsync(NodaTime.Instant occurredBefore, CancellationToken cancellationToken = default) =>
+        InScopeAsync(o => o.PruneAsync(occurredBefore, cancellationToken));
+
+    public ValueTask<Okr.Core.Events.OkrEventStreamState?> GetStreamStateAsync(Okr.Core.TenantId tenant, CancellationToken cancellationToken = default) =>
+        InScopeAsync(o => o.GetStreamStateAsync(tenant, cancellationToken));
+
+    private async ValueTask<T> InScopeAsync<T>(Func<Okr.Core.Events.IOkrEventOutbox, ValueTask<T>> call)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IOkrStore>();
+            var outbox = store as Okr.Core.Events.IOkrEventOutbox
+                ?? throw new InvalidOperationException($"The registered store ({store.GetType().Name}) has no event outbox (IOkrEventOutbox), so events cannot be delivered.");
+            return await call(outbox).ConfigureAwait(false);
         }
     }
 }

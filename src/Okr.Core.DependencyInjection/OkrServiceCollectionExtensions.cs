@@ -111,9 +111,19 @@ public static class OkrServiceCollectionExtensions
     /// <summary>The dispatcher over the registered store's outbox, subscribers and clock; failures are logged when logging is registered.</summary>
     internal static OkrEventDispatcher CreateDispatcher(IServiceProvider services)
     {
+        if (services.GetService<ScopedStore>() is not null)
+        {
+            return CreateDispatcher(services, new ScopedOutbox(services.GetRequiredService<IServiceScopeFactory>()));
+        }
+
         var store = services.GetRequiredService<IOkrStore>();
         var outbox = store as IOkrEventOutbox
             ?? throw new InvalidOperationException($"The registered store ({store.GetType().Name}) has no event outbox (IOkrEventOutbox), so events cannot be delivered. Every store of this library has one; a custom store must implement it to use AddEventSubscriber or AddEventDispatcher.");
+        return CreateDispatcher(services, outbox);
+    }
+
+    private static OkrEventDispatcher CreateDispatcher(IServiceProvider services, IOkrEventOutbox outbox)
+    {
         var options = services.GetRequiredService<IOptions<OkrEventDispatcherOptions>>().Value;
         options = options with { MeterFactory = services.GetService<System.Diagnostics.Metrics.IMeterFactory>() ?? options.MeterFactory };
         var subscribers = services.GetServices<IOkrEventSubscriber>().ToList();
