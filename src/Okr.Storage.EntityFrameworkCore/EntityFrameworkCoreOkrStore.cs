@@ -40,6 +40,9 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
 {
     private const int Attempts = 10;
     private const int Chunk = 1000;
+
+    // Ids sent as one collection parameter (a JSON array on SQLite, an array on PostgreSQL), not a parameter each.
+    private const int BigChunk = 50_000;
     private readonly TContext? _context;
     private readonly IDbContextFactory<TContext>? _factory;
 
@@ -339,15 +342,19 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
             var t = tenant.Value;
             var result = new Dictionary<KeyResultId, KeyResultCurrent>();
             var later = new List<Guid>();
-            foreach (var chunk in keyResults.Select(k => k.Value).Distinct().Chunk(Chunk))
+            foreach (var chunk in keyResults.Select(k => k.Value).Distinct().Chunk(BigChunk))
             {
-                var rows = await db.Set<KeyResultValueRow>().AsNoTracking().Where(v => v.Tenant == t && chunk.Contains(v.KrId))
-                    .GroupJoin(db.Set<CheckInRow>().Where(c => c.Tenant == t), v => v.CheckInId, c => c.Id, (v, c) => new { v, c })
-                    .SelectMany(x => x.c.DefaultIfEmpty(), (x, c) => new { x.v.KrId, x.v.LastRecordedAt, CheckIn = c })
+                // One keyed read: each value row holds its check-in in force whole.
+                var rows = await db.Set<KeyResultValueRow>().AsNoTracking().Where(v => v.Tenant == t && EF.Parameter(chunk).Contains(v.KrId))
+                    .Select(v => new KeyResultValueRow
+                    {
+                        KrId = v.KrId, CheckInId = v.CheckInId, LastRecordedAt = v.LastRecordedAt, Value = v.Value, AuthorKind = v.AuthorKind, AuthorId = v.AuthorId,
+                        EffectiveAt = v.EffectiveAt, RecordedAt = v.RecordedAt, Confidence = v.Confidence, Note = v.Note, Corrects = v.Corrects,
+                    })
                     .ToListAsync(token).ConfigureAwait(false);
                 foreach (var row in rows)
                 {
-                    var inForce = row.CheckIn is null ? null : ToCheckIn(row.CheckIn);
+                    var inForce = row.InForce();
                     result[new KeyResultId(row.KrId)] = new KeyResultCurrent(new KeyResultId(row.KrId), inForce, OkrStoreFormat.FromUnixNanoseconds(row.LastRecordedAt));
                     if (inForce is not null && inForce.EffectiveAt > at)
                     {
@@ -1042,9 +1049,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
             await LockTenantAsync(cancellationToken).ConfigureAwait(false);
 
             // In id order, as every writer inserts them: two batches sharing check-ins wait for each other, never in a circle.
-            db.AddRange(batch.Values.OrderBy(c => c.Id.Value).Select(c => ToRow(tenant, c)));
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            Detach(db);
+            await BulkInsert.InsertAsync(db, batch.Values.OrderBy(c => c.Id.Value).Select(c => ToRow(tenant, c)), cancellationToken).ConfigureAwait(false);
             await RefreshValuesAsync([.. batch.Values], cancellationToken).ConfigureAwait(false);
             return batch.Count;
         }
@@ -1058,12 +1063,9 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
         {
             var byKeyResult = added.GroupBy(c => c.KeyResultId.Value).ToDictionary(g => g.Key, g => g.ToList());
             var corrected = added.Where(c => c.Corrects is not null).Select(c => c.Corrects!.Value.Value).ToHashSet();
-            foreach (var chunk in byKeyResult.Keys.Order().Chunk(Chunk))
+            foreach (var chunk in byKeyResult.Keys.Order().Chunk(BigChunk))
             {
-                var rows = await db.Set<KeyResultValueRow>().Where(v => v.Tenant == tenant && chunk.Contains(v.KrId)).ToDictionaryAsync(v => v.KrId, cancellationToken).ConfigureAwait(false);
-                var inForceIds = rows.Values.Where(v => v.CheckInId is not null).Select(v => v.CheckInId!.Value).ToList();
-                var inForce = (await db.Set<CheckInRow>().AsNoTracking().Where(c => c.Tenant == tenant && inForceIds.Contains(c.Id)).ToListAsync(cancellationToken).ConfigureAwait(false))
-                    .ToDictionary(c => c.Id, ToCheckIn);
+                var rows = await db.Set<KeyResultValueRow>().Where(v => v.Tenant == tenant && EF.Parameter(chunk).Contains(v.KrId)).ToDictionaryAsync(v => v.KrId, cancellationToken).ConfigureAwait(false);
                 var walk = new List<Guid>();
                 foreach (var kr in chunk)
                 {
@@ -1076,7 +1078,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
 
                     var news = byKeyResult[kr];
                     row.LastRecordedAt = Math.Max(row.LastRecordedAt, news.Max(c => Nanos(c.RecordedAt)));
-                    CheckIn? current = row.CheckInId is { } held && inForce.TryGetValue(held, out var c) ? c : null;
+                    var current = row.InForce();
                     if (current is not null && corrected.Contains(current.Id.Value))
                     {
                         walk.Add(kr);
@@ -1091,7 +1093,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                         }
                     }
 
-                    row.CheckInId = current?.Id.Value;
+                    row.Hold(current);
                 }
 
                 if (walk.Count > 0)
@@ -1099,7 +1101,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                     var histories = await HistoriesAsync(db, tenant, walk, cancellationToken).ConfigureAwait(false);
                     foreach (var kr in walk)
                     {
-                        rows[kr].CheckInId = InForce(histories.GetValueOrDefault(new KeyResultId(kr)) ?? [])?.Id.Value;
+                        rows[kr].Hold(InForce(histories.GetValueOrDefault(new KeyResultId(kr)) ?? []));
                     }
                 }
             }
@@ -1159,7 +1161,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
 
         public async ValueTask WriteEventsAsync(IReadOnlyList<OkrEvent> events, CancellationToken cancellationToken)
         {
-            db.AddRange(events.Select(e => new EventRow
+            await BulkInsert.InsertAsync(db, events.Select(e => new EventRow
             {
                 Tenant = tenant,
                 Sequence = e.Sequence,
@@ -1169,8 +1171,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                 ActorKind = e.Actor is { } a ? (short)a.Kind : null,
                 ActorId = e.Actor?.ExternalId,
                 Data = e.Data,
-            }));
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }), cancellationToken).ConfigureAwait(false);
         }
     }
 }

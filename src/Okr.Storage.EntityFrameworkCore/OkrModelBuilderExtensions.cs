@@ -94,6 +94,7 @@ public static class OkrModelBuilderExtensions
         {
             e.ToTable(Table("key_result_values"), schema);
             e.HasKey(v => new { v.Tenant, v.KrId });
+            e.Property(v => v.Value).HasConversion(v => v == null ? null : OkrStoreFormat.FormatDecimal(v.Value), s => s == null ? null : OkrStoreFormat.ParseDecimal(s));
             Columns(e);
         });
         modelBuilder.Entity<EventStreamRow>(e =>

@@ -1,3 +1,6 @@
+using Okr.Core;
+using Okr.Core.Storage;
+
 namespace Okr.Storage.EntityFrameworkCore;
 
 // The rows of the OKR tables, mapped by OkrModelBuilderExtensions.AddOkr. The same tables and columns as the ADO stores'
@@ -88,12 +91,48 @@ internal sealed class CheckInRow : IOkrRow
     public Guid? Corrects { get; set; }
 }
 
+/// <summary>
+/// A key result's current value: the check-in in force, kept whole beside its id (so "now" is one keyed read of one
+/// table), and when the key result's latest check-in was recorded.
+/// </summary>
 internal sealed class KeyResultValueRow : IOkrRow
 {
     public Guid Tenant { get; set; }
     public Guid KrId { get; set; }
     public Guid? CheckInId { get; set; }
     public long LastRecordedAt { get; set; }
+    public decimal? Value { get; set; }
+    public short? AuthorKind { get; set; }
+    public string? AuthorId { get; set; }
+    public long? EffectiveAt { get; set; }
+    public long? RecordedAt { get; set; }
+    public double? Confidence { get; set; }
+    public string? Note { get; set; }
+    public Guid? Corrects { get; set; }
+
+    public void Hold(CheckIn? c)
+    {
+        CheckInId = c?.Id.Value;
+        Value = c?.Value;
+        AuthorKind = c is null ? null : (short)c.Author.Kind;
+        AuthorId = c?.Author.ExternalId;
+        EffectiveAt = c is null ? null : OkrStoreFormat.ToUnixNanoseconds(c.EffectiveAt);
+        RecordedAt = c is null ? null : OkrStoreFormat.ToUnixNanoseconds(c.RecordedAt);
+        Confidence = c?.Confidence?.Value;
+        Note = c?.Note;
+        Corrects = c?.Corrects?.Value;
+    }
+
+    public CheckIn? InForce() => CheckInId is not { } id ? null : new CheckIn(
+        new CheckInId(id),
+        new KeyResultId(KrId),
+        Value!.Value,
+        new OwnerRef((OwnerKind)AuthorKind!.Value, AuthorId!),
+        OkrStoreFormat.FromUnixNanoseconds(EffectiveAt!.Value),
+        OkrStoreFormat.FromUnixNanoseconds(RecordedAt!.Value),
+        Confidence is { } confidence ? new Confidence(confidence) : null,
+        Note!,
+        Corrects is { } corrects ? new CheckInId(corrects) : null);
 }
 
 internal sealed class EventStreamRow : IOkrRow

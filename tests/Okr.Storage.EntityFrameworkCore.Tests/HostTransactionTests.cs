@@ -178,7 +178,7 @@ public class PostgresHostTransactionTests
     public Task Unsaved_host_changes_are_not_written_by_an_OKR_write() => HostTransactionScenarios.UnsavedHostChangesAreNotWrittenByAnOkrWrite(Databases.Postgres);
 
     [PostgresFact]
-    public Task The_dispatcher_delivers_through_a_scope_per_call() => HostTransactionScenarios.TheDispatcherDeliversThroughAScopePerCall(Databases.Postgres);
+    public Task The_dispatcher_delivers_through_a_scope_per_call() => HostTransactionScenarios.TheDispatcherDeliversThroughAScopePerCall(Databases.NewPostgres());   // a database of its own: no other test's events to deliver first
 }
 
 /// <summary>A fact that is skipped, with the reason, when no PostgreSQL server is configured.</summary>
