@@ -9,6 +9,7 @@ public partial class DocumentationSnippetTests
     [InlineData("docs/getting-started.md", "samples/Okr.Samples.QuickStart")]
     [InlineData("docs/hr-integration.md", "samples/Okr.Samples.HrIntegration")]
     [InlineData("docs/reporting.md", "samples/Okr.Samples.QuickStart")]
+    [InlineData("docs/web-api.md", "samples/Okr.Samples.HrWebApi")]
     public void Every_snippet_line_is_in_the_sample(string page, string sample)
     {
         var root = RepositoryRoot();
