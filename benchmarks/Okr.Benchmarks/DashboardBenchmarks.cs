@@ -1,9 +1,9 @@
 using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
+using Npgsql;
 using Okr.Core;
 using Okr.Core.Alignment;
 using Okr.Core.Scoring;
@@ -62,6 +62,17 @@ internal sealed class DashboardTenant
     /// <summary>Imports a tenant of <paramref name="objectives"/> objectives into this store and returns its period.</summary>
     public async Task<PeriodId> ImportAsync(TenantId tenant, int objectives)
     {
+        var document = Document(tenant, objectives);
+        await Store.ImportAsync(tenant, document);
+        return document.Periods[0].Id;
+    }
+
+    /// <summary>
+    /// The tenant's document: the objectives of <see cref="EnterpriseData"/> in an active quarter, and eight weekly
+    /// check-ins per key result that has a value.
+    /// </summary>
+    public static OkrDocument Document(TenantId tenant, int objectives)
+    {
         var data = EnterpriseData.Of(objectives);
         var period = OkrPeriod.CalendarQuarter(data.Objectives[0].PeriodId, 2026, 1).Activate(new FakeClock(Start));
         var checkIns = new List<CheckIn>(objectives * EnterpriseData.KeyResultsPerObjective * 8);
@@ -80,11 +91,9 @@ internal sealed class DashboardTenant
             }
         }
 
-        await Store.ImportAsync(tenant, new OkrDocument(tenant, [period], data.Objectives, checkIns));
-        return period.Id;
+        return new OkrDocument(tenant, [period], data.Objectives, checkIns);
     }
 
-    /// <summary>What a summary needs from the store, then the graph's roll-up: the baseline the summary is held to.</summary>
     public async Task<int> ReadsAndRollupAsync(TenantId tenant, PeriodId period)
     {
         var objectives = new List<Objective>();

@@ -1,11 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
+using Npgsql;
 using Okr.Core;
-using Okr.Core.Serialization;
 using Okr.Core.Service;
 using Okr.Core.Storage;
 using Okr.Storage.EntityFrameworkCore;
@@ -158,8 +157,7 @@ public class EfCoreBatchAppend
 [MemoryDiagnoser]
 public class EfCoreSummary
 {
-    private static readonly Instant Start = Instant.FromUtc(2026, 1, 5, 9, 0);
-    private readonly FakeClock _clock = new(Start + Duration.FromDays(50));
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 1, 5, 9, 0) + Duration.FromDays(50));
     private readonly TenantId _tenant = new(Guid.CreateVersion7());
     private OkrService _ado = null!;
     private OkrService _ef = null!;
@@ -191,7 +189,8 @@ public class EfCoreSummary
 
         var (options, _) = EfBenchDatabase.Create(Engine);
         var ef = new EntityFrameworkCoreOkrStore<BenchContext>(new BenchContextFactory(options));
-        var document = Tenant();
+        var document = DashboardTenant.Document(_tenant, Objectives);
+        _period = document.Periods[0].Id;
         ado.ImportAsync(_tenant, document).AsTask().GetAwaiter().GetResult();
         ef.ImportAsync(_tenant, document).AsTask().GetAwaiter().GetResult();
         _ado = new OkrService(ado, _clock);
@@ -209,28 +208,4 @@ public class EfCoreSummary
 
     [Benchmark(Description = "EF Core store: Progress.SummarizeAsync")]
     public int Ef() => _ef.Progress.SummarizeAsync(_tenant, _period).AsTask().GetAwaiter().GetResult().Objectives.Count;
-
-    private OkrDocument Tenant()
-    {
-        var data = EnterpriseData.Of(Objectives);
-        var period = OkrPeriod.CalendarQuarter(data.Objectives[0].PeriodId, 2026, 1).Activate(new FakeClock(Start));
-        _period = period.Id;
-        var checkIns = new List<CheckIn>();
-        for (var flat = 0; flat < data.Values.Length; flat++)
-        {
-            if (data.Values[flat] is not { } value)
-            {
-                continue;
-            }
-
-            var kr = data.Objectives[flat / EnterpriseData.KeyResultsPerObjective].KeyResults[flat % EnterpriseData.KeyResultsPerObjective].Id;
-            for (var week = 1; week <= 8; week++)
-            {
-                var at = Start + Duration.FromDays(7 * (week - 1)) + Duration.FromMinutes(flat % 600);
-                checkIns.Add(new CheckIn(new CheckInId(Guid.CreateVersion7()), kr, Math.Round(value * week / 8, 2), OwnerRef.Person("E1042"), at, at));
-            }
-        }
-
-        return new OkrDocument(_tenant, [period], data.Objectives, checkIns);
-    }
 }

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;

@@ -780,17 +780,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
 
     private static long Nanos(Instant instant) => OkrStoreFormat.ToUnixNanoseconds(instant);
 
-    private static OkrPeriod ToPeriod(PeriodRow r) => new(
-        new PeriodId(r.Id),
-        r.Name,
-        new DateInterval(LocalDate.FromDateOnly(r.StartDate), LocalDate.FromDateOnly(r.EndDate)),
-        (PeriodState)r.State,
-        r.ReopenReason,
-        r.UpdatedByKind is { } k ? new OwnerRef((OwnerKind)k, r.UpdatedById!) : null,
-        r.UpdatedAt is { } at ? OkrStoreFormat.FromUnixNanoseconds(at) : null,
-        r.Version);
-
-    private static OkrPeriod ToPeriod(PeriodHistoryRow r) => new(
+    private static OkrPeriod ToPeriod(IPeriodColumns r) => new(
         new PeriodId(r.Id),
         r.Name,
         new DateInterval(LocalDate.FromDateOnly(r.StartDate), LocalDate.FromDateOnly(r.EndDate)),

@@ -10,7 +10,22 @@ namespace Okr.Storage.EntityFrameworkCore;
 /// <summary>A row of an OKR table: what the store detaches from a shared context after each call.</summary>
 internal interface IOkrRow;
 
-internal sealed class PeriodRow : IOkrRow
+/// <summary>The columns a period's row and its audit trail's rows share.</summary>
+internal interface IPeriodColumns
+{
+    Guid Id { get; }
+    string Name { get; }
+    DateOnly StartDate { get; }
+    DateOnly EndDate { get; }
+    short State { get; }
+    string? ReopenReason { get; }
+    short? UpdatedByKind { get; }
+    string? UpdatedById { get; }
+    long? UpdatedAt { get; }
+    long Version { get; }
+}
+
+internal sealed class PeriodRow : IOkrRow, IPeriodColumns
 {
     public Guid Tenant { get; set; }
     public Guid Id { get; set; }
@@ -25,7 +40,7 @@ internal sealed class PeriodRow : IOkrRow
     public long Version { get; set; }
 }
 
-internal sealed class PeriodHistoryRow : IOkrRow
+internal sealed class PeriodHistoryRow : IOkrRow, IPeriodColumns
 {
     public Guid Tenant { get; set; }
     public Guid Id { get; set; }
