@@ -48,6 +48,7 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="updatedAt">When it was last changed; not before <paramref name="createdAt"/>.</param>
     /// <param name="grade">The final grade: required when Closed, absent otherwise.</param>
     /// <param name="updatedBy">Who made this version, when known (the audit trail); null for the system or unknown.</param>
+    /// <param name="reopenReason">Why it was last reopened after its close (<see cref="Reopen"/>); null when it never was.</param>
     /// <exception cref="OkrValidationException">An invariant is broken; all problems are reported.</exception>
     public Objective(
         ObjectiveId id,
@@ -64,7 +65,8 @@ public sealed class Objective : IEquatable<Objective>
         Instant createdAt,
         Instant updatedAt,
         FinalGrade? grade,
-        OwnerRef? updatedBy = null)
+        OwnerRef? updatedBy = null,
+        string? reopenReason = null)
     {
         var violations = new ViolationList();
         violations.NotDefault(id, nameof(Id));
@@ -107,6 +109,11 @@ public sealed class Objective : IEquatable<Objective>
             violations.Add(OkrErrorCodes.Required, nameof(UpdatedBy), "UpdatedBy, when given, must not be the default reference.");
         }
 
+        if (reopenReason is not null)
+        {
+            violations.Text(reopenReason, nameof(ReopenReason), MaxReopenReasonLength, multiLine: true);
+        }
+
         violations.ThrowIfAny();
         Id = id;
         PeriodId = periodId;
@@ -123,7 +130,11 @@ public sealed class Objective : IEquatable<Objective>
         UpdatedAt = updatedAt;
         Grade = grade;
         UpdatedBy = updatedBy;
+        ReopenReason = reopenReason;
     }
+
+    /// <summary>The longest reason for reopening a closed objective: 1 000 characters.</summary>
+    public const int MaxReopenReasonLength = 1000;
 
     /// <summary>The identifier.</summary>
     public ObjectiveId Id { get; }
@@ -172,6 +183,13 @@ public sealed class Objective : IEquatable<Objective>
     /// made by the system or outside the facade. Every domain change clears it; the facade stamps the actor.
     /// </summary>
     public OwnerRef? UpdatedBy { get; }
+
+    /// <summary>
+    /// Why the objective was last reopened after its close to correct its grade (<see cref="Reopen"/>); null when it never
+    /// was. Kept through the next close, so the corrected grade stands beside its reason; every earlier grade stays in
+    /// the audit trail.
+    /// </summary>
+    public string? ReopenReason { get; }
 
     /// <summary>Whether the objective may still be edited (Draft or Active).</summary>
     public bool IsEditable => State is ObjectiveState.Draft or ObjectiveState.Active;
@@ -321,23 +339,40 @@ public sealed class Objective : IEquatable<Objective>
     public Objective Cancel(IClock clock) => Move(clock, ObjectiveState.Cancelled, null, ObjectiveState.Draft, ObjectiveState.Active);
 
     /// <summary>
+    /// Moves Closed → Active to correct its grade after its period was reopened: the grade is taken off (it stays in the
+    /// audit trail, with who set it and why) and the reason kept in <see cref="ReopenReason"/>. Closing the period again
+    /// grades it anew.
+    /// </summary>
+    /// <param name="reason">Why; not blank, at most <see cref="MaxReopenReasonLength"/> characters.</param>
+    /// <param name="clock">Supplies the update instant.</param>
+    /// <returns>The active objective.</returns>
+    /// <exception cref="OkrValidationException">The objective is not closed, or the reason is blank or too long.</exception>
+    public Objective Reopen(string reason, IClock clock)
+    {
+        var violations = new ViolationList();
+        violations.Text(reason, nameof(ReopenReason), MaxReopenReasonLength, multiLine: true);
+        violations.ThrowIfAny();
+        return Move(clock, ObjectiveState.Active, null, reason, ObjectiveState.Closed);
+    }
+
+    /// <summary>
     /// Returns the same objective with another version and nothing else changed. For store
     /// implementations, which stamp the next version on a successful write.
     /// </summary>
     /// <param name="version">The new version, ≥ 0.</param>
     /// <returns>The copy.</returns>
     public Objective WithVersion(long version) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy, ReopenReason);
 
     /// <summary>Returns the same objective recording who made this version, and nothing else changed.</summary>
     /// <param name="actor">Who made the change; null for the system.</param>
     /// <returns>The copy.</returns>
     public Objective WithUpdatedBy(OwnerRef? actor) =>
-        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor);
+        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor, ReopenReason);
 
     /// <summary>The same objective recording who made this version and when (never before <see cref="CreatedAt"/>).</summary>
     internal Objective Restamp(OwnerRef? actor, Instant at) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor, ReopenReason);
 
     /// <inheritdoc/>
     public bool Equals(Objective? other) =>
@@ -356,6 +391,7 @@ public sealed class Objective : IEquatable<Objective>
                 && UpdatedAt == other.UpdatedAt
                 && Equals(Grade, other.Grade)
                 && UpdatedBy == other.UpdatedBy
+                && ReopenReason == other.ReopenReason
                 && _keyResults.SequenceEqual(other._keyResults)
                 && _alignments.SequenceEqual(other._alignments)));
 
@@ -415,10 +451,13 @@ public sealed class Objective : IEquatable<Objective>
             Version,
             CreatedAt,
             Later(clock),
-            Grade);
+            Grade,
+            reopenReason: ReopenReason);
     }
 
-    private Objective Move(IClock clock, ObjectiveState to, FinalGrade? grade, params ReadOnlySpan<ObjectiveState> from)
+    private Objective Move(IClock clock, ObjectiveState to, FinalGrade? grade, params ReadOnlySpan<ObjectiveState> from) => Move(clock, to, grade, null, from);
+
+    private Objective Move(IClock clock, ObjectiveState to, FinalGrade? grade, string? reopenReason, params ReadOnlySpan<ObjectiveState> from)
     {
         ArgumentNullException.ThrowIfNull(clock);
         if (!from.Contains(State))
@@ -426,7 +465,7 @@ public sealed class Objective : IEquatable<Objective>
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(State), $"Objective '{Title}' cannot move from {State} to {to}; allowed from: {string.Join(", ", from.ToArray())}.")]);
         }
 
-        return new Objective(Id, PeriodId, Title, Description, Owner, Kind, to, Visibility, _keyResults, _alignments, Version, CreatedAt, Later(clock), grade);
+        return new Objective(Id, PeriodId, Title, Description, Owner, Kind, to, Visibility, _keyResults, _alignments, Version, CreatedAt, Later(clock), grade, reopenReason: reopenReason ?? ReopenReason);
     }
 
     /// <summary>The clock's instant, but never before <see cref="CreatedAt"/> (a clock set back must not break the invariant).</summary>

@@ -134,6 +134,7 @@ public partial class ObservabilityTests
         await okr.Transfer.ImportAsync(tenant, exported);
         await okr.Periods.CloseAsync(tenant, quarter.Id);
         await okr.Periods.ReopenAsync(tenant, quarter.Id, "late check-in");
+        await okr.Objectives.ReopenAsync(tenant, parent.Id, "a late deal counted");
         await okr.Periods.CloseAsync(tenant, quarter.Id);
         await okr.Periods.ArchiveAsync(tenant, quarter.Id);
         await okr.Periods.HistoryAsync(tenant, quarter.Id);

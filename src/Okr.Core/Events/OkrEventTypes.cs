@@ -18,6 +18,12 @@ public static class OkrEventTypes
     /// <summary>An objective was closed with its grade, as its period closed. Data: <c>objective</c> (with <c>grade</c>).</summary>
     public const string ObjectiveClosed = "objective.closed";
 
+    /// <summary>
+    /// A closed objective was reopened in its reopened period to correct its grade. Data: <c>objective</c> (with its
+    /// <c>reopenReason</c>; the grade it had is in the event of its close and in the audit trail).
+    /// </summary>
+    public const string ObjectiveReopened = "objective.reopened";
+
     /// <summary>An objective gained (or changed) a link to a parent. Data: <c>objective</c>, <c>alignment</c>.</summary>
     public const string ObjectiveAligned = "objective.aligned";
 

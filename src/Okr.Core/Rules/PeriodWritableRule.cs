@@ -10,6 +10,13 @@ public sealed class PeriodWritableRule : IObjectiveRule, ICheckInRule
     public IEnumerable<OkrViolation> Check(ObjectiveChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
+
+        // A draft left in a closed period may still be cancelled: it was never graded, and cancelling it changes no figure.
+        if (change.Before is { State: ObjectiveState.Draft } before && change.After.State == ObjectiveState.Cancelled && before.PeriodId == change.After.PeriodId && change.Period.Id == before.PeriodId)
+        {
+            return [];
+        }
+
         return Check(change.After.PeriodId, change.Period, nameof(Objective.PeriodId));
     }
 

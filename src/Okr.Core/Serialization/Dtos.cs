@@ -148,6 +148,8 @@ internal sealed class ObjectiveDto
     public GradeDto? Grade { get; set; }
 
     public OwnerDto? UpdatedBy { get; set; }
+
+    public string? ReopenReason { get; set; }
 }
 
 internal sealed class CheckInDto

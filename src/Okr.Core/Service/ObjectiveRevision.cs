@@ -105,6 +105,11 @@ public sealed class ObjectiveRevision
             changes.Add(new RevisionChange(after.Grade is null ? RevisionChangeKind.Removed : before.Grade is null ? RevisionChangeKind.Added : RevisionChangeKind.Changed, "grade", Grade(before.Grade), Grade(after.Grade)));
         }
 
+        if (before.ReopenReason != after.ReopenReason)
+        {
+            changes.Add(new RevisionChange(before.ReopenReason is null ? RevisionChangeKind.Added : RevisionChangeKind.Changed, "reopenReason", before.ReopenReason, after.ReopenReason));
+        }
+
         return changes;
     }
 

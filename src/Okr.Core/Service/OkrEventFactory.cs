@@ -44,6 +44,7 @@ internal sealed class OkrEventFactory(TenantId tenant, Instant now, OwnerRef? ac
         {
             var type = after.State switch
             {
+                ObjectiveState.Active when before.State == ObjectiveState.Closed => OkrEventTypes.ObjectiveReopened,
                 ObjectiveState.Active => OkrEventTypes.ObjectiveActivated,
                 ObjectiveState.Cancelled => OkrEventTypes.ObjectiveCancelled,
                 ObjectiveState.Closed => OkrEventTypes.ObjectiveClosed,

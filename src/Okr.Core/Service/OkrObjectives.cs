@@ -100,6 +100,33 @@ public sealed class OkrObjectives
     private ValueTask<Objective> CancelCoreAsync(TenantId tenant, ObjectiveId id, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
         EditCoreAsync(tenant, id, static (o, clock) => o.Cancel(clock), expectedVersion, lifecycle: true, cancellationToken);
 
+    /// <summary>
+    /// Reopens a closed objective of a reopened period to correct its grade: it becomes active without its grade, takes
+    /// check-ins and edits, and the next close of the period grades it anew. The grade it had stays in the audit trail
+    /// (<see cref="HistoryAsync"/>) with who set it and why, beside the reason given here; an <c>objective.reopened</c>
+    /// event records it. Only a period manager may reopen an objective (not its owner: the close it undoes is the
+    /// managers' act too), and only one the manager may read.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The objective.</param>
+    /// <param name="reason">Why; not blank, at most <see cref="Objective.MaxReopenReasonLength"/> characters.</param>
+    /// <param name="expectedVersion">The version the caller loaded (an ETag); null: the version read now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The active objective.</returns>
+    /// <exception cref="OkrValidationException">The objective is not closed, its period is not open (<c>okr.period.closed</c>: reopen the period first), or the reason is blank or too long.</exception>
+    /// <exception cref="OkrAccessDeniedException">The actor may not manage periods.</exception>
+    public ValueTask<Objective> ReopenAsync(TenantId tenant, ObjectiveId id, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.objectives.reopen", tenant, () => ReopenCoreAsync(tenant, id, reason, expectedVersion, cancellationToken));
+
+    private async ValueTask<Objective> ReopenCoreAsync(TenantId tenant, ObjectiveId id, string reason, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        await _service.DemandManagePeriodsAsync(tenant, cancellationToken).ConfigureAwait(false);
+        // A period manager's act, as the close it undoes: no write access to the owner's objectives is asked (read
+        // access is: what the manager may not see is not found).
+        return await EditCoreAsync(tenant, id, (o, clock) => o.Reopen(reason, clock), expectedVersion, lifecycle: true, cancellationToken, periodManagersAct: true).ConfigureAwait(false);
+    }
+
     /// <summary>Adds a key result.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The objective.</param>
@@ -245,7 +272,7 @@ public sealed class OkrObjectives
         return revisions;
     }
 
-    private async ValueTask<Objective> EditCoreAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion, bool lifecycle, CancellationToken cancellationToken)
+    private async ValueTask<Objective> EditCoreAsync(TenantId tenant, ObjectiveId id, Func<Objective, NodaTime.IClock, Objective> edit, long? expectedVersion, bool lifecycle, CancellationToken cancellationToken, bool periodManagersAct = false)
     {
         OkrService.CheckTenant(tenant);
         var before = await _service.RequireObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
@@ -262,7 +289,10 @@ public sealed class OkrObjectives
             CheckLifecycleUntouched(before, after, _service.Clock.GetCurrentInstant());
         }
 
-        await _service.DemandWriteAsync(tenant, before, after, cancellationToken).ConfigureAwait(false);
+        if (!periodManagersAct)
+        {
+            await _service.DemandWriteAsync(tenant, before, after, cancellationToken).ConfigureAwait(false);
+        }
 
         // A measure may change only before the first check-in. When an edit changes one, the decision depends on
         // the period's check-ins: count them first, and the commit fails if one arrived in between.

@@ -9,7 +9,7 @@ namespace Okr.Core.Service;
 /// What changed, as a path: <c>objective</c> (created), <c>title</c>, <c>description</c>, <c>owner</c>, <c>kind</c>,
 /// <c>state</c>, <c>visibility</c>, <c>period</c>, <c>keyResults[ID]</c> (added or removed), <c>keyResults[ID].title</c>
 /// (also <c>.measure</c>, <c>.weight</c>, <c>.cancelled</c>, <c>.owner</c>, <c>.progressSource</c>),
-/// <c>alignments[PARENT-ID]</c>, <c>grade</c>.
+/// <c>alignments[PARENT-ID]</c>, <c>grade</c>, <c>reopenReason</c> (why it was reopened after its close).
 /// </param>
 /// <param name="Before">The value before, as invariant text (a title, an enum name, an id, a grade such as <c>0.55</c>); null when there was none.</param>
 /// <param name="After">The value after; null when there is none.</param>
@@ -49,6 +49,11 @@ public sealed record RevisionChange(RevisionChangeKind Kind, string Member, stri
         if (Member == "grade")
         {
             return After is null ? "grade removed" : $"graded {After}";
+        }
+
+        if (Member == "reopenReason")
+        {
+            return $"reopened: {Quote(After)}";
         }
 
         return $"{Member}: {Show(Member, Before)} → {Show(Member, After)}";

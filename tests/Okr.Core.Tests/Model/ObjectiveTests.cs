@@ -19,6 +19,28 @@ public class ObjectiveTests
     }
 
     [Fact]
+    public void Reopening_a_closed_objective_takes_off_its_grade_and_keeps_why()
+    {
+        var clock = TestData.Clock();
+        var closed = TestData.Draft(clock, 3, TestData.Quarter().Id).Activate(clock).Close(FinalGrade.FromComputed(0.4), clock);
+        clock.Advance(Duration.FromDays(3));
+        var reopened = closed.Reopen("a late deal counted", clock);
+        Assert.Equal((ObjectiveState.Active, (FinalGrade?)null, "a late deal counted", clock.GetCurrentInstant()), (reopened.State, reopened.Grade, reopened.ReopenReason, reopened.UpdatedAt));
+
+        // The reason stays through the next close; at most 1 000 characters, not blank, and only a closed objective reopens.
+        Assert.Equal("a late deal counted", reopened.Close(FinalGrade.FromComputed(0.9), clock).ReopenReason);
+        Assert.Equal(1000, Objective.MaxReopenReasonLength);
+        Assert.Equal(new string('r', 1000), closed.Reopen(new string('r', 1000), clock).ReopenReason);
+        Assert.Equal((OkrErrorCodes.TooLong, nameof(Objective.ReopenReason)), Pair(TestData.Single(() => closed.Reopen(new string('r', 1001), clock))));
+        Assert.Equal((OkrErrorCodes.Required, nameof(Objective.ReopenReason)), Pair(TestData.Single(() => closed.Reopen("  ", clock))));
+        Assert.Equal((OkrErrorCodes.IllegalTransition, nameof(Objective.State)), Pair(TestData.Single(() => reopened.Reopen("again", clock))));
+
+        // It travels in okr/1.
+        Assert.Equal(reopened, Okr.Core.Serialization.OkrJson.DeserializeObjective(Okr.Core.Serialization.OkrJson.SerializeObjective(reopened)));
+        static (string, string) Pair(OkrViolation v) => (v.Code, v.Member);
+    }
+
+    [Fact]
     public void Create_makes_a_draft_at_version_zero_stamped_by_the_clock()
     {
         var clock = TestData.Clock();

@@ -230,6 +230,20 @@ public class AccessAndAuditTests
         Assert.Equal(batch.Count, (await _store.ExportAsync(_tenant)).CheckIns.Count);
     }
 
+    [Fact]
+    public async Task Only_a_period_manager_reopens_a_closed_objective_even_its_owner_may_not()
+    {
+        var q = await Quarter();
+        var created = await Create(_system.As(Alice), q, Sales, Visibility.Public, "Grow sales");
+        await _system.As(Alice).Objectives.ActivateAsync(_tenant, created.Id);
+        await _system.As(Admin).Periods.CloseAsync(_tenant, q.Id);
+        await _system.As(Admin).Periods.ReopenAsync(_tenant, q.Id, "a late deal");
+
+        await Assert.ThrowsAsync<OkrAccessDeniedException>(async () => await _system.As(Alice).Objectives.ReopenAsync(_tenant, created.Id, "mine to fix"));
+        Assert.Equal(ObjectiveState.Closed, (await _store.GetObjectiveAsync(_tenant, created.Id))!.State);
+        Assert.Equal(ObjectiveState.Active, (await _system.As(Admin).Objectives.ReopenAsync(_tenant, created.Id, "a late deal")).State);
+    }
+
     /// <summary>A small org chart: alice and bob are in sales, carol in HR; admin manages periods.</summary>
     private sealed class OrgChartPolicy : IOkrAccessPolicy
     {
