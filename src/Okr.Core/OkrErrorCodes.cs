@@ -76,6 +76,12 @@ public static class OkrErrorCodes
     /// <summary>A check-in value that the key result's measure cannot take (for example 2 for a milestone).</summary>
     public const string InvalidValue = "okr.check_in.invalid_value";
 
+    /// <summary>
+    /// A check-in effective before its period starts, or after its end and the grace window for final values
+    /// (<see cref="Rules.OkrRuleOptions.CheckInGraceAfterEnd"/>), in the organisation's time zone.
+    /// </summary>
+    public const string CheckInOutsidePeriod = "okr.check_in.outside_period";
+
     /// <summary>Alignment links would form a cycle; the message gives its path.</summary>
     public const string AlignmentCycle = "okr.alignment.cycle";
 

@@ -30,6 +30,7 @@ public class OptionsAndLifetimeTests
             ["Okr:HiddenInRollups"] = "Excluded",
             ["Okr:Rules:MinKeyResults"] = "2",
             ["Okr:Rules:MaxKeyResults"] = "4",
+            ["Okr:Rules:CheckInGraceAfterEnd"] = "3.00:00:00",
             ["Okr:Health:Thresholds"] = "Ratio",
             ["Okr:Health:OnTrackAtLeast"] = "0.9",
             ["Okr:Health:AtRiskAtLeast"] = "0.6",
@@ -68,6 +69,11 @@ public class OptionsAndLifetimeTests
         await okr.Objectives.ActivateAsync(tenant, two.Id);
         var error = await Assert.ThrowsAsync<OkrValidationException>(() => okr.Objectives.ActivateAsync(tenant, five.Id).AsTask());
         Assert.Contains("4", Assert.Single(error.Violations).Message, StringComparison.Ordinal);
+
+        // And the check-in window's grace: 3 days after the quarter's end, not 14.
+        clock.Reset(Instant.FromUtc(2026, 4, 10, 9, 0));
+        var late = await Assert.ThrowsAsync<OkrValidationException>(() => okr.CheckIns.RecordAsync(tenant, two.KeyResults[0].Id, 1, OwnerRef.Person("p"), effectiveAt: Instant.FromUtc(2026, 4, 4, 0, 0)).AsTask());
+        Assert.Equal(OkrErrorCodes.CheckInOutsidePeriod, Assert.Single(late.Violations).Code);
 
         // Code registered after the section wins over it.
         using var overridden = new ServiceCollection().AddOkr(configuration.GetSection("Okr"), okr => okr.UseTimeZone("Europe/Berlin")).BuildServiceProvider();

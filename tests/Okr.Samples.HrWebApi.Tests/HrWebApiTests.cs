@@ -94,10 +94,12 @@ public sealed class HrWebApiTests : IClassFixture<HrWebApiTests.App>
         // Check-ins: one, then a batch.
         var read = await Json(await grace.GetAsync($"/api/objectives/{teamId}"));
         var krs = read.GetProperty("keyResults").EnumerateArray().Select(Id).ToList();
-        var one = await grace.PostAsJsonAsync("/api/check-ins", new { keyResult = krs[0], value = 8, note = "two big ones", confidence = 0.7 });
+        // Effective inside the quarter (the app's clock is the real one, and a check-in must fall in its period).
+        const string InQ2 = "2026-05-04T09:00:00Z";
+        var one = await grace.PostAsJsonAsync("/api/check-ins", new { keyResult = krs[0], value = 8, note = "two big ones", confidence = 0.7, effectiveAt = InQ2 });
         Assert.Equal(HttpStatusCode.Created, one.StatusCode);
         Assert.Equal(8m, (await Json(one)).GetProperty("value").GetDecimal());
-        var batch = await grace.PostAsJsonAsync("/api/check-ins/batch", new[] { new { keyResult = krs[1], value = 7m }, new { keyResult = krs[2], value = 2m } });
+        var batch = await grace.PostAsJsonAsync("/api/check-ins/batch", new[] { new { keyResult = krs[1], value = 7m, effectiveAt = InQ2 }, new { keyResult = krs[2], value = 2m, effectiveAt = InQ2 } });
         Assert.Equal(2, (await Json(batch)).GetProperty("recorded").GetInt32());
 
         // A new title under the entity tag just read.

@@ -15,6 +15,12 @@ public sealed record OkrRuleOptions
     /// <summary>The longest key result title; 200 by default, at most <see cref="KeyResult.MaxTitleLength"/>.</summary>
     public int MaxKeyResultTitleLength { get; init; } = 200;
 
+    /// <summary>
+    /// How long after its period's last day a check-in may still be effective, for the quarter's final values recorded
+    /// in the days after it ends (<see cref="CheckInWindowRule"/>): 14 days by default, between 0 and 366 days.
+    /// </summary>
+    public NodaTime.Duration CheckInGraceAfterEnd { get; init; } = NodaTime.Duration.FromDays(14);
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="OkrValidationException">A setting is out of range; all problems are reported.</exception>
     public void Validate()
@@ -38,6 +44,11 @@ public sealed record OkrRuleOptions
         if (MaxKeyResultTitleLength is < 1 or > KeyResult.MaxTitleLength)
         {
             violations.Add(OkrErrorCodes.OutOfRange, nameof(MaxKeyResultTitleLength), $"MaxKeyResultTitleLength must lie between 1 and {KeyResult.MaxTitleLength}; it is {MaxKeyResultTitleLength}.");
+        }
+
+        if (CheckInGraceAfterEnd < NodaTime.Duration.Zero || CheckInGraceAfterEnd > NodaTime.Duration.FromDays(366))
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(CheckInGraceAfterEnd), $"CheckInGraceAfterEnd must lie between 0 and 366 days; it is {CheckInGraceAfterEnd}.");
         }
 
         violations.ThrowIfAny();

@@ -50,7 +50,7 @@ public sealed class OkrRules
         var period = new PeriodWritableRule();
         return new OkrRules(
             [new KeyResultCountRule(options.MinKeyResults, options.MaxKeyResults), new TitleLengthRule(options.MaxObjectiveTitleLength, options.MaxKeyResultTitleLength), period, new MeasureFrozenRule()],
-            [period, new CheckInTargetRule()]);
+            [period, new CheckInTargetRule(), new CheckInWindowRule(options.CheckInGraceAfterEnd)]);
     }
 
     /// <summary>Returns a set with one more objective rule.</summary>

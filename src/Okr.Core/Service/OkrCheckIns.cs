@@ -163,6 +163,7 @@ public sealed class OkrCheckIns
         var violations = new ViolationList();
         var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         var rules = options.Rules;
+        var zone = options.TimeZone;
         var checkedAt = _service.Clock.GetCurrentInstant();
         for (var i = 0; i < checkIns.Count; i++)
         {
@@ -205,7 +206,7 @@ public sealed class OkrCheckIns
                 }
             }
 
-            violations.AddRange(rules.Check(new CheckInChange(c, objective, period, corrected)), $"[{i}]");
+            violations.AddRange(rules.Check(new CheckInChange(c, objective, period, corrected, zone)), $"[{i}]");
         }
 
         violations.ThrowIfAny();

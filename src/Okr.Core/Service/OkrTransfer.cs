@@ -198,9 +198,10 @@ public sealed class OkrTransfer
                     corrected = inDocument.GetValueOrDefault(target) ?? await store.GetCheckInAsync(tenant, target, cancellationToken).ConfigureAwait(false);
                 }
 
-                // History again: check-ins of closed objectives and periods are accepted; the value must still fit.
+                // History again: check-ins of closed objectives and periods, and ones effective outside their period's
+                // window (data from another system), are accepted; the value must still fit.
                 violations.AddRange(rules.Check(new CheckInChange(c, objective, period, corrected))
-                    .Where(v => v.Code is not (OkrErrorCodes.PeriodClosed or OkrErrorCodes.ReadOnlyState))
+                    .Where(v => v.Code is not (OkrErrorCodes.PeriodClosed or OkrErrorCodes.ReadOnlyState or OkrErrorCodes.CheckInOutsidePeriod))
                     .Select(v => v with { Member = ImportChecks.Path(path, v.Member) }));
             }
         }
