@@ -91,6 +91,26 @@ public class SharedTransactionTests
         Assert.Throws<ArgumentException>(() => store.WithTransaction(wrongFile));
     }
 
+    /// <summary>
+    /// What docs/storage.md says: Microsoft.Data.Sqlite does not take part in System.Transactions, so an OKR write inside
+    /// a TransactionScope that is never completed still commits. Bind the store to the host's transaction instead.
+    /// </summary>
+    [Fact]
+    public async Task A_TransactionScope_does_not_hold_back_a_SQLite_write()
+    {
+        var (_, store) = await FileWithHostTableAsync();
+        using var owner = store;
+        var period = OkrPeriod.CalendarQuarter(PeriodId.New(_clock), 2026, 1);
+        using (new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await new OkrService(store, _clock).Periods.CreateAsync(_tenant, period);
+
+            // Not completed: the scope rolls back what enlisted in it, and the SQLite write did not.
+        }
+
+        Assert.NotNull(await store.GetPeriodAsync(_tenant, period.Id));
+    }
+
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using var command = connection.CreateCommand();
