@@ -14,7 +14,8 @@ public static partial class OkrJson
     /// a measure as an object with its <c>type</c>, and <see cref="Objective"/>, <see cref="KeyResult"/>,
     /// <see cref="Measure"/>, <see cref="CheckIn"/>, <see cref="OkrPeriod"/> and <see cref="OwnerRef"/> read back with
     /// every rule of the model checked (a broken one throws <see cref="OkrFormatException"/> or
-    /// <see cref="OkrValidationException"/> naming the path). Source-generated and reflection-free: it also adds a
+    /// <see cref="OkrValidationException"/> naming the member within the value read: a path from an objective, a
+    /// member of a measure read on its own). Source-generated and reflection-free: it also adds a
     /// resolver for those types, so it works trimmed and with native AOT.
     /// </summary>
     /// <param name="options">The options to add converters and the resolver to (not yet used for serialization).</param>
