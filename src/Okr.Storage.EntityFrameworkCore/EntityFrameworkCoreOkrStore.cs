@@ -958,6 +958,10 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                 await db.Set<AlignmentRow>().Where(a => a.Tenant == tenant && chunk.Contains(a.ChildId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // Replaced rows are updated through change tracking; every new row (objectives, the audit trail, the key
+            // result and alignment indexes) is inserted without it, in batches.
+            var freshObjectives = new List<ObjectiveRow>();
+            var history = new List<ObjectiveHistoryRow>();
             foreach (var objective in objectives)
             {
                 var id = objective.Id.Value;
@@ -966,12 +970,12 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                     // The audit trail keeps the version this write replaces, in the same transaction.
                     var seq = seqs.GetValueOrDefault(id) + 1;
                     seqs[id] = seq;
-                    db.Add(new ObjectiveHistoryRow { Tenant = tenant, Id = id, Seq = seq, Version = row.Version, Body = row.Body });
+                    history.Add(new ObjectiveHistoryRow { Tenant = tenant, Id = id, Seq = seq, Version = row.Version, Body = row.Body });
                 }
                 else
                 {
                     row = new ObjectiveRow { Tenant = tenant, Id = id };
-                    db.Add(row);
+                    freshObjectives.Add(row);
                     stored[id] = row;
                 }
 
@@ -983,20 +987,16 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                 row.Body = OkrJson.SerializeObjective(objective);
             }
 
-            foreach (var (kr, holder) in holders.Where(h => ids.Contains(h.Value)))
-            {
-                db.Add(new KeyResultRow { Tenant = tenant, Id = kr, ObjectiveId = holder });
-            }
-
-            foreach (var objective in objectives.GroupBy(o => o.Id).Select(g => g.Last()))
-            {
-                foreach (var parent in objective.Alignments.Select(a => a.ParentObjectiveId.Value).Distinct())
-                {
-                    db.Add(new AlignmentRow { Tenant = tenant, ParentId = parent, ChildId = objective.Id.Value });
-                }
-            }
-
+            var written = ids.ToHashSet();
+            var keyResults = holders.Where(h => written.Contains(h.Value)).Select(h => new KeyResultRow { Tenant = tenant, Id = h.Key, ObjectiveId = h.Value }).OrderBy(k => k.Id).ToList();
+            var alignments = objectives.GroupBy(o => o.Id).Select(g => g.Last())
+                .SelectMany(o => o.Alignments.Select(a => a.ParentObjectiveId.Value).Distinct().Select(parent => new AlignmentRow { Tenant = tenant, ParentId = parent, ChildId = o.Id.Value }))
+                .ToList();
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await BulkInsert.InsertAsync(db, freshObjectives, cancellationToken).ConfigureAwait(false);
+            await BulkInsert.InsertAsync(db, history, cancellationToken).ConfigureAwait(false);
+            await BulkInsert.InsertAsync(db, keyResults, cancellationToken).ConfigureAwait(false);
+            await BulkInsert.InsertAsync(db, alignments, cancellationToken).ConfigureAwait(false);
         }
 
         public async ValueTask<int> AppendAsync(IReadOnlyList<CheckIn> checkIns, ISet<CheckInId> skipped, CancellationToken cancellationToken)
@@ -1053,6 +1053,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
         {
             var byKeyResult = added.GroupBy(c => c.KeyResultId.Value).ToDictionary(g => g.Key, g => g.ToList());
             var corrected = added.Where(c => c.Corrects is not null).Select(c => c.Corrects!.Value.Value).ToHashSet();
+            var fresh = new List<KeyResultValueRow>();
             foreach (var chunk in byKeyResult.Keys.Order().Chunk(BigChunk))
             {
                 var rows = await db.Set<KeyResultValueRow>().Where(v => v.Tenant == tenant && EF.Parameter(chunk).Contains(v.KrId)).ToDictionaryAsync(v => v.KrId, cancellationToken).ConfigureAwait(false);
@@ -1062,7 +1063,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
                     if (!rows.TryGetValue(kr, out var row))
                     {
                         row = new KeyResultValueRow { Tenant = tenant, KrId = kr };
-                        db.Add(row);
+                        fresh.Add(row);
                         rows[kr] = row;
                     }
 
@@ -1097,6 +1098,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await BulkInsert.InsertAsync(db, fresh, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The latest check-in no other one corrects: by effective instant, then recorded instant, then id.</summary>
