@@ -11,6 +11,9 @@ namespace Okr.Samples.HrWebApi;
 /// </summary>
 public sealed class OrgChartPolicy(HrContext db) : IOkrAccessPolicy
 {
+    // The tenant's org chart, read once per request (the policy is scoped): a summary asks about every objective.
+    private (TenantId Tenant, Dictionary<string, Employee> People, Dictionary<string, Team> Teams)? _chart;
+
     public async ValueTask<OkrRelation> RelationAsync(TenantId tenant, OwnerRef actor, OwnerRef owner, CancellationToken cancellationToken)
     {
         if (actor == owner)
@@ -18,7 +21,7 @@ public sealed class OrgChartPolicy(HrContext db) : IOkrAccessPolicy
             return OkrRelation.Owner;
         }
 
-        var people = await db.Employees.AsNoTracking().Where(e => e.Tenant == tenant.Value).ToDictionaryAsync(e => e.Id, cancellationToken);
+        var (people, teams) = await ChartAsync(tenant, cancellationToken);
         if (!people.TryGetValue(actor.ExternalId, out var who))
         {
             return OkrRelation.None;
@@ -42,7 +45,7 @@ public sealed class OrgChartPolicy(HrContext db) : IOkrAccessPolicy
             case OwnerKind.Person when people.GetValueOrDefault(owner.ExternalId) is { } person:
                 return Manages(person.Id) ? OkrRelation.Owner : person.TeamId is not null && person.TeamId == who.TeamId ? OkrRelation.Team : OkrRelation.None;
             case OwnerKind.Team:
-                var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Tenant == tenant.Value && t.Id == owner.ExternalId, cancellationToken);
+                var team = teams.GetValueOrDefault(owner.ExternalId);
                 return team is null ? OkrRelation.None
                     : team.LeadId == who.Id || Manages(team.LeadId) ? OkrRelation.Owner
                     : who.TeamId == team.Id ? OkrRelation.Team : OkrRelation.None;
@@ -55,5 +58,17 @@ public sealed class OrgChartPolicy(HrContext db) : IOkrAccessPolicy
         await RelationAsync(tenant, actor, owner, cancellationToken) == OkrRelation.Owner;
 
     public async ValueTask<bool> CanManagePeriodsAsync(TenantId tenant, OwnerRef actor, CancellationToken cancellationToken) =>
-        await db.Employees.AsNoTracking().AnyAsync(e => e.Tenant == tenant.Value && e.Id == actor.ExternalId && e.IsHr, cancellationToken);
+        (await ChartAsync(tenant, cancellationToken)).People.GetValueOrDefault(actor.ExternalId) is { IsHr: true };
+
+    private async ValueTask<(Dictionary<string, Employee> People, Dictionary<string, Team> Teams)> ChartAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        if (_chart is not { } chart || chart.Tenant != tenant)
+        {
+            var people = await db.Employees.AsNoTracking().Where(e => e.Tenant == tenant.Value).ToDictionaryAsync(e => e.Id, cancellationToken);
+            var teams = await db.Teams.AsNoTracking().Where(t => t.Tenant == tenant.Value).ToDictionaryAsync(t => t.Id, cancellationToken);
+            _chart = chart = (tenant, people, teams);
+        }
+
+        return (chart.People, chart.Teams);
+    }
 }

@@ -84,9 +84,9 @@ api.MapPost("/periods/{id}/close", async (PeriodId id, CloseRequest body, HttpCo
 });
 
 // Objectives: entity tags for their versions, If-Match for the writes that follow.
-api.MapPost("/objectives", async (NewObjective body, HttpContext http, OkrService okr) =>
+api.MapPost("/objectives", async (NewObjective body, HttpContext http, OkrService okr, IClock clock) =>
 {
-    var objective = await okr.As(http.User.Actor()).Objectives.CreateAsync(http.User.Tenant(), body.ToDraft(SystemClock.Instance));
+    var objective = await okr.As(http.User.Actor()).Objectives.CreateAsync(http.User.Tenant(), body.ToDraft(clock));
     http.Response.Headers.ETag = OkrETag.For(objective);
     return Results.Created($"/api/objectives/{objective.Id}", objective);
 });
@@ -144,13 +144,13 @@ api.MapPost("/import", async (HttpContext http, OkrService okr) =>
 });
 
 // A host write and an OKR write in one transaction: a new team and its first objective, both or neither.
-api.MapPost("/teams", async (NewTeam body, HttpContext http, HrContext db, OkrService okr) =>
+api.MapPost("/teams", async (NewTeam body, HttpContext http, HrContext db, OkrService okr, IClock clock) =>
 {
     var tenant = http.User.Tenant();
     await using var transaction = await db.Database.BeginTransactionAsync();
     db.Teams.Add(new Team { Tenant = tenant.Value, Id = body.Id, Name = body.Name, LeadId = http.User.Actor().ExternalId });
     await db.SaveChangesAsync();
-    var objective = await okr.As(http.User.Actor()).Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.CreateVersion7()), body.Period, body.FirstObjective, OwnerRef.Team(body.Id), SystemClock.Instance));
+    var objective = await okr.As(http.User.Actor()).Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.CreateVersion7()), body.Period, body.FirstObjective, OwnerRef.Team(body.Id), clock));
     await transaction.CommitAsync();
     return Results.Created($"/api/objectives/{objective.Id}", objective);
 });
