@@ -8,18 +8,27 @@
 // - Racer: makes one facade call (record a check-in, close a period, align two objectives), holds it at the store's
 //   commit after it has read and decided, prints "decided", waits for "go" on its input, then commits and prints
 //   "committed" or "lost EXCEPTION-TYPE". The test runs the competing write in its own process in between.
-//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql> <connection string> race <tenant>
+//   Usage: Okr.Storage.CrashHelper <sqlite|postgresql|ef-sqlite|ef-postgresql> <connection string> race <tenant>
 //          <record KR|close PERIOD|align CHILD PARENT|create-period ID|archive PERIOD|activate OBJECTIVE>
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;
 using Okr.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Okr.Storage.EntityFrameworkCore;
 using Okr.Storage.PostgreSql;
 using Okr.Storage.Sqlite;
 
 var (provider, connection, mode, tenant) = (args[0], args[1], args[2], TenantId.Parse(args[3]));
 IOkrStore store;
-if (provider == "sqlite")
+if (provider is "ef-sqlite" or "ef-postgresql")
+{
+    // The EF Core store over a context of this process's own, on tables the test's context created.
+    var builder = new DbContextOptionsBuilder<RaceContext>();
+    var options = (provider == "ef-sqlite" ? builder.UseSqlite(connection) : builder.UseNpgsql(connection)).Options;
+    store = new EntityFrameworkCoreOkrStore<RaceContext>(new RaceContextFactory(options));
+}
+else if (provider == "sqlite")
 {
     var sqlite = new SqliteOkrStore(connection);
     await sqlite.InitializeAsync();
