@@ -16,7 +16,7 @@ public abstract record Measure
 
     private protected Measure(MeasureUnit unit) => Unit = unit;
 
-    /// <summary>Which of the seven measure types this is.</summary>
+    /// <summary>Which of the eight measure types this is.</summary>
     public abstract MeasureKind Kind { get; }
 
     /// <summary>The unit the values are in.</summary>

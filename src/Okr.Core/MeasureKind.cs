@@ -1,6 +1,6 @@
 namespace Okr.Core;
 
-/// <summary>The seven measure types a key result can have.</summary>
+/// <summary>The eight measure types a key result can have.</summary>
 public enum MeasureKind
 {
     /// <summary>Move a value up from a baseline to a target: <see cref="IncreaseMeasure"/>.</summary>
@@ -23,4 +23,7 @@ public enum MeasureKind
 
     /// <summary>Commit, target and stretch levels: <see cref="StagedMeasure"/>.</summary>
     Staged = 7,
+
+    /// <summary>Named levels a person chooses from, each with its score: <see cref="OrdinalMeasure"/>.</summary>
+    Ordinal = 8,
 }

@@ -42,7 +42,8 @@ public partial class PublicApiTests
         Assert.True(coreRow.Success && allRow.Success, "docs/api.md has a row of counts for Okr.Core and for all packages.");
         Assert.Equal(core, Count(coreRow.Groups["now"].Value));
         Assert.Equal(all, Count(allRow.Groups["now"].Value));
-        Assert.True(core < Count(coreRow.Groups["filed"].Value) && core < Count(coreRow.Groups["before"].Value), $"Okr.Core's {core} lines are fewer than when the issue was filed and before the cut.");
+        // Features added after the cut (issue 19's cycle) grow the surface again, and the page names them; the cut itself must hold.
+        Assert.True(core < Count(coreRow.Groups["before"].Value), $"Okr.Core's {core} lines are fewer than before the cut.");
         Assert.True(all < Count(allRow.Groups["before"].Value), $"All packages' {all} lines are fewer than before the cut.");
     }
 

@@ -250,6 +250,13 @@ public static class Snippets
         _ = (department, next, company);
     }
 
+    // docs/scoring.md: an ordinal key result
+    public static async Task OrdinalKeyResult(OkrService okr, TenantId tenant, IClock clock, OwnerRef author)
+    {
+        var feedback = new KeyResult(KeyResultId.New(clock), "Partner feedback", OrdinalMeasure.Default);
+        await okr.CheckIns.RecordAsync(tenant, feedback.Id, OrdinalMeasure.Default.ValueOf("target"), author);
+    }
+
     public static async Task ReportingReadme(OkrService okr, TenantId tenant, PeriodId quarterId)
     {
         var report = await PeriodReport.CreateAsync(okr, tenant, quarterId);

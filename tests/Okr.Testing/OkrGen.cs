@@ -83,7 +83,15 @@ public static class OkrGen
         Gen.Elements("EUR", "USD", "JPY").Select(MeasureUnit.Currency),
         Gen.Elements("tickets", "ms", "NPS points").Select(MeasureUnit.Custom));
 
-    /// <summary>Valid measures of all seven types.</summary>
+    /// <summary>Valid ordinal measures: 2 to 10 levels with distinct names and strictly increasing scores in 0..1.</summary>
+    public static Gen<OrdinalMeasure> Ordinal { get; } =
+        from count in Gen.Choose(2, OrdinalMeasure.MaxLevels)
+        from marks in Gen.Choose(0, 1000).ListOf().Select(l => l.Concat([0, 1000]).Distinct().Order().ToList())
+        from names in Gen.Elements("fail", "commit", "target", "stretch", "Ziel", "dépassé", "\"quoted\"", "日本", "🚀 rocket", "x").ListOf()
+        let scores = marks.Count >= count ? marks.Take(count - 1).Append(marks[^1]).Select(m => m / 1000.0).ToList() : [.. Enumerable.Range(0, count).Select(i => i / (count - 1.0))]
+        select new OrdinalMeasure(Enumerable.Range(0, count).Select(i => new OrdinalLevel(i < names.Count && !names.Take(i).Contains(names[i], StringComparer.OrdinalIgnoreCase) ? names[i] : $"level {i}", scores[i])));
+
+    /// <summary>Valid measures of all eight types.</summary>
     public static Gen<Measure> Measure { get; } = Gen.OneOf(
         from b in Amount
         from span in PositiveDecimal
@@ -106,7 +114,8 @@ public static class OkrGen
         from span in PositiveDecimal
         from up in Gen.Elements(true, false)
         from unit in Unit
-        select (Measure)StagedMeasure.FromStretch(b, up ? b + span : b - span, unit));
+        select (Measure)StagedMeasure.FromStretch(b, up ? b + span : b - span, unit),
+        Ordinal.Select(o => (Measure)o));
 
     /// <summary>Valid key results.</summary>
     public static Gen<KeyResult> KeyResult { get; } =

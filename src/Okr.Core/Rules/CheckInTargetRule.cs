@@ -35,7 +35,12 @@ public sealed class CheckInTargetRule : ICheckInRule
 
         if (!kr.Measure.Accepts(checkIn.Value))
         {
-            yield return new OkrViolation(OkrErrorCodes.InvalidValue, nameof(CheckIn.Value), $"{kr.Measure.Kind} key result '{kr.Title}' cannot take the value {checkIn.Value}.");
+            yield return new OkrViolation(
+                OkrErrorCodes.InvalidValue,
+                nameof(CheckIn.Value),
+                kr.Measure is OrdinalMeasure ordinal
+                    ? $"Ordinal key result '{kr.Title}' takes a level's position ({ordinal.Describe()}), not {checkIn.Value}."
+                    : $"{kr.Measure.Kind} key result '{kr.Title}' cannot take the value {checkIn.Value}.");
         }
 
         if (checkIn.Corrects is { } corrects && (change.Corrected is null || change.Corrected.Id != corrects || change.Corrected.KeyResultId != checkIn.KeyResultId))

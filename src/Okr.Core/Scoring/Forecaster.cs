@@ -24,8 +24,8 @@ public static class Forecaster
         ArgumentNullException.ThrowIfNull(scoring);
         var end = period.InstantsIn(zone).End;
         var points = CheckInHistory.InForce(checkIns.Where(c => c.KeyResultId == keyResult.Id));
-        // A milestone is done or not: it has no trend to extrapolate.
-        if (points.Count < 2 || points[0].EffectiveAt == points[^1].EffectiveAt || keyResult.Measure is MilestoneMeasure)
+        // A milestone is done or not, and a level is chosen: neither has a trend to extrapolate.
+        if (points.Count < 2 || points[0].EffectiveAt == points[^1].EffectiveAt || keyResult.Measure is MilestoneMeasure or OrdinalMeasure)
         {
             return new Forecast(false, points.Count, end, null, null, null);
         }

@@ -14,6 +14,7 @@ namespace Okr.Core.Scoring;
 /// <item><term>WithinRange lo..hi</term><description>1 when lo ≤ v ≤ hi; else 0, or partial credit.</description></item>
 /// <item><term>Milestone</term><description>1 when v = 1 (done), else 0.</description></item>
 /// <item><term>Staged</term><description>linear: (v − b) / (s − b); stepped: see <see cref="SteppedScoringPolicy"/>.</description></item>
+/// <item><term>Ordinal</term><description>the chosen level's score, under every policy.</description></item>
 /// </list>
 /// </remarks>
 public static class ProgressFormulas
@@ -38,6 +39,7 @@ public static class ProgressFormulas
                 : 1,
             MilestoneMeasure => value == 1m ? 1 : 0,
             StagedMeasure m => Ratio(value - m.Baseline, m.Stretch - m.Baseline),
+            OrdinalMeasure m => m.ScoreAt(value),
             _ => throw new ArgumentException($"Unknown measure type {measure.GetType().Name}.", nameof(measure)),
         };
     }

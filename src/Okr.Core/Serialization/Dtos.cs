@@ -76,6 +76,15 @@ internal sealed class MeasureDto
     public decimal? Low { get; set; }
 
     public decimal? High { get; set; }
+
+    public List<OrdinalLevelDto>? Levels { get; set; }
+}
+
+internal sealed class OrdinalLevelDto
+{
+    public required string Name { get; init; }
+
+    public required double Score { get; init; }
 }
 
 internal sealed class KeyResultDto

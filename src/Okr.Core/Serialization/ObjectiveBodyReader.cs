@@ -20,6 +20,7 @@ internal static class ObjectiveBodyReader
 {
     private static readonly ItemReader<KeyResult> KeyResultItem = TryKeyResult;
     private static readonly ItemReader<AlignmentLink> AlignmentItem = TryAlignment;
+    private static readonly ItemReader<OrdinalLevel> LevelItem = TryLevel;
 
     public static bool TryRead(ReadOnlySpan<byte> utf8Json, out Objective? objective)
     {
@@ -225,8 +226,9 @@ internal static class ObjectiveBodyReader
         MeasureKind? type = null;
         var unit = MeasureUnit.Number;
 
-        // baseline, commit, target, stretch, threshold, low, high
+        // baseline, commit, target, stretch, threshold, low, high; or an ordinal measure's levels
         Span<decimal> levels = stackalloc decimal[7];
+        List<OrdinalLevel>? ordinal = null;
         var present = 0;
         var seen = 0;
         var next = 0;
@@ -239,7 +241,9 @@ internal static class ObjectiveBodyReader
                     return false;
                 }
 
-                measure = BuildMeasure(type.Value, unit, levels, present);
+                measure = type == MeasureKind.Ordinal
+                    ? (ordinal is null ? null : new OrdinalMeasure(ordinal))
+                    : BuildMeasure(type.Value, unit, levels, present);
                 return measure is not null;
             }
 
@@ -261,6 +265,13 @@ internal static class ObjectiveBodyReader
                     break;
                 case 1:
                     if (!TryUnit(ref reader, out unit))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case 9:
+                    if (!TryArray(ref reader, OrdinalMeasure.MaxLevels, LevelItem, out ordinal))
                     {
                         return false;
                     }
@@ -298,6 +309,36 @@ internal static class ObjectiveBodyReader
             MeasureKind.Staged when Has(Baseline | Commit | Target | Stretch) => new StagedMeasure(levels[0], levels[1], levels[2], levels[3], unit),
             _ => null,
         };
+    }
+
+    private static bool TryLevel(ref Utf8JsonReader reader, out OrdinalLevel? level)
+    {
+        level = null;
+        string? name = null;
+        var score = 0.0;
+        var seen = 0;
+        var next = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                if (seen != 3)
+                {
+                    return false;
+                }
+
+                level = new OrdinalLevel(name!, score);
+                return true;
+            }
+
+            var member = Member(ref reader, Names.Level, ref next);
+            if (member < 0 || !Once(ref seen, member) || !reader.Read() || !(member == 0 ? TryString(ref reader, out name) : TryDouble(ref reader, out score)))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool TryAlignment(ref Utf8JsonReader reader, out AlignmentLink? link)
@@ -680,7 +721,8 @@ internal static class ObjectiveBodyReader
     {
         public static readonly byte[][] Objective = Utf8("id", "periodId", "title", "description", "owner", "kind", "state", "visibility", "keyResults", "alignments", "version", "createdAt", "updatedAt", "grade", "updatedBy");
         public static readonly byte[][] KeyResult = Utf8("id", "title", "measure", "weight", "owner", "progressSource", "cancelled");
-        public static readonly byte[][] Measure = Utf8("type", "unit", "baseline", "commit", "target", "stretch", "threshold", "low", "high");
+        public static readonly byte[][] Measure = Utf8("type", "unit", "baseline", "commit", "target", "stretch", "threshold", "low", "high", "levels");
+        public static readonly byte[][] Level = Utf8("name", "score");
         public static readonly byte[][] Alignment = Utf8("objective", "keyResult", "weight", "kind");
         public static readonly byte[][] Grade = Utf8("computed", "value", "overriddenBy", "overrideReason");
         public static readonly byte[][] Owner = Utf8("kind", "id");

@@ -19,6 +19,13 @@ public sealed record OkrDocument(
     IReadOnlyList<CheckIn> CheckIns,
     Instant? ExportedAt = null)
 {
-    /// <summary>The format version this library writes and reads.</summary>
+    /// <summary>The format version this library writes for documents without ordinal measures, and reads.</summary>
     public const string CurrentFormat = "okr/1";
+
+    /// <summary>
+    /// <c>okr/1</c> plus the <see cref="OrdinalMeasure"/>: written only for a document that holds one, so a reader
+    /// of <c>okr/1</c> keeps reading every other document and refuses this one by its version instead of misreading
+    /// it. This library reads both.
+    /// </summary>
+    public const string OrdinalFormat = "okr/2";
 }

@@ -294,12 +294,12 @@ public static partial class OkrJson
                 throw new OkrFormatException($"The format member is missing; expected \"format\": \"{OkrDocument.CurrentFormat}\".", "$.format");
             }
 
-            if (format != OkrDocument.CurrentFormat)
+            if (format is not (OkrDocument.CurrentFormat or OkrDocument.OrdinalFormat))
             {
                 throw new OkrFormatException(
                     format is null
                         ? "The format member must be a string such as \"okr/1\"."
-                        : $"Unsupported format '{format}': this version of Okr.Core reads '{OkrDocument.CurrentFormat}' only.",
+                        : $"Unsupported format '{format}': this version of Okr.Core reads '{OkrDocument.CurrentFormat}' and '{OkrDocument.OrdinalFormat}' only.",
                     "$.format");
             }
         }

@@ -7,7 +7,7 @@ internal static class OkrJsonMapper
 {
     public static DocumentDto ToDto(OkrDocument document) => new()
     {
-        Format = OkrDocument.CurrentFormat,
+        Format = document.Objectives.Any(o => o.KeyResults.Any(k => k.Measure is OrdinalMeasure)) ? OkrDocument.OrdinalFormat : OkrDocument.CurrentFormat,
         Tenant = document.TenantId,
         ExportedAt = document.ExportedAt,
         Periods = [.. document.Periods.Select(ToDto)],
@@ -17,6 +17,11 @@ internal static class OkrJsonMapper
 
     public static OkrDocument FromDto(DocumentDto dto)
     {
+        if (dto.Format == OkrDocument.CurrentFormat)
+        {
+            RefuseOrdinalIn1(dto);
+        }
+
         // Valid input (by far the common case) takes the direct path; only a failure pays for the
         // second, path-collecting pass that names every problem. A null element (the serializer lets them
         // through) is known to fail, so such a document goes straight to the second pass.
@@ -129,6 +134,24 @@ internal static class OkrJsonMapper
         Cancelled = k.IsCancelled,
     };
 
+    // okr/1 has no ordinal measure: a document that holds one and says okr/1 was not written by this library.
+    private static void RefuseOrdinalIn1(DocumentDto dto)
+    {
+        for (var i = 0; i < dto.Objectives.Count; i++)
+        {
+            var keyResults = dto.Objectives[i]?.KeyResults;
+            for (var j = 0; keyResults is not null && j < keyResults.Count; j++)
+            {
+                if (keyResults[j]?.Measure?.Type == MeasureKind.Ordinal)
+                {
+                    throw new OkrFormatException(
+                        $"The Ordinal measure is part of '{OkrDocument.OrdinalFormat}', but the document says '{OkrDocument.CurrentFormat}'.",
+                        $"$.objectives[{i}].keyResults[{j}].measure.type");
+                }
+            }
+        }
+    }
+
     internal static MeasureDto ToDto(Measure m)
     {
         var unit = m.Unit == MeasureUnit.Number ? (MeasureUnit?)null : m.Unit;
@@ -140,6 +163,7 @@ internal static class OkrJsonMapper
             StayBelowMeasure b => new() { Type = m.Kind, Unit = unit, Threshold = b.Threshold },
             WithinRangeMeasure r => new() { Type = m.Kind, Unit = unit, Low = r.Low, High = r.High },
             StagedMeasure s => new() { Type = m.Kind, Unit = unit, Baseline = s.Baseline, Commit = s.Commit, Target = s.Target, Stretch = s.Stretch },
+            OrdinalMeasure o => new() { Type = m.Kind, Levels = [.. o.Levels.Select(l => new OrdinalLevelDto { Name = l.Name, Score = l.Score })] },
             _ => new() { Type = m.Kind, Unit = unit },
         };
     }
@@ -202,6 +226,7 @@ internal static class OkrJsonMapper
                 MeasureKind.WithinRange => new WithinRangeMeasure(Need(m.Low), Need(m.High), unit),
                 MeasureKind.Milestone => new MilestoneMeasure(),
                 MeasureKind.Staged => new StagedMeasure(Need(m.Baseline), Need(m.Commit), Need(m.Target), Need(m.Stretch), unit),
+                MeasureKind.Ordinal when m.Levels is { } levels => new OrdinalMeasure(levels.Select(l => new OrdinalLevel(NotNull(l).Name, l.Score))),
                 _ => throw new ArgumentException("Unknown measure type."),
             };
         }
@@ -325,6 +350,9 @@ internal static class OkrJsonMapper
                 MeasureKind.Staged => Need(m.Baseline, "baseline") && Need(m.Commit, "commit") && Need(m.Target, "target") && Need(m.Stretch, "stretch")
                     ? Build(path, () => new StagedMeasure(m.Baseline!.Value, m.Commit!.Value, m.Target!.Value, m.Stretch!.Value, unit))
                     : null,
+                MeasureKind.Ordinal => m.Levels is null
+                    ? Report<Measure>(path + ".levels", OkrErrorCodes.Required, "An Ordinal measure needs 'levels'.")
+                    : Levels(m.Levels, path + ".levels") is { } levels ? Build(path, () => new OrdinalMeasure(levels)) : null,
                 _ => Report<Measure>(path + ".type", OkrErrorCodes.OutOfRange, $"Unknown measure type {m.Type}."),
             };
 
@@ -340,6 +368,12 @@ internal static class OkrJsonMapper
         }
 
         private OwnerRef? Owner(OwnerDto o, string path) => BuildValue(path, () => new OwnerRef(o.Kind, o.Id));
+
+        private List<OrdinalLevel>? Levels(List<OrdinalLevelDto> levels, string path)
+        {
+            var read = Many(levels, path, (l, at) => Build(at, () => new OrdinalLevel(l.Name, l.Score)));
+            return read.Count == levels.Count ? read : null;
+        }
 
         private T? Build<T>(string path, Func<T> make)
             where T : class

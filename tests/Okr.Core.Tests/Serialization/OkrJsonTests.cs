@@ -78,8 +78,9 @@ public class OkrJsonTests
     [Fact]
     public void Unknown_versions_are_named_as_such()
     {
-        var ex = Assert.Throws<OkrFormatException>(() => OkrJson.Deserialize("{\"format\": \"okr/2\", \"tenant\": {\"new\": true}}"));
+        var ex = Assert.Throws<OkrFormatException>(() => OkrJson.Deserialize("{\"format\": \"okr/3\", \"tenant\": {\"new\": true}}"));
         Assert.Equal("$.format", ex.Path);
+        Assert.Contains("okr/3", ex.Message, StringComparison.Ordinal);
         Assert.Contains("okr/2", ex.Message, StringComparison.Ordinal);
         Assert.Contains("okr/1", ex.Message, StringComparison.Ordinal);
     }
