@@ -49,6 +49,7 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="grade">The final grade: required when Closed, absent otherwise.</param>
     /// <param name="updatedBy">Who made this version, when known (the audit trail); null for the system or unknown.</param>
     /// <param name="reopenReason">Why it was last reopened after its close (<see cref="Reopen"/>); null when it never was.</param>
+    /// <param name="carriedFrom">The objective this one was carried over from, if it was; another objective's id.</param>
     /// <exception cref="OkrValidationException">An invariant is broken; all problems are reported.</exception>
     public Objective(
         ObjectiveId id,
@@ -66,7 +67,8 @@ public sealed class Objective : IEquatable<Objective>
         Instant updatedAt,
         FinalGrade? grade,
         OwnerRef? updatedBy = null,
-        string? reopenReason = null)
+        string? reopenReason = null,
+        ObjectiveId? carriedFrom = null)
     {
         var violations = new ViolationList();
         violations.NotDefault(id, nameof(Id));
@@ -114,6 +116,11 @@ public sealed class Objective : IEquatable<Objective>
             violations.Text(reopenReason, nameof(ReopenReason), MaxReopenReasonLength, multiLine: true);
         }
 
+        if (carriedFrom is { } source && (source == default || source == id))
+        {
+            violations.Add(OkrErrorCodes.Invalid, nameof(CarriedFrom), "CarriedFrom, when given, names another objective.");
+        }
+
         violations.ThrowIfAny();
         Id = id;
         PeriodId = periodId;
@@ -131,6 +138,7 @@ public sealed class Objective : IEquatable<Objective>
         Grade = grade;
         UpdatedBy = updatedBy;
         ReopenReason = reopenReason;
+        CarriedFrom = carriedFrom;
     }
 
     /// <summary>The longest reason for reopening a closed objective: 1 000 characters.</summary>
@@ -190,6 +198,12 @@ public sealed class Objective : IEquatable<Objective>
     /// the audit trail.
     /// </summary>
     public string? ReopenReason { get; }
+
+    /// <summary>
+    /// The objective this one was carried over from into its period (<see cref="Service.OkrPeriods.CarryOverAsync"/>);
+    /// null for an objective made afresh. Set when the copy is made and never changed.
+    /// </summary>
+    public ObjectiveId? CarriedFrom { get; }
 
     /// <summary>Whether the objective may still be edited (Draft or Active).</summary>
     public bool IsEditable => State is ObjectiveState.Draft or ObjectiveState.Active;
@@ -362,17 +376,17 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="version">The new version, ≥ 0.</param>
     /// <returns>The copy.</returns>
     public Objective WithVersion(long version) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy, ReopenReason);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy, ReopenReason, CarriedFrom);
 
     /// <summary>Returns the same objective recording who made this version, and nothing else changed.</summary>
     /// <param name="actor">Who made the change; null for the system.</param>
     /// <returns>The copy.</returns>
     public Objective WithUpdatedBy(OwnerRef? actor) =>
-        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor, ReopenReason);
+        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor, ReopenReason, CarriedFrom);
 
     /// <summary>The same objective recording who made this version and when (never before <see cref="CreatedAt"/>).</summary>
     internal Objective Restamp(OwnerRef? actor, Instant at) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor, ReopenReason);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor, ReopenReason, CarriedFrom);
 
     /// <inheritdoc/>
     public bool Equals(Objective? other) =>
@@ -392,6 +406,7 @@ public sealed class Objective : IEquatable<Objective>
                 && Equals(Grade, other.Grade)
                 && UpdatedBy == other.UpdatedBy
                 && ReopenReason == other.ReopenReason
+                && CarriedFrom == other.CarriedFrom
                 && _keyResults.SequenceEqual(other._keyResults)
                 && _alignments.SequenceEqual(other._alignments)));
 
@@ -452,7 +467,8 @@ public sealed class Objective : IEquatable<Objective>
             CreatedAt,
             Later(clock),
             Grade,
-            reopenReason: ReopenReason);
+            reopenReason: ReopenReason,
+            carriedFrom: CarriedFrom);
     }
 
     private Objective Move(IClock clock, ObjectiveState to, FinalGrade? grade, params ReadOnlySpan<ObjectiveState> from) => Move(clock, to, grade, null, from);
@@ -465,7 +481,7 @@ public sealed class Objective : IEquatable<Objective>
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(State), $"Objective '{Title}' cannot move from {State} to {to}; allowed from: {string.Join(", ", from.ToArray())}.")]);
         }
 
-        return new Objective(Id, PeriodId, Title, Description, Owner, Kind, to, Visibility, _keyResults, _alignments, Version, CreatedAt, Later(clock), grade, reopenReason: reopenReason ?? ReopenReason);
+        return new Objective(Id, PeriodId, Title, Description, Owner, Kind, to, Visibility, _keyResults, _alignments, Version, CreatedAt, Later(clock), grade, reopenReason: reopenReason ?? ReopenReason, carriedFrom: CarriedFrom);
     }
 
     /// <summary>The clock's instant, but never before <see cref="CreatedAt"/> (a clock set back must not break the invariant).</summary>

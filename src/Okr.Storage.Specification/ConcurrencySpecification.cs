@@ -164,6 +164,44 @@ public abstract partial class OkrStoreSpecification
         Assert.Equal(theirs, await r.Store.GetObjectiveAsync(r.Tenant, objective.Id));
     });
 
+    /// <summary>
+    /// Two carry-overs of one objective decided at the same moment: one commits, the other fails, and its retry reports
+    /// the copy as already carried; the target period holds exactly one copy.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_carry_overs_of_one_objective_make_one_copy() => Race(async r =>
+    {
+        var (period, objective) = await r.ActiveObjectiveAsync();
+        var next = await r.Other.Periods.CreateAsync(r.Tenant, Quarter(2026, 2));
+        var held = await r.HoldAsync(s => s.Periods.CarryOverAsync(r.Tenant, period.Id, next.Id, [objective.Id]).AsTask());
+        var theirs = await r.Other.Periods.CarryOverAsync(r.Tenant, period.Id, next.Id, [objective.Id]);
+        await r.LoseAsync(held);
+
+        var retry = await r.Held.Periods.CarryOverAsync(r.Tenant, period.Id, next.Id, [objective.Id]);
+        Assert.True(retry[0].AlreadyCarried);
+        Assert.Equal(theirs[0].Copy, retry[0].Copy);
+        var copies = await ToListAsync(r.Store.ListObjectivesAsync(r.Tenant, new ObjectiveQuery { Period = next.Id }));
+        Assert.Equal([theirs[0].Copy.Id], copies.Select(o => o.Id));
+    });
+
+    /// <summary>A carry-over that re-bases baselines, decided before a late check-in into the source period, fails; its retry starts from the new value.</summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_a_rebasing_carry_over_fails_when_a_check_in_lands_in_the_source_period() => Race(async r =>
+    {
+        var (period, objective) = await r.ActiveObjectiveAsync();
+        var next = await r.Other.Periods.CreateAsync(r.Tenant, Quarter(2026, 2));
+        var rebase = new CarryOverOptions { RebaseBaselines = true };
+        var held = await r.HoldAsync(s => s.Periods.CarryOverAsync(r.Tenant, period.Id, next.Id, [objective.Id], rebase).AsTask());
+        await r.Other.CheckIns.RecordAsync(r.Tenant, objective.KeyResults[0].Id, 2000m, Author);
+        await r.LoseAsync(held);
+
+        Assert.Empty(await ToListAsync(r.Store.ListObjectivesAsync(r.Tenant, new ObjectiveQuery { Period = next.Id })));
+        var retry = await r.Held.Periods.CarryOverAsync(r.Tenant, period.Id, next.Id, [objective.Id], rebase);
+        Assert.Equal(2000m, ((IncreaseMeasure)retry[0].Copy.KeyResults[0].Measure).Baseline);
+    });
+
     /// <summary>A caller's loaded version (an ETag) that is stale fails every facade write, naming both versions.</summary>
     /// <returns>The test.</returns>
     [StoreFact]

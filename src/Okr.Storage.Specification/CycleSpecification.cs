@@ -1,7 +1,9 @@
 using System.Text;
+using NodaTime;
 using Okr.Core;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
+using Okr.Core.Storage;
 using Xunit;
 
 namespace Okr.Storage.Specification;
@@ -27,9 +29,9 @@ public abstract partial class OkrStoreSpecification
         draft = new Objective(draft.Id, draft.PeriodId, draft.Title, draft.Description, draft.Owner, draft.Kind, draft.State, draft.Visibility, [chosen, .. draft.KeyResults], [], 0, Start, Start, null);
         var objective = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, draft)).Id);
 
-        clock.Advance(NodaTime.Duration.FromDays(10));
+        clock.Advance(Duration.FromDays(10));
         await okr.CheckIns.RecordAsync(tenant, chosen.Id, levels.ValueOf("partly"), Manager);
-        clock.Advance(NodaTime.Duration.FromDays(10));
+        clock.Advance(Duration.FromDays(10));
         await okr.CheckIns.RecordAsync(tenant, chosen.Id, levels.ValueOf("met"), Manager);
         await okr.CheckIns.RecordAsync(tenant, objective.KeyResults[1].Id, 2500.25m, Manager);
         var refused = await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.CheckIns.RecordAsync(tenant, chosen.Id, 4m, Manager));
@@ -56,5 +58,120 @@ public abstract partial class OkrStoreSpecification
         var copy = await new OkrService(store, clock).Progress.GetObjectiveStatusAsync(other, objective.Id);
         Assert.Equal(levels, copy.Progress.Objective.KeyResults[0].Measure);
         Assert.Equal(status.Progress.Progress, copy.Progress.Progress);
+    });
+
+    /// <summary>
+    /// Through the facade, on this store: carry-over copies every field, re-bases baselines on the value in force at the
+    /// end of the source period, re-points links to carried parents, keeps links to an annual parent, drops the rest, and
+    /// is idempotent: carrying again writes nothing and a later carry re-points to the copies already made.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Carry_over_keeps_every_field_repoints_links_and_is_idempotent() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var clock = new SteppingClock(Start);
+        var okr = new OkrService(store, clock).As(Manager);
+        var year = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarYear(new PeriodId(Guid.NewGuid()), 2026));
+        var q1 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 1));
+        var q2 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 2));
+        foreach (var p in new[] { year, q1 })
+        {
+            await okr.Periods.ActivateAsync(tenant, p.Id);
+        }
+
+        var annual = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, NewObjective(year.Id, "Become the market leader"))).Id);
+        var parent = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, NewObjective(q1.Id, "Win the north"))).Id);
+        var child = await okr.Objectives.CreateAsync(tenant, NewObjective(q1.Id, "Open two offices", OwnerRef.Person("E7")));
+        child = await okr.Objectives.AlignAsync(tenant, child.Id, new AlignmentLink(parent.Id, parent.KeyResults[0].Id, 0.5));
+        child = await okr.Objectives.AlignAsync(tenant, child.Id, new AlignmentLink(annual.Id, kind: AlignmentKind.Supports));
+        var later = await okr.Objectives.CreateAsync(tenant, NewObjective(q1.Id, "Hire a lead"));
+        later = await okr.Objectives.AlignAsync(tenant, later.Id, new AlignmentLink(parent.Id));
+
+        // Revenue moved from 1000.50 to 1800 by the end of Q1; a value effective after Q1 ended does not count.
+        clock.Advance(Duration.FromDays(30));
+        await okr.CheckIns.RecordAsync(tenant, parent.KeyResults[0].Id, 1700m, Manager);
+        await okr.CheckIns.RecordAsync(tenant, parent.KeyResults[1].Id, 1m, Manager);
+        clock.Advance(Duration.FromDays(70));
+        await okr.CheckIns.RecordAsync(tenant, parent.KeyResults[0].Id, 1800m, Manager, effectiveAt: Instant.FromUtc(2026, 3, 31, 23, 0));
+        await okr.CheckIns.RecordAsync(tenant, parent.KeyResults[0].Id, 2400m, Manager, effectiveAt: Instant.FromUtc(2026, 4, 2, 12, 0));
+
+        var carried = await okr.Periods.CarryOverAsync(tenant, q1.Id, q2.Id, [parent.Id, child.Id], new CarryOverOptions { RebaseBaselines = true });
+        Assert.Equal([parent.Id, child.Id], carried.Select(c => c.Source.Id));
+        Assert.All(carried, c => Assert.False(c.AlreadyCarried));
+        var (parentCopy, childCopy) = (carried[0].Copy, carried[1].Copy);
+        foreach (var (source, copy) in new[] { (parent, parentCopy), (child, childCopy) })
+        {
+            Assert.Equal(source.Id, copy.CarriedFrom);
+            Assert.Equal((q2.Id, ObjectiveState.Draft, 1L, (FinalGrade?)null, (OwnerRef?)Manager), (copy.PeriodId, copy.State, copy.Version, copy.Grade, copy.UpdatedBy));
+            Assert.Equal((source.Title, source.Description, source.Owner, source.Kind, source.Visibility), (copy.Title, copy.Description, copy.Owner, copy.Kind, copy.Visibility));
+            Assert.Equal(source.KeyResults.Count, copy.KeyResults.Count);
+            Assert.Empty(copy.KeyResults.Select(k => k.Id).Intersect(source.KeyResults.Select(k => k.Id)));
+            Assert.Equal(copy, await okr.Objectives.GetAsync(tenant, copy.Id));
+        }
+
+        // Revenue re-based on 1800, target and stretch kept; churn already at its target keeps its baseline.
+        var revenue = (IncreaseMeasure)parentCopy.KeyResults[0].Measure;
+        Assert.Equal((1800m, 2500.25m, (decimal?)3000m, MeasureUnit.Currency("EUR"), 2.0), (revenue.Baseline, revenue.Target, revenue.Stretch, revenue.Unit, parentCopy.KeyResults[0].Weight));
+        Assert.Equal(parent.KeyResults[1].Measure, parentCopy.KeyResults[1].Measure);
+        Assert.Equal([parentCopy.KeyResults[0].Id], carried[0].Rebased);
+        Assert.Equal(parent.KeyResults[2].Owner, parentCopy.KeyResults[2].Owner);
+        Assert.Equal(child.KeyResults.Select(k => k.Measure), childCopy.KeyResults.Select(k => k.Measure));
+
+        // The child's link to the parent's key result follows the copies; the link to the annual objective stays.
+        Assert.Equal(
+            [(CarriedLinkOutcome.Repointed, new AlignmentLink(parentCopy.Id, parentCopy.KeyResults[0].Id, 0.5)), (CarriedLinkOutcome.Kept, new AlignmentLink(annual.Id, kind: AlignmentKind.Supports))],
+            carried[1].Links.Select(l => (l.Outcome, l.Copy!)));
+        Assert.Equal(carried[1].Links.Select(l => l.Copy), childCopy.Alignments);
+
+        // Again, with one more: the two are reported as carried, only the new one is written, and its link finds the copy.
+        var again = await okr.Periods.CarryOverAsync(tenant, q1.Id, q2.Id, [child.Id, later.Id, parent.Id]);
+        Assert.Equal([true, false, true], again.Select(c => c.AlreadyCarried));
+        Assert.Equal(childCopy, again[0].Copy);
+        Assert.Equal(new AlignmentLink(parentCopy.Id), Assert.Single(again[1].Copy.Alignments));
+        var inQ2 = await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = q2.Id }));
+        Assert.Equal(3, inQ2.Count);
+
+        // Dropping links, and starting active.
+        var q3 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 3));
+        var dropped = await okr.Periods.CarryOverAsync(tenant, q1.Id, q3.Id, [child.Id], new CarryOverOptions { Alignments = CarriedAlignments.Drop, Activate = true });
+        Assert.Empty(dropped[0].Copy.Alignments);
+        Assert.Equal(ObjectiveState.Active, dropped[0].Copy.State);
+        Assert.All(dropped[0].Links, l => Assert.Equal(CarriedLinkOutcome.Dropped, l.Outcome));
+    });
+
+    /// <summary>
+    /// A carry-over with any bad part writes nothing: an unknown objective, one of another period, a cancelled one, a
+    /// closed target, or a copy that breaks a rule.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task A_carry_over_with_a_bad_part_writes_nothing() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var okr = new OkrService(store, new SteppingClock(Start)).As(Manager);
+        var q1 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 1));
+        var q2 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 2));
+        await okr.Periods.ActivateAsync(tenant, q1.Id);
+        var good = await okr.Objectives.CreateAsync(tenant, NewObjective(q1.Id, "Good"));
+        var cancelled = await okr.Objectives.CancelAsync(tenant, (await okr.Objectives.CreateAsync(tenant, NewObjective(q1.Id, "Dropped"))).Id);
+        var elsewhere = await okr.Objectives.CreateAsync(tenant, NewObjective(q2.Id, "Already in Q2"));
+        var thin = NewObjective(q1.Id, "Too thin");
+        thin = await okr.Objectives.CreateAsync(tenant, new Objective(thin.Id, q1.Id, thin.Title, thin.Description, thin.Owner, thin.Kind, thin.State, thin.Visibility, thin.KeyResults.Take(2), [], 0, Start, Start, null));
+
+        var bad = await Assert.ThrowsAsync<OkrValidationException>(async () =>
+            await okr.Periods.CarryOverAsync(tenant, q1.Id, q2.Id, [good.Id, new ObjectiveId(Guid.NewGuid()), cancelled.Id, elsewhere.Id]));
+        Assert.Equal(
+            [("objectives[1]", OkrErrorCodes.UnknownReference), ("objectives[2]", OkrErrorCodes.IllegalTransition), ("objectives[3]", OkrErrorCodes.Mismatch)],
+            bad.Violations.Select(v => (v.Member, v.Code)));
+        var ruled = await Assert.ThrowsAsync<OkrValidationException>(async () =>
+            await okr.Periods.CarryOverAsync(tenant, q1.Id, q2.Id, [good.Id, thin.Id], new CarryOverOptions { Activate = true }));
+        Assert.Contains(ruled.Violations, v => v is { Code: OkrErrorCodes.KeyResultCount, Member: "objectives[1].KeyResults" });
+        Assert.Equal(OkrErrorCodes.Invalid, (await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.CarryOverAsync(tenant, q1.Id, q1.Id, [good.Id]))).Violations[0].Code);
+        Assert.Equal([elsewhere.Id], (await ToListAsync(store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = q2.Id }))).Select(o => o.Id));
+
+        await okr.Periods.CloseAsync(tenant, q1.Id);
+        var closed = await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.CarryOverAsync(tenant, q2.Id, q1.Id, [elsewhere.Id]));
+        Assert.Equal(OkrErrorCodes.PeriodClosed, closed.Violations[0].Code);
     });
 }

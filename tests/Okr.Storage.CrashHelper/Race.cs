@@ -31,6 +31,9 @@ internal static class Race
                 case "archive":
                     await okr.Periods.ArchiveAsync(tenant, PeriodId.Parse(call[1]));
                     break;
+                case "carry-over":
+                    await okr.Periods.CarryOverAsync(tenant, PeriodId.Parse(call[1]), PeriodId.Parse(call[2]), [ObjectiveId.Parse(call[3])]);
+                    break;
                 case "activate":
                     await okr.Objectives.ActivateAsync(tenant, ObjectiveId.Parse(call[1]));
                     break;

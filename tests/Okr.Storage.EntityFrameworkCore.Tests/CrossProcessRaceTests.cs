@@ -41,6 +41,12 @@ internal static class EfRaces
         Assert.Equal(("lost OkrConcurrencyException", PeriodState.Active), await CrossProcessRaces.ArchiveAgainstReopenAsync(provider, cs, store));
     }
 
+    public static async Task CarryOverAgainstCarryOver(string provider, DbContextOptions<HostContext> options)
+    {
+        var (cs, store) = On(options);
+        Assert.Equal(("lost OkrConcurrencyException", 1), await CrossProcessRaces.CarryOverAgainstCarryOverAsync(provider, cs, store));
+    }
+
     public static async Task ActivateAgainstClose(string provider, DbContextOptions<HostContext> options)
     {
         var (cs, store) = On(options);
@@ -76,6 +82,9 @@ public class EfCoreSqliteCrossProcessRaceTests
     public Task An_archive_decided_in_another_process_loses_to_a_reopen() => EfRaces.ArchiveAgainstReopen("ef-sqlite", Databases.NewSqlite());
 
     [Fact]
+    public Task A_carry_over_decided_in_another_process_loses_to_the_same_carry_over_here() => EfRaces.CarryOverAgainstCarryOver("ef-sqlite", Databases.NewSqlite());
+
+    [Fact]
     public Task An_activation_decided_in_another_process_loses_to_a_close() => EfRaces.ActivateAgainstClose("ef-sqlite", Databases.NewSqlite());
 
     [Fact]
@@ -99,6 +108,9 @@ public class EfCorePostgresCrossProcessRaceTests
 
     [PostgresFact]
     public Task An_archive_decided_in_another_process_loses_to_a_reopen() => EfRaces.ArchiveAgainstReopen("ef-postgresql", Databases.Postgres);
+
+    [PostgresFact]
+    public Task A_carry_over_decided_in_another_process_loses_to_the_same_carry_over_here() => EfRaces.CarryOverAgainstCarryOver("ef-postgresql", Databases.Postgres);
 
     [PostgresFact]
     public Task An_activation_decided_in_another_process_loses_to_a_close() => EfRaces.ActivateAgainstClose("ef-postgresql", Databases.Postgres);

@@ -90,6 +90,21 @@ public static class CrossProcessRaces
         return (outcome, (await okr.Periods.GetAsync(tenant, period.Id).ConfigureAwait(false)).State);
     }
 
+    /// <summary>A carry-over decided in another process while the same carry-over commits here: it loses, and the target holds one copy.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the number of objectives in the target period.</returns>
+    public static async Task<(string Outcome, int Copies)> CarryOverAgainstCarryOverAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, period, objective) = await SetUpAsync(store).ConfigureAwait(false);
+        var next = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.CreateVersion7()), 2026, 2)).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "carry-over", period.Id.ToString(), next.Id.ToString(), objective.Id.ToString()).ConfigureAwait(false);
+        await okr.Periods.CarryOverAsync(tenant, period.Id, next.Id, [objective.Id]).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        return (outcome, await okr.Objectives.ListAsync(tenant, new ObjectiveQuery { Period = next.Id }).CountAsync().ConfigureAwait(false));
+    }
+
     /// <summary>An activation decided in another process while a close commits here: it loses, and the draft stays a draft.</summary>
     /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
     /// <param name="connectionString">The database both processes use.</param>

@@ -189,7 +189,9 @@ public static class OkrGen
         from later in Gen.Choose(0, 10_000_000)
         from grade in Grade
         from updatedBy in Gen.OneOf(Gen.Constant<OwnerRef?>(null), Owner.Select(o => (OwnerRef?)o))
-        select new Objective(id, periodId, title, description, owner, kind, state, visibility, krs, links, version, created, created.Plus(Duration.FromSeconds(later)), state == ObjectiveState.Closed ? grade : null, updatedBy);
+        from reopenReason in Gen.OneOf(Gen.Constant<string?>(null), Gen.Constant<string?>(null), Note.Where(n => n.Trim().Length > 0).Select(n => (string?)n))
+        from carriedFrom in Gen.OneOf(Gen.Constant<ObjectiveId?>(null), Gen.Constant<ObjectiveId?>(null), ObjectiveId.Where(c => c != id).Select(c => (ObjectiveId?)c))
+        select new Objective(id, periodId, title, description, owner, kind, state, visibility, krs, links, version, created, created.Plus(Duration.FromSeconds(later)), state == ObjectiveState.Closed ? grade : null, updatedBy, reopenReason, carriedFrom);
 
     /// <summary>Valid objectives in any period.</summary>
     public static Gen<Objective> Objective { get; } = PeriodId.SelectMany(ObjectiveIn);

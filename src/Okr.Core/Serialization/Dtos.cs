@@ -159,6 +159,8 @@ internal sealed class ObjectiveDto
     public OwnerDto? UpdatedBy { get; set; }
 
     public string? ReopenReason { get; set; }
+
+    public ObjectiveId? CarriedFrom { get; set; }
 }
 
 internal sealed class CheckInDto

@@ -81,6 +81,8 @@ internal static class ObjectiveBodyReader
         Instant? createdAt = null, updatedAt = null;
         FinalGrade? grade = null;
         OwnerRef? updatedBy = null;
+        string? reopenReason = null;
+        ObjectiveId carriedFrom = default;
         var seen = 0;
         var next = 0;
 
@@ -93,7 +95,7 @@ internal static class ObjectiveBodyReader
                     return false;
                 }
 
-                objective = new Objective(id, periodId, title, description, owner, kind, state, visibility, keyResults ?? [], alignments ?? [], version, createdAt.Value, updatedAt.Value, grade, updatedBy);
+                objective = new Objective(id, periodId, title, description, owner, kind, state, visibility, keyResults ?? [], alignments ?? [], version, createdAt.Value, updatedAt.Value, grade, updatedBy, reopenReason, carriedFrom == default ? null : carriedFrom);
                 return true;
             }
 
@@ -120,6 +122,8 @@ internal static class ObjectiveBodyReader
                 12 => TryInstant(ref reader, out updatedAt),
                 13 => TryGrade(ref reader, out grade),
                 14 => TryOptionalOwner(ref reader, out updatedBy),
+                15 => TryString(ref reader, out reopenReason),
+                16 => TryId(ref reader, out carriedFrom) && carriedFrom != default,
                 _ => false,
             };
             if (!ok)
@@ -719,7 +723,7 @@ internal static class ObjectiveBodyReader
 
     private static class Names
     {
-        public static readonly byte[][] Objective = Utf8("id", "periodId", "title", "description", "owner", "kind", "state", "visibility", "keyResults", "alignments", "version", "createdAt", "updatedAt", "grade", "updatedBy");
+        public static readonly byte[][] Objective = Utf8("id", "periodId", "title", "description", "owner", "kind", "state", "visibility", "keyResults", "alignments", "version", "createdAt", "updatedAt", "grade", "updatedBy", "reopenReason", "carriedFrom");
         public static readonly byte[][] KeyResult = Utf8("id", "title", "measure", "weight", "owner", "progressSource", "cancelled");
         public static readonly byte[][] Measure = Utf8("type", "unit", "baseline", "commit", "target", "stretch", "threshold", "low", "high", "levels");
         public static readonly byte[][] Level = Utf8("name", "score");

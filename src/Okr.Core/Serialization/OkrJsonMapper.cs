@@ -121,6 +121,7 @@ internal static class OkrJsonMapper
             : null,
         UpdatedBy = o.UpdatedBy is { } who ? ToDto(who) : null,
         ReopenReason = o.ReopenReason,
+        CarriedFrom = o.CarriedFrom,
     };
 
     public static KeyResultDto ToDto(KeyResult k) => new()
@@ -204,7 +205,8 @@ internal static class OkrJsonMapper
             o.UpdatedAt,
             o.Grade is { } g ? FinalGrade.Create(g.Computed, g.Value, g.OverriddenBy is { } by ? Owner(by) : null, g.OverrideReason) : null,
             o.UpdatedBy is { } who ? Owner(who) : null,
-            o.ReopenReason);
+            o.ReopenReason,
+            o.CarriedFrom);
 
         public static CheckIn CheckIn(CheckInDto c) =>
             new(NotNull(c).Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
@@ -312,7 +314,7 @@ internal static class OkrJsonMapper
             var updatedBy = o.UpdatedBy is { } u ? Owner(u, path + ".updatedBy") : null;
 
             // Build even when a part failed (with stand-ins), so the objective's own problems are reported too.
-            var objective = Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner ?? StandIn, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade is null ? null : grade ?? FinalGrade.FromComputed(0), updatedBy, o.ReopenReason));
+            var objective = Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner ?? StandIn, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade is null ? null : grade ?? FinalGrade.FromComputed(0), updatedBy, o.ReopenReason, o.CarriedFrom));
             var partsValid = owner is not null && keyResults.Count == o.KeyResults.Count && alignments.Count == o.Alignments.Count && (o.Grade is null || grade is not null)
                 && (o.UpdatedBy is null || updatedBy is not null);
             return partsValid ? objective : null;

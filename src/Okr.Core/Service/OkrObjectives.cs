@@ -35,6 +35,11 @@ public sealed class OkrObjectives
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.Version), "A new objective has version 0, no grade and no UpdatedBy: CreateAsync only creates, and the facade stamps who made it.")]);
         }
 
+        if (draft.CarriedFrom is not null || draft.ReopenReason is not null)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Invalid, draft.CarriedFrom is not null ? nameof(Objective.CarriedFrom) : nameof(Objective.ReopenReason), "A new objective was neither carried over nor reopened: OkrPeriods.CarryOverAsync makes copies, and ReopenAsync reopens.")]);
+        }
+
         await _service.DemandWriteAsync(tenant, null, draft, cancellationToken).ConfigureAwait(false);
         var period = await _service.RequirePeriodAsync(tenant, draft.PeriodId, cancellationToken).ConfigureAwait(false);
         var violations = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Rules.Check(new ObjectiveChange(null, draft, period, new HashSet<KeyResultId>())).ToList();
@@ -350,6 +355,11 @@ public sealed class OkrObjectives
         if (after.CreatedAt != before.CreatedAt)
         {
             violations.Add(new OkrViolation(OkrErrorCodes.Invalid, nameof(Objective.CreatedAt), "An edit cannot change CreatedAt."));
+        }
+
+        if (after.CarriedFrom != before.CarriedFrom || after.ReopenReason != before.ReopenReason)
+        {
+            violations.Add(new OkrViolation(OkrErrorCodes.Invalid, after.CarriedFrom != before.CarriedFrom ? nameof(Objective.CarriedFrom) : nameof(Objective.ReopenReason), "An edit cannot change where the objective was carried from or why it was reopened; CarryOverAsync and ReopenAsync set them."));
         }
 
         if (after.UpdatedAt < before.UpdatedAt || (after.UpdatedAt != before.UpdatedAt && after.UpdatedAt > now))

@@ -213,6 +213,294 @@ public sealed class OkrPeriods
         return assessor.AssessPeriod(final);
     }
 
+    /// <summary>
+    /// Copies chosen objectives of one period into another, in one atomic write: each copy is a draft (or active, by
+    /// option) with every field of its source (title, description, owner, kind, visibility, and each key result's
+    /// measure, unit, stretch, weight, owner and progress source), new ids, no grade, and
+    /// <see cref="Objective.CarriedFrom"/> naming the source. Baselines can start from the value in force at the end of
+    /// the source period, and links are re-pointed, kept or dropped by <see cref="CarryOverOptions.Alignments"/>, with
+    /// a report of what became of each.
+    /// </summary>
+    /// <remarks>
+    /// <para>Idempotent: a copy's ids are derived from its source and the target period, so carrying an objective again
+    /// writes nothing and reports the stored copy (<see cref="CarriedObjective.AlreadyCarried"/>). Of two calls racing
+    /// to carry the same objective, one commits and the other fails with <see cref="OkrConcurrencyException"/>; run
+    /// again, it reports the copy as already carried.</para>
+    /// <para>All or nothing: any problem (an unknown or hidden objective, one of another period, a cancelled one, a
+    /// closed target period, a copy that breaks a rule) fails the whole call before anything is written. The write is
+    /// conditional on both periods, every source and every parent it read (and, when rebasing, on the source period's
+    /// content), so nothing it decided on can change underneath it.</para>
+    /// <para>Access: the acting person must be able to read each source and to create each copy (as
+    /// <see cref="OkrObjectives.CreateAsync"/> demands).</para>
+    /// </remarks>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="from">The source period.</param>
+    /// <param name="to">The target period: another period, not closed or archived.</param>
+    /// <param name="objectives">The objectives of <paramref name="from"/> to carry, at least one; repeats are ignored.</param>
+    /// <param name="options">Drafts or active, rebasing, links; <see cref="CarryOverOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One entry per objective, in the order given.</returns>
+    /// <exception cref="OkrValidationException">A problem named above; nothing was written.</exception>
+    /// <exception cref="OkrNotFoundException">A period does not exist.</exception>
+    /// <exception cref="OkrConcurrencyException">Something read changed meanwhile; nothing was written.</exception>
+    public ValueTask<IReadOnlyList<CarriedObjective>> CarryOverAsync(TenantId tenant, PeriodId from, PeriodId to, IEnumerable<ObjectiveId> objectives, CarryOverOptions? options = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.carry_over", tenant, () => CarryOverCoreAsync(tenant, from, to, objectives, options ?? CarryOverOptions.Default, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<CarriedObjective>> CarryOverCoreAsync(TenantId tenant, PeriodId from, PeriodId to, IEnumerable<ObjectiveId> objectives, CarryOverOptions options, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        ArgumentNullException.ThrowIfNull(objectives);
+        var chosen = objectives.Distinct().ToList();
+        var violations = new ViolationList();
+        if (chosen.Count == 0)
+        {
+            violations.Add(OkrErrorCodes.Required, nameof(objectives), "Name at least one objective to carry over.");
+        }
+
+        if (from == to)
+        {
+            violations.Add(OkrErrorCodes.Invalid, nameof(to), "The target period is the source period; carry over into another period.");
+        }
+
+        if (options.Alignments is not (CarriedAlignments.Repoint or CarriedAlignments.Keep or CarriedAlignments.Drop))
+        {
+            violations.Add(OkrErrorCodes.OutOfRange, nameof(CarryOverOptions.Alignments), $"Unknown CarriedAlignments value {(int)options.Alignments}.");
+        }
+
+        violations.ThrowIfAny();
+
+        // Count the source period's content first when rebasing: the baselines then stand on data the commit proves unchanged.
+        Storage.PeriodContent? content = options.RebaseBaselines ? await _service.Store.GetPeriodContentAsync(tenant, from, cancellationToken).ConfigureAwait(false) : null;
+        var source = await _service.RequirePeriodAsync(tenant, from, cancellationToken).ConfigureAwait(false);
+        var target = await _service.RequirePeriodAsync(tenant, to, cancellationToken).ConfigureAwait(false);
+        if (target.State is PeriodState.Closed or PeriodState.Archived)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.PeriodClosed, nameof(to), $"Period '{target.Name}' is {target.State}; carry over into a period in planning or active.")]);
+        }
+
+        var changes = new Storage.OkrChangeSet().Expect(source).Expect(target);
+        if (content is { } counted)
+        {
+            changes.ExpectContent(from, counted);
+        }
+
+        // The sources, as the actor may see them: one that is hidden is reported as missing, like one that is.
+        var sources = new List<Objective>(chosen.Count);
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            var member = $"{nameof(objectives)}[{i}]";
+            var read = await _service.Store.GetObjectiveAsync(tenant, chosen[i], cancellationToken).ConfigureAwait(false);
+            if (read is null || !await _service.CanReadAsync(tenant, read, cancellationToken).ConfigureAwait(false))
+            {
+                violations.Add(OkrErrorCodes.UnknownReference, member, $"Objective {chosen[i]} does not exist.");
+            }
+            else if (read.PeriodId != from)
+            {
+                violations.Add(OkrErrorCodes.Mismatch, member, $"Objective '{read.Title}' belongs to another period than '{source.Name}'.");
+            }
+            else if (read.State == ObjectiveState.Cancelled)
+            {
+                violations.Add(OkrErrorCodes.IllegalTransition, member, $"Objective '{read.Title}' is cancelled; only live or closed objectives are carried over.");
+            }
+            else
+            {
+                sources.Add(read);
+                changes.Expect(read);
+            }
+        }
+
+        violations.ThrowIfAny();
+        var settings = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var endValues = options.RebaseBaselines
+            ? await EndValuesAsync(tenant, source, sources, settings.TimeZone, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<KeyResultId, decimal>();
+
+        // Copies made in this call, and copies made before (found by their derived ids), for re-pointing links.
+        var copyIds = sources.ToDictionary(o => o.Id, o => CopyId(tenant, o.Id, to));
+        var earlier = new Dictionary<ObjectiveId, Objective?>();
+        async ValueTask<Objective?> StoredCopyAsync(ObjectiveId original)
+        {
+            var id = CopyId(tenant, original, to);
+            if (!earlier.TryGetValue(id, out var copy))
+            {
+                earlier[id] = copy = await _service.Store.GetObjectiveAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+                changes.ExpectObjective(id, copy?.Version ?? 0);
+            }
+
+            return copy;
+        }
+
+        var now = _service.Clock.GetCurrentInstant();
+        var events = OkrEventFactory.For(_service, tenant);
+        var results = new List<CarriedObjective>(sources.Count);
+        var written = new List<int>();
+        foreach (var original in sources)
+        {
+            // A copy already stored means an earlier call carried it; a missing one is written at version 0, which the
+            // store refuses if a racing call wrote it first.
+            if (await _service.Store.GetObjectiveAsync(tenant, copyIds[original.Id], cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                results.Add(new CarriedObjective(original, stored, alreadyCarried: true, [], []));
+                continue;
+            }
+
+            var rebased = new List<KeyResultId>();
+            var keyResults = original.KeyResults.Select(k =>
+            {
+                var id = new KeyResultId(OkrEventFactory.DerivedId(tenant, k.Id.Value, "carry-over:" + to.Value.ToString("D")));
+                var measure = endValues.TryGetValue(k.Id, out var end) && Rebase(k.Measure, end) is { } moved ? moved : k.Measure;
+                if (!ReferenceEquals(measure, k.Measure))
+                {
+                    rebased.Add(id);
+                }
+
+                return new KeyResult(id, k.Title, measure, k.Weight, k.Owner, k.ProgressSource, k.IsCancelled);
+            }).ToList();
+
+            var links = new List<CarriedLink>(original.Alignments.Count);
+            foreach (var link in original.Alignments)
+            {
+                links.Add(await CarryLinkAsync(tenant, link, target, options.Alignments, copyIds, StoredCopyAsync, changes, cancellationToken).ConfigureAwait(false));
+            }
+
+            var copy = new Objective(
+                copyIds[original.Id],
+                to,
+                original.Title,
+                original.Description,
+                original.Owner,
+                original.Kind,
+                ObjectiveState.Draft,
+                original.Visibility,
+                keyResults,
+                links.Where(l => l.Copy is not null).Select(l => l.Copy!),
+                0,
+                now,
+                now,
+                null,
+                carriedFrom: original.Id);
+            if (options.Activate)
+            {
+                copy = copy.Activate(_service.Clock);
+            }
+
+            await _service.DemandWriteAsync(tenant, null, copy, cancellationToken).ConfigureAwait(false);
+            violations.AddRange(settings.Rules.Check(new Rules.ObjectiveChange(null, copy, target, new HashSet<KeyResultId>())), $"{nameof(objectives)}[{chosen.IndexOf(original.Id)}]");
+            var stamped = _service.Stamp(copy);
+            changes.Save(stamped, 0);
+            foreach (var e in events.Objective(null, stamped.WithVersion(1)))
+            {
+                changes.Raise(e);
+            }
+
+            written.Add(results.Count);
+            results.Add(new CarriedObjective(original, stamped, alreadyCarried: false, links, rebased));
+        }
+
+        violations.ThrowIfAny();
+        if (written.Count == 0)
+        {
+            return results;
+        }
+
+        var committed = await _service.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
+        for (var j = 0; j < written.Count; j++)
+        {
+            var r = results[written[j]];
+            results[written[j]] = new CarriedObjective(r.Source, committed.Objectives[j], alreadyCarried: false, r.Links, r.Rebased);
+        }
+
+        return results;
+    }
+
+    private static ObjectiveId CopyId(TenantId tenant, ObjectiveId original, PeriodId to) =>
+        new(OkrEventFactory.DerivedId(tenant, original.Value, "carry-over:" + to.Value.ToString("D")));
+
+    private async ValueTask<CarriedLink> CarryLinkAsync(
+        TenantId tenant,
+        AlignmentLink link,
+        OkrPeriod target,
+        CarriedAlignments mode,
+        Dictionary<ObjectiveId, ObjectiveId> copyIds,
+        Func<ObjectiveId, ValueTask<Objective?>> storedCopy,
+        Storage.OkrChangeSet changes,
+        CancellationToken cancellationToken)
+    {
+        if (mode == CarriedAlignments.Drop)
+        {
+            return new CarriedLink(link, null, CarriedLinkOutcome.Dropped);
+        }
+
+        if (mode == CarriedAlignments.Repoint)
+        {
+            var parentKeyResult = link.ParentKeyResultId is { } kr ? new KeyResultId(OkrEventFactory.DerivedId(tenant, kr.Value, "carry-over:" + target.Id.Value.ToString("D"))) : (KeyResultId?)null;
+            if (copyIds.TryGetValue(link.ParentObjectiveId, out var sameCall))
+            {
+                return new CarriedLink(link, new AlignmentLink(sameCall, parentKeyResult, link.Weight, link.Kind), CarriedLinkOutcome.Repointed);
+            }
+
+            if (await storedCopy(link.ParentObjectiveId).ConfigureAwait(false) is { } before)
+            {
+                // A copy edited since it was made may have lost the key result the link pointed to.
+                return parentKeyResult is { } k && before.FindKeyResult(k) is null
+                    ? new CarriedLink(link, null, CarriedLinkOutcome.Dropped)
+                    : new CarriedLink(link, new AlignmentLink(before.Id, parentKeyResult, link.Weight, link.Kind), CarriedLinkOutcome.Repointed);
+            }
+        }
+
+        // Kept only where the parent's period holds the target period (an annual objective over its quarters).
+        var parent = await _service.Store.GetObjectiveAsync(tenant, link.ParentObjectiveId, cancellationToken).ConfigureAwait(false);
+        changes.ExpectObjective(link.ParentObjectiveId, parent?.Version ?? 0);
+        var period = parent is null ? null
+            : parent.PeriodId == target.Id ? target
+            : await _service.Store.GetPeriodAsync(tenant, parent.PeriodId, cancellationToken).ConfigureAwait(false);
+        if (period is not null && parent!.State != ObjectiveState.Cancelled && period.Dates.Start <= target.Dates.Start && period.Dates.End >= target.Dates.End)
+        {
+            changes.Expect(period);
+            return new CarriedLink(link, link, CarriedLinkOutcome.Kept);
+        }
+
+        return new CarriedLink(link, null, CarriedLinkOutcome.Dropped);
+    }
+
+    /// <summary>The value in force of each key result at the end of the source period, in the tenant's zone, with corrections applied.</summary>
+    private async ValueTask<Dictionary<KeyResultId, decimal>> EndValuesAsync(TenantId tenant, OkrPeriod period, List<Objective> sources, NodaTime.DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        var end = period.InstantsIn(zone).End;
+        var ids = sources.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
+        var histories = await _service.Store.GetHistoriesAsync(tenant, ids, cancellationToken).ConfigureAwait(false);
+        var values = new Dictionary<KeyResultId, decimal>();
+        foreach (var (id, history) in histories)
+        {
+            // In force just before the end: the last instant of the period's last day.
+            if (CheckInHistory.AsOf(history, end - NodaTime.Duration.Epsilon) is { } last)
+            {
+                values[id] = last.Value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The measure started from <paramref name="value"/>; null when it has no baseline or the value already reached the first level.</summary>
+    private static Measure? Rebase(Measure measure, decimal value)
+    {
+        try
+        {
+            return measure switch
+            {
+                IncreaseMeasure m when value != m.Baseline && value < m.Target => new IncreaseMeasure(value, m.Target, m.Stretch, m.Unit),
+                DecreaseMeasure m when value != m.Baseline && value > m.Target => new DecreaseMeasure(value, m.Target, m.Stretch, m.Unit),
+                StagedMeasure m when value != m.Baseline && (m.IsIncreasing ? value < m.Commit : value > m.Commit) => new StagedMeasure(value, m.Commit, m.Target, m.Stretch, m.Unit),
+                _ => null,
+            };
+        }
+        catch (OkrValidationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The audit trail of a period: every stored version, oldest first, each with who changed it and when.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The period.</param>
