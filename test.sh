@@ -81,15 +81,23 @@ if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
-# Samples: each must run to exit 0 (they write into a scratch folder) and leave behind every file its
-# expected-files lists (one name per line), non-empty.
+# Samples: each must run to exit 0 (they write into a scratch folder), leave behind every file its
+# expected-files lists (one name per line), non-empty, and print every line its expected-output lists
+# (the figures a walkthrough page quotes from the run).
 outputs_present() {
-  local list="$1/expected-files" work="$2" f
-  [ -f "$list" ] || return 0
-  while IFS= read -r f; do
-    [ -z "$f" ] && continue
-    [ -s "$work/$f" ] || { echo "missing or empty output: $f" >>"$work/out.log"; return 1; }
-  done <"$list"
+  local list="$1/expected-files" lines="$1/expected-output" work="$2" f
+  if [ -f "$list" ]; then
+    while IFS= read -r f; do
+      [ -z "$f" ] && continue
+      [ -s "$work/$f" ] || { echo "missing or empty output: $f" >>"$work/out.log"; return 1; }
+    done <"$list"
+  fi
+  if [ -f "$lines" ]; then
+    while IFS= read -r f; do
+      [ -z "$f" ] && continue
+      grep -qxF -- "$f" "$work/out.log" || { echo "missing line of output: $f" >>"$work/out.log"; return 1; }
+    done <"$lines"
+  fi
 }
 
 for sample in samples/*/; do

@@ -26,8 +26,9 @@ internal sealed class DashboardTenant
 {
     private static readonly Instant Start = Instant.FromUtc(2026, 1, 5, 9, 0);
 
-    public DashboardTenant(string provider, int objectives, int? analyzeThreshold = 1000)
+    public DashboardTenant(string provider, int objectives, int? analyzeThreshold = 1000, Func<OkrDocument, OkrDocument>? shape = null)
     {
+        _shape = shape;
         Provider = provider;
         (Store, ConnectionString) = provider switch
         {
@@ -63,6 +64,7 @@ internal sealed class DashboardTenant
     public async Task<PeriodId> ImportAsync(TenantId tenant, int objectives)
     {
         var document = Document(tenant, objectives);
+        document = _shape?.Invoke(document) ?? document;
         await Store.ImportAsync(tenant, document);
         return document.Periods[0].Id;
     }
@@ -138,6 +140,24 @@ internal sealed class DashboardTenant
     }
 
     private readonly int _objectives;
+    private readonly Func<OkrDocument, OkrDocument>? _shape;
+
+    /// <summary>A period's rows through the bare driver: its objectives' bodies (not decoded) and every check-in row of their key results.</summary>
+    public async Task<long> RawPeriodReadAsync(TenantId tenant, PeriodId period)
+    {
+        if (Provider == "SQLite")
+        {
+            await using var connection = new SqliteConnection(ConnectionString);
+            await connection.OpenAsync();
+            return await DrainAsync(connection, "SELECT body FROM objectives WHERE tenant = $t AND period_id = $p", ("$t", tenant.ToString()), ("$p", period.ToString()))
+                + await DrainAsync(connection, "SELECT c.id, c.kr_id, c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects FROM check_ins c WHERE c.tenant = $t AND c.kr_id IN (SELECT k.id FROM objectives o JOIN key_results k ON k.tenant = o.tenant AND k.objective_id = o.id WHERE o.tenant = $t AND o.period_id = $p)", ("$t", tenant.ToString()), ("$p", period.ToString()));
+        }
+
+        await using var pg = new NpgsqlConnection(ConnectionString);
+        await pg.OpenAsync();
+        return await DrainAsync(pg, "SELECT body FROM okr_objectives WHERE tenant = @t AND period_id = @p", ("t", tenant.Value), ("p", period.Value))
+            + await DrainAsync(pg, "SELECT c.id, c.kr_id, c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects FROM okr_check_ins c WHERE c.tenant = @t AND c.kr_id IN (SELECT k.id FROM okr_objectives o JOIN okr_key_results k ON k.tenant = o.tenant AND k.objective_id = o.id WHERE o.tenant = @t AND o.period_id = @p)", ("t", tenant.Value), ("p", period.Value));
+    }
 
     private static async Task<long> DrainAsync(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {

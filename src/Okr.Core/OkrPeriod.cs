@@ -140,6 +140,42 @@ public sealed record OkrPeriod
     /// <returns>The copy.</returns>
     public OkrPeriod WithVersion(long version) => new(Id, Name, Dates, State, ReopenReason, UpdatedBy, UpdatedAt, version);
 
+    /// <summary>
+    /// What the dates make this period: a <see cref="PeriodKind.Month"/>, <see cref="PeriodKind.Quarter"/> or
+    /// <see cref="PeriodKind.Year"/> when it runs over one, three or twelve whole months from the first day of a month
+    /// (calendar or fiscal), otherwise <see cref="PeriodKind.Custom"/>.
+    /// </summary>
+    public PeriodKind Kind
+    {
+        get
+        {
+            var (start, end) = (Dates.Start, Dates.End);
+            if (start.Day != 1)
+            {
+                return PeriodKind.Custom;
+            }
+
+            var next = end.PlusDays(1);
+            return next == start.PlusMonths(12) ? PeriodKind.Year
+                : next == start.PlusMonths(3) ? PeriodKind.Quarter
+                : next == start.PlusMonths(1) ? PeriodKind.Month
+                : PeriodKind.Custom;
+        }
+    }
+
+    /// <summary>
+    /// Whether this period holds <paramref name="other"/>: another period whose days all lie within this one's, and
+    /// which is shorter (a year holds its quarters and months; two periods of the same days hold neither the other).
+    /// </summary>
+    /// <param name="other">The other period.</param>
+    /// <returns>True when this period holds it.</returns>
+    public bool Holds(OkrPeriod other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.Id != Id && other.Dates.Start >= Dates.Start && other.Dates.End <= Dates.End
+            && (other.Dates.Start != Dates.Start || other.Dates.End != Dates.End);
+    }
+
     /// <summary>Whether objectives and check-ins in this period may be written (Planning or Active).</summary>
     public bool IsWritable => State is PeriodState.Planning or PeriodState.Active;
 

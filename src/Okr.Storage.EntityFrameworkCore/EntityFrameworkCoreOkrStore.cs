@@ -415,6 +415,22 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
     }
 
     /// <inheritdoc/>
+    public IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        var (t, p) = (tenant.Value, period.Value);
+        return ListAsync(
+            db =>
+            {
+                var krs = db.Set<ObjectiveRow>().Where(o => o.Tenant == t && o.PeriodId == p)
+                    .Join(db.Set<KeyResultRow>().Where(k => k.Tenant == t), o => o.Id, k => k.ObjectiveId, (o, k) => k.Id);
+                return db.Set<CheckInRow>().AsNoTracking().Where(c => c.Tenant == t && krs.Contains(c.KrId)).Select(c => new { c.KrId, c.RecordedAt });
+            },
+            r => (new KeyResultId(r.KrId), OkrStoreFormat.FromUnixNanoseconds(r.RecordedAt)),
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public ValueTask<OkrDocument> ExportAsync(TenantId tenant, PeriodId? period = null, CancellationToken cancellationToken = default)
     {
         StoreRules.RequireTenant(tenant);

@@ -701,6 +701,14 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         ORDER BY c.id
         """;
 
+    /// <summary>The key result and recorded instant of each check-in of a period's key results (<c>t</c>, <c>p</c>).</summary>
+    internal const string PeriodRecordedSql = """
+        SELECT c.kr_id, c.recorded_at FROM okr_objectives o
+        CROSS JOIN LATERAL (SELECT y.id FROM okr_key_results y WHERE y.tenant = o.tenant AND y.objective_id = o.id OFFSET 0) AS k
+        CROSS JOIN LATERAL (SELECT x.kr_id, x.recorded_at FROM okr_check_ins x WHERE x.tenant = o.tenant AND x.kr_id = k.id OFFSET 0) AS c
+        WHERE o.tenant = @t AND o.period_id = @p
+        """;
+
     /// <summary>The bodies of the objectives that hold any of a list of key results, each once (<c>t</c>, <c>krs</c>).</summary>
     internal const string FindObjectivesByKeyResultsSql = """
         SELECT o.body FROM (SELECT DISTINCT k.tenant, k.objective_id FROM okr_key_results k WHERE k.tenant = @t AND k.id = ANY(@krs)) AS h
@@ -756,6 +764,10 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     /// <inheritdoc/>
     public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
         QueryAsync(Sql.CheckInHistory, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("kr", keyResult.Value));
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) =>
+        QueryAsync(PeriodRecordedSql, static r => (new KeyResultId(r.GetGuid(0)), OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(1))), cancellationToken, ("t", T(tenant)), ("p", period.Value));
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Text;
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Scoring;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
 using Okr.Core.Storage;
@@ -173,5 +174,97 @@ public abstract partial class OkrStoreSpecification
         await okr.Periods.CloseAsync(tenant, q1.Id);
         var closed = await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.CarryOverAsync(tenant, q2.Id, q1.Id, [elsewhere.Id]));
         Assert.Equal(OkrErrorCodes.PeriodClosed, closed.Violations[0].Code);
+    });
+
+    /// <summary>
+    /// Through the facade, on this store: participation names the owners without objectives and the silent ones, and
+    /// counts each owner's weekly windows with a check-in, from one read of the period.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Participation_names_owners_without_objectives_and_silent_ones() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var clock = new SteppingClock(Start);
+        var okr = new OkrService(store, clock);
+        var (sales, support, emea, e7) = (OwnerRef.Team("sales"), OwnerRef.Team("support"), OwnerRef.OrganizationUnit("emea"), OwnerRef.Person("E7"));
+        var period = await okr.Periods.CreateAsync(tenant, Quarter());
+        await okr.Periods.ActivateAsync(tenant, period.Id);
+        var theirs = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, NewObjective(period.Id, "Grow", sales))).Id);
+        await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, NewObjective(period.Id, "Answer faster", support))).Id);
+
+        // Both objectives' launch key results belong to E7 (NewObjective). Week 1 (from 1 January): sales checks in;
+        // week 3: E7; week 4, still running: sales again.
+        await okr.CheckIns.RecordAsync(tenant, theirs.KeyResults[0].Id, 1200m, sales);
+        clock.Advance(Duration.FromDays(14));
+        await okr.CheckIns.RecordAsync(tenant, theirs.KeyResults[2].Id, 1m, e7);
+        clock.Advance(Duration.FromDays(7));
+        await okr.CheckIns.RecordAsync(tenant, theirs.KeyResults[1].Id, 4m, sales);
+
+        var answer = await okr.Progress.ParticipationAsync(tenant, period.Id, [sales, support, emea, e7, sales]);
+        Assert.Equal([emea, e7], answer.WithoutObjectives);
+        Assert.Equal([support], answer.Silent);
+        Assert.Equal(
+            [(sales, 1, 2, 3, 1), (support, 1, 2, 3, 0), (emea, 0, 0, 0, 0), (e7, 0, 2, 3, 1)],
+            answer.Owners.Select(o => (o.Owner, o.Objectives, o.KeyResultsOwed, o.Windows, o.WindowsWithCheckIn)));
+        Assert.Equal([1.0 / 3, 0.0, null, 1.0 / 3], answer.Owners.Select(o => o.CheckInRate));
+        Assert.Equal([Start + Duration.FromDays(21), null, null, Start + Duration.FromDays(14)], answer.Owners.Select(o => o.LastCheckIn));
+    });
+
+    /// <summary>
+    /// Through the facade, on this store: a year holds its quarters; an annual key result fed by aligned objectives takes
+    /// its progress from quarterly objectives aligned to it, in the year's summary, its status and its close, equal to
+    /// <see cref="OkrScoring.Evaluate"/> applied child first; closing the year grades only the year's objectives.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task A_year_takes_progress_from_its_quarters_children() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var clock = new SteppingClock(Start);
+        var okr = new OkrService(store, clock).As(Manager);
+        var year = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarYear(new PeriodId(Guid.NewGuid()), 2026));
+        var q1 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 1));
+        var q2 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 2));
+        foreach (var p in new[] { year, q1, q2 })
+        {
+            await okr.Periods.ActivateAsync(tenant, p.Id);
+        }
+
+        Assert.Equal((PeriodKind.Year, PeriodKind.Quarter), (year.Kind, q2.Kind));
+        Assert.Equal([q1.Id, q2.Id], (await okr.Periods.ListHeldAsync(tenant, year.Id)).Select(p => p.Id));
+        Assert.Empty(await okr.Periods.ListHeldAsync(tenant, q1.Id));
+
+        var draft = NewObjective(year.Id, "Lead the market");
+        var fed = new KeyResult(new KeyResultId(Guid.NewGuid()), "Quarterly goals met", new IncreaseMeasure(0, 100), 1, null, ProgressSource.FromAlignedObjectives);
+        var annual = await okr.Objectives.CreateAsync(tenant, new Objective(draft.Id, year.Id, draft.Title, draft.Description, draft.Owner, draft.Kind, draft.State, draft.Visibility, [fed, .. draft.KeyResults.Skip(1)], [], 0, Start, Start, null));
+        annual = await okr.Objectives.ActivateAsync(tenant, annual.Id);
+        var first = await okr.Objectives.CreateAsync(tenant, NewObjective(q1.Id, "First quarter push"));
+        first = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.AlignAsync(tenant, first.Id, new AlignmentLink(annual.Id, fed.Id))).Id);
+        var second = await okr.Objectives.CreateAsync(tenant, NewObjective(q2.Id, "Second quarter push"));
+        second = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.AlignAsync(tenant, second.Id, new AlignmentLink(annual.Id, fed.Id, 3))).Id);
+        clock.Advance(Duration.FromDays(20));
+        await okr.CheckIns.RecordAsync(tenant, first.KeyResults[0].Id, 2500.25m, Manager);
+
+        // The definition, child first: each quarterly objective from its key results, then the annual one from its children.
+        decimal? ValueOf(KeyResultId k) => k == first.KeyResults[0].Id ? 2500.25m : null;
+        var scoring = OkrScoring.Default;
+        var (p1, p2) = (scoring.Evaluate(first, ValueOf), scoring.Evaluate(second, ValueOf));
+        var expected = scoring.Evaluate(annual, ValueOf, [new ChildProgress(first, first.Alignments[0], p1.Progress), new ChildProgress(second, second.Alignments[0], p2.Progress)]);
+        Assert.Equal(((1 * 0.5) + (3 * 0.0)) / 4, expected.KeyResults[0].Progress!.Value, 12);
+
+        var summary = await okr.Progress.SummarizeAsync(tenant, year.Id);
+        var shown = Assert.Single(summary.Objectives);
+        Assert.Equal(annual.Id, shown.Progress.Objective.Id);
+        Assert.Equal(expected.Progress!.Value, shown.Progress.Progress!.Value, 12);
+        Assert.Equal(expected.KeyResults.Select(k => k.Progress), shown.KeyResults.Select(k => k.Progress.Progress));
+        Assert.Equal(expected.Progress.Value, summary.Score!.Value, 12);
+        Assert.Equal(shown.Progress.Progress, (await okr.Progress.GetObjectiveStatusAsync(tenant, annual.Id)).Progress.Progress);
+
+        // Closing the year grades the annual objective from its children and leaves the quarters' objectives alone.
+        var graded = await okr.Periods.CloseAsync(tenant, year.Id);
+        Assert.Equal(annual.Id, Assert.Single(graded.Objectives).Objective.Id);
+        Assert.Equal(expected.Progress.Value, (await okr.Objectives.GetAsync(tenant, annual.Id)).Grade!.Computed, 12);
+        Assert.Equal(ObjectiveState.Active, (await okr.Objectives.GetAsync(tenant, second.Id)).State);
     });
 }

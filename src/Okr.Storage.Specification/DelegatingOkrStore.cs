@@ -67,6 +67,9 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEvent
     public virtual ValueTask<IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>>> GetHistoriesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, CancellationToken cancellationToken = default) => Inner.GetHistoriesAsync(tenant, keyResults, cancellationToken);
 
     /// <inheritdoc/>
+    public virtual IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) => Inner.ListRecordedAsync(tenant, period, cancellationToken);
+
+    /// <inheritdoc/>
     public virtual IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default) => Inner.ListSubtreesAsync(tenant, period, roots, cancellationToken);
 
     /// <inheritdoc/>

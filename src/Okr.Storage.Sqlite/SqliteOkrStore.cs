@@ -42,6 +42,8 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     /// <summary>The histories of a list of key results (<see cref="GetHistoriesAsync"/>).</summary>
     internal static string HistoriesSql => Sql.Histories;
 
+    internal static string PeriodRecordedSql => Sql.PeriodRecorded;
+
     /// <summary>The recompute of key results' current values after an append.</summary>
     internal static string RefreshValuesSql => Sql.RefreshValues;
 
@@ -479,6 +481,10 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     /// <inheritdoc/>
     public IAsyncEnumerable<CheckIn> GetHistoryAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
         QueryAsync(Sql.CheckInHistory, ReadCheckIn, cancellationToken, ("$t", Text(tenant)), ("$kr", keyResult.ToString()));
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) =>
+        QueryAsync(PeriodRecordedSql, static r => (KeyResultId.Parse(r.GetString(0)), OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(1))), cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString()));
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<KeyResultId, CheckIn>> GetValuesAsOfAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant effectiveAt, Instant? knownAt = null, CancellationToken cancellationToken = default)

@@ -79,6 +79,7 @@ internal sealed class RelationalSql
         CheckInHistory = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id = {m}kr ORDER BY effective_at, recorded_at, id";
         ExportCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t ORDER BY id";
         ExportPeriodCheckIns = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id IN (SELECT k.id FROM {p}objectives o JOIN {p}key_results k ON k.tenant = o.tenant AND k.objective_id = o.id WHERE o.tenant = {m}t AND o.period_id = {m}p) ORDER BY id";
+        PeriodRecorded = $"SELECT kr_id, recorded_at FROM {p}check_ins WHERE tenant = {m}t AND kr_id IN (SELECT k.id FROM {p}objectives o JOIN {p}key_results k ON k.tenant = o.tenant AND k.objective_id = o.id WHERE o.tenant = {m}t AND o.period_id = {m}p)";
 
         string In(string name) => string.Format(System.Globalization.CultureInfo.InvariantCulture, inList, name);
         // A removed key result's last holder: the latest replaced version whose body holds it (bodies list key results
@@ -282,6 +283,9 @@ internal sealed class RelationalSql
 
     /// <summary>A period's check-ins by id (<c>t</c>, <c>p</c>).</summary>
     public string ExportPeriodCheckIns { get; }
+
+    /// <summary>The key result and recorded instant of each check-in of a period's key results (<c>t</c>, <c>p</c>).</summary>
+    public string PeriodRecorded { get; }
 
     /// <summary>A period's objectives and the check-ins of their key results (<c>t</c>, <c>p</c>).</summary>
     public string PeriodContent { get; }

@@ -8,6 +8,7 @@ public partial class DocumentationSnippetTests
     [Theory]
     [InlineData("docs/getting-started.md", "samples/Okr.Samples.QuickStart")]
     [InlineData("docs/hr-integration.md", "samples/Okr.Samples.HrIntegration")]
+    [InlineData("docs/lifecycle.md", "samples/Okr.Samples.Lifecycle")]
     [InlineData("docs/reporting.md", "samples/Okr.Samples.QuickStart")]
     [InlineData("docs/web-api.md", "samples/Okr.Samples.HrWebApi")]
     public void Every_snippet_line_is_in_the_sample(string page, string sample)

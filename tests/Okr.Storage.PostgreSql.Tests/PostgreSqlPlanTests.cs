@@ -124,6 +124,7 @@ public partial class PostgreSqlPlanTests
             ("periods", sql.ListPeriods, [t]),
             ("period history", sql.PeriodHistory, [t, ("id", period)]),
             ("period's check-ins", PostgreSqlOkrStore.ExportPeriodCheckInsSql, [t, ("p", period)]),
+            ("period's recorded times", PostgreSqlOkrStore.PeriodRecordedSql, [t, ("p", period)]),
             ("events", sql.ReadEvents, [t, ("after", 0L), ("n", 100)]),
             ("stream state", sql.StreamState, [t]),
         };

@@ -55,6 +55,27 @@ public sealed class OkrPeriods
     private ValueTask<OkrPeriod> GetCoreAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
         _service.RequirePeriodAsync(tenant, id, cancellationToken);
 
+    /// <summary>
+    /// The periods a period holds (<see cref="OkrPeriod.Holds"/>), by first day, longer ones first on the same day: a
+    /// year's quarters (and months), so the year's second quarter is the second of kind <see cref="PeriodKind.Quarter"/>.
+    /// Their objectives may align to the holding period's, and its summaries, statuses and close count them as children.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="id">The holding period, such as a year.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The held periods; empty for a period that holds none.</returns>
+    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
+    public ValueTask<IReadOnlyList<OkrPeriod>> ListHeldAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.periods.list_held", tenant, () => ListHeldCoreAsync(tenant, id, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<OkrPeriod>> ListHeldCoreAsync(TenantId tenant, PeriodId id, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        var period = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var held = await _service.Progress.HeldPeriodsAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        return [.. held.OrderBy(p => p.Dates.Start).ThenByDescending(p => p.Dates.End).ThenBy(p => p.Id)];
+    }
+
     /// <summary>Moves a period from Planning to Active.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The period.</param>
@@ -123,8 +144,17 @@ public sealed class OkrPeriods
 
         // The closing grades every objective of the period, whoever may see it (the roll-up is the system's), in the
         // order of the alignment tree, parents first, as a summary lists them.
-        var rolledUp = await _service.Progress.RollUpAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        var inOrder = rolledUp.Graph.ChildrenFirst().Reverse().Select(o => rolledUp.Progress[o.Id]).ToList();
+        // A period that holds others (a year over its quarters) grades its own objectives with their children there,
+        // and its commit also depends on those periods' content.
+        var held = await _service.Progress.HeldPeriodsAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        var heldContent = new List<(PeriodId Id, Storage.PeriodContent Content)>(held.Count);
+        foreach (var other in held)
+        {
+            heldContent.Add((other.Id, await _service.Store.GetPeriodContentAsync(tenant, other.Id, cancellationToken).ConfigureAwait(false)));
+        }
+
+        var rolledUp = await _service.Progress.RollUpAsync(tenant, id, cancellationToken, held).ConfigureAwait(false);
+        var inOrder = rolledUp.Graph.ChildrenFirst().Reverse().Where(o => o.PeriodId == id).Select(o => rolledUp.Progress[o.Id]).ToList();
         var options = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false));
         var assessor = new OkrAssessor(options.Scoring, options.Assessment);
 
@@ -174,6 +204,11 @@ public sealed class OkrPeriods
         // One unit: the period, every objective read (drafts and cancelled ones too: activating one must fail the
         // close), the counted content, and the closed objectives.
         var changes = new Storage.OkrChangeSet().Save(closed, period.Version).ExpectContent(id, content);
+        foreach (var (heldId, heldCounted) in heldContent)
+        {
+            changes.ExpectContent(heldId, heldCounted);
+        }
+
         foreach (var o in rolledUp.Graph.Objectives)
         {
             changes.Expect(o);

@@ -90,6 +90,14 @@ public sealed class OkrProgress
             candidates = objectives;
         }
 
+        // Objectives of the periods this one holds (a year's quarters) aligned under its objectives count in their
+        // figures, as children do; only this period's objectives are shown.
+        var nested = await NestedChildrenAsync(tenant, p, objectives, null, cancellationToken).ConfigureAwait(false);
+        if (nested.Count > 0)
+        {
+            objectives = [.. objectives, .. nested];
+        }
+
         // 2. Who may read what: an actor sees what they may read, and nothing of the rest (not its status, not its
         // owner in the coverage, not its figures inside a visible parent).
         HashSet<ObjectiveId>? visible = null;
@@ -180,6 +188,59 @@ public sealed class OkrProgress
         return new PeriodSummary(p, now, score, statuses, coverage) { Scope = scope, NextAfter = nextAfter };
     }
 
+    /// <summary>The periods <paramref name="period"/> holds (<see cref="OkrPeriod.Holds"/>): a year's quarters and months.</summary>
+    internal async ValueTask<List<OkrPeriod>> HeldPeriodsAsync(TenantId tenant, OkrPeriod period, CancellationToken cancellationToken)
+    {
+        var held = new List<OkrPeriod>();
+        await foreach (var other in _service.Store.ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (period.Holds(other))
+            {
+                held.Add(other);
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>
+    /// The objectives of the periods <paramref name="period"/> holds that are aligned, directly or through others, under
+    /// one of <paramref name="objectives"/>. Nothing for a period that holds none (a quarter, as a rule), at the cost of
+    /// one read of the tenant's periods; otherwise one read of each held period's objectives.
+    /// </summary>
+    private async ValueTask<List<Objective>> NestedChildrenAsync(TenantId tenant, OkrPeriod period, List<Objective> objectives, IReadOnlyList<OkrPeriod>? held, CancellationToken cancellationToken)
+    {
+        held ??= await HeldPeriodsAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        if (held.Count == 0 || objectives.Count == 0)
+        {
+            return [];
+        }
+
+        var inside = new List<Objective>();
+        foreach (var other in held)
+        {
+            inside.AddRange(await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = other.Id }, cancellationToken)).ConfigureAwait(false));
+        }
+
+        var childrenOf = inside.SelectMany(child => child.Alignments.Select(link => (link.ParentObjectiveId, Child: child))).ToLookup(x => x.ParentObjectiveId, x => x.Child);
+        var reached = objectives.Select(o => o.Id).ToHashSet();
+        var queue = new Queue<ObjectiveId>(reached);
+        var found = new List<Objective>();
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var child in childrenOf[id])
+            {
+                if (reached.Add(child.Id))
+                {
+                    found.Add(child);
+                    queue.Enqueue(child.Id);
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Each objective's level in the graph: 1 at the top (no parent in the graph, or the given root), then one more per link down, by the shortest path.</summary>
     private static Dictionary<ObjectiveId, int> Levels(AlignmentGraph graph, ObjectiveId? root)
     {
@@ -238,11 +299,12 @@ public sealed class OkrProgress
     /// The period's objectives rolled up now from the values in force: what a close grades (every objective, whoever
     /// may read it). The progress is keyed by objective; the graph orders them.
     /// </summary>
-    internal async ValueTask<(OkrPeriod Period, AlignmentGraph Graph, Dictionary<ObjectiveId, ObjectiveProgress> Progress)> RollUpAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken)
+    internal async ValueTask<(OkrPeriod Period, AlignmentGraph Graph, Dictionary<ObjectiveId, ObjectiveProgress> Progress)> RollUpAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken, IReadOnlyList<OkrPeriod>? held = null)
     {
         var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
         var now = _service.Clock.GetCurrentInstant();
         var objectives = await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
+        objectives.AddRange(await NestedChildrenAsync(tenant, p, objectives, held, cancellationToken).ConfigureAwait(false));
         var graph = AlignmentGraph.Build(objectives);
         var current = await _service.Store.GetCurrentValuesAsync(tenant, [.. objectives.SelectMany(o => o.KeyResults).Select(k => k.Id)], now, cancellationToken).ConfigureAwait(false);
         var (rollup, values, _) = Rollup((await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Scoring, graph, current);
@@ -265,6 +327,118 @@ public sealed class OkrProgress
             .ToList();
         var p = status.Progress;
         return new ObjectiveStatus(new ObjectiveProgress(p.Objective, p.Progress, p.FromKeyResults, null, [.. keyResults.Select(k => k.Progress)]), status.Health, keyResults);
+    }
+
+    /// <summary>
+    /// Who of the host's owners (its org chart) takes part in a period, now: which own no objective, which owe check-ins
+    /// but recorded none lately, and each one's check-in rate against a cadence. Two reads of the period (its objectives,
+    /// and when each of their check-ins was recorded: <see cref="IOkrStore.ListRecordedAsync"/>), whatever the number of owners.
+    /// </summary>
+    /// <remarks>
+    /// A key result belongs to its own owner, or to its objective's owner when it has none. An owner owes check-ins on
+    /// the measured, live key results of active objectives. The rate counts the cadence windows (from the start of the
+    /// period's first day, in the organisation's or tenant's time zone) that ended by now and in which a check-in
+    /// (or a correction) was recorded on the owner's key results. Objectives the acting person may not read are left
+    /// out, as if they did not exist.
+    /// </remarks>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="owners">The owners to ask about; repeats are reported once.</param>
+    /// <param name="options">Silence and cadence; <see cref="ParticipationOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One entry per owner, in the order given.</returns>
+    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
+    /// <exception cref="OkrValidationException">An option is out of range, or an owner is the default reference.</exception>
+    public ValueTask<PeriodParticipation> ParticipationAsync(TenantId tenant, PeriodId period, IEnumerable<OwnerRef> owners, ParticipationOptions? options = null, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.progress.participation", tenant, () => ParticipationCoreAsync(tenant, period, owners, options ?? ParticipationOptions.Default, cancellationToken));
+
+    private async ValueTask<PeriodParticipation> ParticipationCoreAsync(TenantId tenant, PeriodId periodId, IEnumerable<OwnerRef> owners, ParticipationOptions options, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        ArgumentNullException.ThrowIfNull(owners);
+        options.Validate();
+        var asked = owners.Distinct().ToList();
+        if (asked.FindIndex(o => o.IsEmpty) is var empty and >= 0)
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.Required, $"owners[{empty}]", "An owner is the default (empty) reference.")]);
+        }
+
+        var period = await _service.RequirePeriodAsync(tenant, periodId, cancellationToken).ConfigureAwait(false);
+        var now = _service.Clock.GetCurrentInstant();
+        var zone = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).TimeZone;
+        var (start, end) = period.InstantsIn(zone);
+        var windows = (int)Math.Max(0, ((now < end ? now : end) - start).TotalTicks / options.Cadence.TotalTicks);
+
+        // Slot per owner asked; every key result of the period points at its owner's slot, or at none.
+        var slot = new Dictionary<OwnerRef, int>(asked.Count);
+        for (var i = 0; i < asked.Count; i++)
+        {
+            slot[asked[i]] = i;
+        }
+
+        var objectives = new int[asked.Count];
+        var owed = new int[asked.Count];
+        var last = new Instant?[asked.Count];
+        var seen = new HashSet<(int Owner, int Window)>();
+        var ownerOf = new Dictionary<KeyResultId, int>();
+        await foreach (var objective in _service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = periodId }, cancellationToken).ConfigureAwait(false))
+        {
+            if (objective.State == ObjectiveState.Cancelled || (_service.Filters && !await _service.CanReadAsync(tenant, objective, cancellationToken).ConfigureAwait(false)))
+            {
+                continue;
+            }
+
+            if (slot.TryGetValue(objective.Owner, out var owns))
+            {
+                objectives[owns]++;
+            }
+
+            foreach (var kr in objective.KeyResults)
+            {
+                if (slot.TryGetValue(kr.Owner ?? objective.Owner, out var holder))
+                {
+                    ownerOf[kr.Id] = holder;
+                    if (objective.State == ObjectiveState.Active && !kr.IsCancelled && kr.ProgressSource == ProgressSource.Measured)
+                    {
+                        owed[holder]++;
+                    }
+                }
+            }
+        }
+
+        await foreach (var (keyResult, recordedAt) in _service.Store.ListRecordedAsync(tenant, periodId, cancellationToken).ConfigureAwait(false))
+        {
+            if (recordedAt > now || !ownerOf.TryGetValue(keyResult, out var holder))
+            {
+                continue;
+            }
+
+            if (last[holder] is not { } known || recordedAt > known)
+            {
+                last[holder] = recordedAt;
+            }
+
+            var window = Math.Floor((recordedAt - start).TotalTicks / options.Cadence.TotalTicks);
+            if (recordedAt >= start && window < windows)
+            {
+                seen.Add((holder, (int)window));
+            }
+        }
+
+        var withCheckIns = new int[asked.Count];
+        foreach (var (holder, _) in seen)
+        {
+            withCheckIns[holder]++;
+        }
+
+        var result = new OwnerParticipation[asked.Count];
+        for (var i = 0; i < asked.Count; i++)
+        {
+            var silent = owed[i] > 0 && (last[i] is not { } at || now - at >= options.SilentAfter);
+            result[i] = new OwnerParticipation(asked[i], objectives[i], owed[i], last[i], silent, owed[i] == 0 ? 0 : windows, owed[i] == 0 ? 0 : withCheckIns[i]);
+        }
+
+        return new PeriodParticipation(period, now, result);
     }
 
     /// <summary>

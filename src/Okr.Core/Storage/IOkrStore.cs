@@ -338,6 +338,25 @@ public interface IOkrStore
     /// <exception cref="OkrValidationException">The document's tenant differs, or an item cannot be stored; nothing was written.</exception>
     ValueTask ImportAsync(TenantId tenant, OkrDocument document, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// When each check-in (corrections included) of a period's key results was recorded, in no set order, without
+    /// values or notes: what <see cref="Service.OkrProgress.ParticipationAsync"/> counts, in one read.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The key result and recorded instant of each check-in.</returns>
+    /// <remarks>The built-in stores read the two columns alone; the default reads the period's export.</remarks>
+    async IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        var document = await ExportAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        foreach (var c in document.CheckIns)
+        {
+            yield return (c.KeyResultId, c.RecordedAt);
+        }
+    }
+
     /// <summary>Reads a tenant's data as a document: everything, or one period with its objectives and their check-ins.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="period">One period, or null for every period.</param>

@@ -198,6 +198,39 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var found = await Read(tenant, s =>
+        {
+            var list = new List<(KeyResultId, Instant)>();
+            foreach (var o in s.Objectives.Values)
+            {
+                if (o.PeriodId != period)
+                {
+                    continue;
+                }
+
+                foreach (var kr in o.KeyResults)
+                {
+                    if (s.History.TryGetValue(kr.Id, out var history))
+                    {
+                        foreach (var c in history)
+                        {
+                            list.Add((c.KeyResultId, c.RecordedAt));
+                        }
+                    }
+                }
+            }
+
+            return list;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var item in found)
+        {
+            yield return item;
+        }
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(roots);

@@ -47,6 +47,9 @@ internal sealed class TracedOkrStore(IOkrStore inner) : IOkrStore
     public IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default) =>
         OkrTelemetry.Source.HasListeners() ? Enumerate("okr.store.list_objectives", tenant, inner.ListObjectivesAsync(tenant, query, cancellationToken)) : inner.ListObjectivesAsync(tenant, query, cancellationToken);
 
+    public IAsyncEnumerable<(KeyResultId KeyResult, Instant RecordedAt)> ListRecordedAsync(TenantId tenant, PeriodId period, CancellationToken cancellationToken = default) =>
+        OkrTelemetry.Source.HasListeners() ? Enumerate("okr.store.list_recorded", tenant, inner.ListRecordedAsync(tenant, period, cancellationToken)) : inner.ListRecordedAsync(tenant, period, cancellationToken);
+
     public IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default) =>
         OkrTelemetry.Source.HasListeners() ? Enumerate("okr.store.list_subtrees", tenant, inner.ListSubtreesAsync(tenant, period, roots, cancellationToken)) : inner.ListSubtreesAsync(tenant, period, roots, cancellationToken);
 
