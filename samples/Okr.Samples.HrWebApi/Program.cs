@@ -12,7 +12,10 @@ using Okr.Samples.HrWebApi;
 var builder = WebApplication.CreateBuilder(args);
 
 // The HR system's own database, SQLite by default; "Database:Provider": "PostgreSql" switches to PostgreSQL.
-var connectionString = builder.Configuration.GetConnectionString("Hr") ?? "Data Source=hr.db";
+// A smoke run (--smoke, as ./test.sh runs it) plans its quarter on a database of its own, so it can run again.
+var connectionString = args.Contains("--smoke") && builder.Configuration["Database:Provider"] != "PostgreSql"
+    ? $"Data Source={Path.Combine(Path.GetTempPath(), $"okr-hr-smoke-{Guid.NewGuid():N}.db")}"
+    : builder.Configuration.GetConnectionString("Hr") ?? "Data Source=hr.db";
 builder.Services.AddDbContext<HrContext>(o =>
 {
     if (builder.Configuration["Database:Provider"] == "PostgreSql")
@@ -174,6 +177,13 @@ if (args.Contains("--smoke"))
     http.DefaultRequestHeaders.Add("X-User", "ada");
     var created = await http.PostAsJsonAsync("/api/periods", new { year = 2026, quarter = 1 });
     Console.WriteLine($"POST /api/periods: {(int)created.StatusCode}, ETag {created.Headers.ETag}");
+    if (!created.IsSuccessStatusCode)
+    {
+        Console.WriteLine(await created.Content.ReadAsStringAsync());
+        await app.StopAsync();
+        return 1;
+    }
+
     var period = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
     var summary = await http.GetAsync($"/api/periods/{period}/summary");
     Console.WriteLine($"GET /api/periods/{period}/summary: {(int)summary.StatusCode} {await summary.Content.ReadAsStringAsync()}");

@@ -13,7 +13,7 @@ namespace Okr.Core.DependencyInjection;
 /// (no reflection binder: trimming- and AOT-safe). Keys, all optional:
 /// <c>TimeZone</c> (TZDB id), <c>RequireChildPeriodInsideParent</c>, <c>HiddenInRollups</c> (Counted or Excluded),
 /// <c>TenantSettingsCacheDuration</c> (d.hh:mm:ss),
-/// <c>Rules</c> (<c>MinKeyResults</c>, <c>MaxKeyResults</c>, <c>MaxObjectiveTitleLength</c>, <c>CheckInGraceAfterEnd</c>, <c>MaxKeyResultTitleLength</c>),
+/// <c>Rules</c> (<c>MinKeyResults</c>, <c>MaxKeyResults</c>, <c>MaxObjectiveTitleLength</c>, <c>CheckInGraceAfterEnd</c>, <c>MaxKeyResultTitleLength</c>, <c>SingleActivePeriodPerKind</c>),
 /// <c>Health</c> (<c>Thresholds</c>: Difference with <c>AtRiskBelow</c>, <c>OffTrackBelow</c>, or Ratio with
 /// <c>OnTrackAtLeast</c>, <c>AtRiskAtLeast</c>; <c>StaleAfter</c> as d.hh:mm:ss; <c>LowConfidenceBelow</c>) and
 /// <c>Assessment</c> (<c>CommittedExpectation</c>, <c>AspirationalExpectation</c>). The store's settings are under
@@ -48,6 +48,7 @@ internal static class OkrConfigurationBinding
             rules.Int(nameof(OkrRuleOptions.MaxObjectiveTitleLength), v => r = r with { MaxObjectiveTitleLength = v });
             rules.Int(nameof(OkrRuleOptions.MaxKeyResultTitleLength), v => r = r with { MaxKeyResultTitleLength = v });
             rules.TimeSpan(nameof(OkrRuleOptions.CheckInGraceAfterEnd), v => r = r with { CheckInGraceAfterEnd = Duration.FromTimeSpan(v) });
+            rules.Bool(nameof(OkrRuleOptions.SingleActivePeriodPerKind), v => r = r with { SingleActivePeriodPerKind = v });
             Try(rules, () => options = options with { Rules = OkrRules.CreateDefault(r) });
         }
 

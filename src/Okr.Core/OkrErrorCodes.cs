@@ -61,6 +61,15 @@ public static class OkrErrorCodes
     /// <summary>A period's last day lies before its first (or the two are in different calendars).</summary>
     public const string PeriodDatesOutOfOrder = "okr.period.dates_out_of_order";
 
+    /// <summary>Two periods of the same kind (month, quarter or year) would share a day (<see cref="Rules.PeriodSanityRule"/>).</summary>
+    public const string PeriodOverlap = "okr.period.overlap";
+
+    /// <summary>Two periods of a tenant would have the same name, ignoring case (<see cref="Rules.PeriodSanityRule"/>).</summary>
+    public const string PeriodDuplicateName = "okr.period.duplicate_name";
+
+    /// <summary>Two periods of the same kind (month, quarter or year) would be active at once (<see cref="Rules.PeriodSanityRule"/>).</summary>
+    public const string PeriodActiveConflict = "okr.period.active_conflict";
+
     /// <summary>A policy's settings are out of order (a stepped scoring's commit and target scores, a curve's points).</summary>
     public const string PolicyOutOfOrder = "okr.policy.out_of_order";
 

@@ -874,6 +874,9 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
             return result;
         }
 
+        public async ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken) =>
+            await db.Set<PeriodRow>().LongCountAsync(p => p.Tenant == tenant, cancellationToken).ConfigureAwait(false);
+
         public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) =>
             await EntityFrameworkCoreOkrStore<TContext>.CountAsync(db, tenant, period.Value, cancellationToken).ConfigureAwait(false);
 

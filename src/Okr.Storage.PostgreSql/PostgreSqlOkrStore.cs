@@ -261,6 +261,15 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
             return versions.ToDictionary(v => new ObjectiveId(v.Key), v => v.Value);
         }
 
+        public async ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken)
+        {
+            var count = Command(connection, transaction, CountPeriodsSql, ("t", tenant.Value));
+            await using (count.ConfigureAwait(false))
+            {
+                return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }
+
         public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken)
         {
             var read = Command(connection, transaction, PeriodContentSql, ("t", tenant.Value), ("p", period.Value));
@@ -700,6 +709,9 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         WHERE o.tenant = @t AND o.period_id = @p
         ORDER BY c.id
         """;
+
+    /// <summary>How many periods a tenant holds (<c>t</c>).</summary>
+    internal const string CountPeriodsSql = "SELECT count(*) FROM okr_periods WHERE tenant = @t";
 
     /// <summary>The key result and recorded instant of each check-in of a period's key results (<c>t</c>, <c>p</c>).</summary>
     internal const string PeriodRecordedSql = """

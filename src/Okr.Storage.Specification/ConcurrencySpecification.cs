@@ -202,6 +202,24 @@ public abstract partial class OkrStoreSpecification
         Assert.Equal(2000m, ((IncreaseMeasure)retry[0].Copy.KeyResults[0].Measure).Baseline);
     });
 
+    /// <summary>
+    /// Two quarters that share days, with different ids and names, created at the same moment: the one decided first and
+    /// committed second fails, so the tenant never holds both; its retry is refused by the rule.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_overlapping_quarters_never_both_commit() => Race(async r =>
+    {
+        var fiscal = OkrPeriod.FiscalQuarter(new PeriodId(Guid.NewGuid()), 2026, 4, 4);
+        var held = await r.HoldAsync(s => s.Periods.CreateAsync(r.Tenant, fiscal).AsTask());
+        var calendar = await r.Other.Periods.CreateAsync(r.Tenant, Quarter(2026, 1));
+        await r.LoseAsync(held);
+
+        Assert.Equal([calendar.Id], (await ToListAsync(r.Store.ListPeriodsAsync(r.Tenant))).Select(p => p.Id));
+        var retry = await Assert.ThrowsAsync<OkrValidationException>(async () => await r.Held.Periods.CreateAsync(r.Tenant, fiscal));
+        Assert.Contains(retry.Violations, v => v.Code == OkrErrorCodes.PeriodOverlap);
+    });
+
     /// <summary>A caller's loaded version (an ETag) that is stale fails every facade write, naming both versions.</summary>
     /// <returns>The test.</returns>
     [StoreFact]
@@ -236,7 +254,7 @@ public abstract partial class OkrStoreSpecification
     {
         for (var round = 0; round < 4; round++)
         {
-            var (period, objective) = await r.ActiveObjectiveAsync();
+            var (period, objective) = await r.ActiveObjectiveAsync($"Round {round}");
             var appends = Enumerable.Range(0, 3).Select(i => Attempt(r.Held.CheckIns.RecordAsync(r.Tenant, objective.KeyResults[i % 3].Id, 1500m + i, Author, Start + Duration.FromMinutes(i)).AsTask())).ToList();
             var close = Attempt(r.Other.Periods.CloseAsync(r.Tenant, period.Id).AsTask());
             await Task.WhenAll([.. appends, close]);
@@ -356,10 +374,10 @@ public abstract partial class OkrStoreSpecification
     /// <summary>Two facades over two instances of one store: <see cref="Held"/> goes through a door the test controls.</summary>
     private sealed record Racers(TenantId Tenant, IOkrStore Store, PausingStore Door, OkrService Held, OkrService Other)
     {
-        /// <summary>An active period with one active objective of three key results.</summary>
-        public async Task<(OkrPeriod Period, Objective Objective)> ActiveObjectiveAsync()
+        /// <summary>An active period (the first quarter of 2026, or a custom period of that name) with one active objective of three key results.</summary>
+        public async Task<(OkrPeriod Period, Objective Objective)> ActiveObjectiveAsync(string? name = null)
         {
-            var period = await Other.Periods.CreateAsync(Tenant, Quarter()).ConfigureAwait(false);
+            var period = await Other.Periods.CreateAsync(Tenant, name is null ? Quarter() : OkrPeriod.Custom(new PeriodId(Guid.NewGuid()), name, new LocalDate(2026, 1, 1), new LocalDate(2026, 3, 30))).ConfigureAwait(false);
             period = await Other.Periods.ActivateAsync(Tenant, period.Id).ConfigureAwait(false);
             var objective = await Other.Objectives.CreateAsync(Tenant, NewObjective(period.Id)).ConfigureAwait(false);
             objective = await Other.Objectives.ActivateAsync(Tenant, objective.Id).ConfigureAwait(false);

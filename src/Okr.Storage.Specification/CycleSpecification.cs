@@ -1,6 +1,7 @@
 using System.Text;
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Rules;
 using Okr.Core.Scoring;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
@@ -266,5 +267,38 @@ public abstract partial class OkrStoreSpecification
         Assert.Equal(annual.Id, Assert.Single(graded.Objectives).Objective.Id);
         Assert.Equal(expected.Progress.Value, (await okr.Objectives.GetAsync(tenant, annual.Id)).Grade!.Computed, 12);
         Assert.Equal(ObjectiveState.Active, (await okr.Objectives.GetAsync(tenant, second.Id)).State);
+    });
+
+    /// <summary>
+    /// Through the facade, on this store: a quarter that shares days with another quarter, or a period named like another,
+    /// is refused with its code and nothing is written; with <see cref="OkrRuleOptions.SingleActivePeriodPerKind"/>, a
+    /// second active quarter is refused until the first closes.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Period_sanity_rules_refuse_overlaps_duplicate_names_and_by_option_a_second_active_quarter() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var strict = new OkrServiceOptions { Rules = OkrRules.CreateDefault(new OkrRuleOptions { SingleActivePeriodPerKind = true }) };
+        var okr = new OkrService(store, new SteppingClock(Start), strict).As(Manager);
+        var q1 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 1));
+        await okr.Periods.ActivateAsync(tenant, q1.Id);
+
+        var fiscal = OkrPeriod.FiscalQuarter(new PeriodId(Guid.NewGuid()), 2026, 4, 4);
+        var overlap = await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.CreateAsync(tenant, fiscal));
+        Assert.Equal([OkrErrorCodes.PeriodOverlap], overlap.Violations.Select(v => v.Code));
+        var renamed = OkrPeriod.Custom(new PeriodId(Guid.NewGuid()), "2026-q1 ", new LocalDate(2027, 1, 5), new LocalDate(2027, 2, 5));
+        Assert.Equal([OkrErrorCodes.PeriodDuplicateName], (await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.CreateAsync(tenant, renamed))).Violations.Select(v => v.Code));
+        await Assert.ThrowsAsync<OkrNotFoundException>(async () => await okr.Periods.GetAsync(tenant, fiscal.Id));
+        Assert.Single(await ToListAsync(store.ListPeriodsAsync(tenant)));
+
+        var q2 = await okr.Periods.CreateAsync(tenant, Quarter(2026, 2));
+        var second = await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.ActivateAsync(tenant, q2.Id));
+        Assert.Equal([OkrErrorCodes.PeriodActiveConflict], second.Violations.Select(v => v.Code));
+        Assert.Equal(PeriodState.Planning, (await okr.Periods.GetAsync(tenant, q2.Id)).State);
+        await okr.Periods.CloseAsync(tenant, q1.Id);
+        await okr.Periods.ActivateAsync(tenant, q2.Id);
+        var reopen = await Assert.ThrowsAsync<OkrValidationException>(async () => await okr.Periods.ReopenAsync(tenant, q1.Id, "late figures"));
+        Assert.Equal([OkrErrorCodes.PeriodActiveConflict], reopen.Violations.Select(v => v.Code));
     });
 }

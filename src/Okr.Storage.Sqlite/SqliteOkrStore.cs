@@ -821,6 +821,12 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
         public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Content(connection, transaction, Text(tenant), period));
 
+        public ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken)
+        {
+            using var count = Command(connection, transaction, "SELECT count(*) FROM periods WHERE tenant = $t", ("$t", Text(tenant)));
+            return ValueTask.FromResult((long)count.ExecuteScalar()!);
+        }
+
         public ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken)
         {
             UpsertPeriod(connection, transaction, tenant, period);

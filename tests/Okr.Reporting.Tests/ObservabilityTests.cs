@@ -138,6 +138,10 @@ public partial class ObservabilityTests
         await okr.Periods.CloseAsync(tenant, quarter.Id);
         await okr.Periods.ArchiveAsync(tenant, quarter.Id);
         await okr.Periods.HistoryAsync(tenant, quarter.Id);
+        await okr.Periods.ListHeldAsync(tenant, quarter.Id);
+        await okr.Progress.ParticipationAsync(tenant, quarter.Id, [OwnerRef.Team("a")]);
+        var next = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 2));
+        await okr.Periods.CarryOverAsync(tenant, quarter.Id, next.Id, [parent.Id]);
 
         var dispatcher = new OkrEventDispatcher(store, [new Counting(), new Failing()], clock, new OkrEventDispatcherOptions { Tenants = [tenant] });
         await dispatcher.DispatchOnceAsync();

@@ -14,11 +14,15 @@ namespace Okr.Samples.HrWebApi.Tests;
 /// endpoint, entity tags and If-Match, problems with codes and paths, and nothing of another tenant or of a hidden
 /// objective, not even its existence.
 /// </summary>
-public sealed class HrWebApiTests : IClassFixture<HrWebApiTests.App>
+public sealed class HrWebApiTests : IDisposable
 {
     private readonly App _app;
 
-    public HrWebApiTests(App app) => _app = app;
+    // An app (and a database file) per test: each test plans the same quarter for the same tenant, and a tenant holds
+    // one period of those days (PeriodSanityRule).
+    public HrWebApiTests() => _app = new App();
+
+    public void Dispose() => _app.Dispose();
 
     /// <summary>The app on a database file of its own.</summary>
     public class App : WebApplicationFactory<Program>

@@ -41,6 +41,12 @@ internal static class EfRaces
         Assert.Equal(("lost OkrConcurrencyException", PeriodState.Active), await CrossProcessRaces.ArchiveAgainstReopenAsync(provider, cs, store));
     }
 
+    public static async Task OverlapAgainstOverlap(string provider, DbContextOptions<HostContext> options)
+    {
+        var (cs, store) = On(options);
+        Assert.Equal(("lost OkrConcurrencyException", 1), await CrossProcessRaces.OverlapAgainstOverlapAsync(provider, cs, store));
+    }
+
     public static async Task CarryOverAgainstCarryOver(string provider, DbContextOptions<HostContext> options)
     {
         var (cs, store) = On(options);
@@ -82,6 +88,9 @@ public class EfCoreSqliteCrossProcessRaceTests
     public Task An_archive_decided_in_another_process_loses_to_a_reopen() => EfRaces.ArchiveAgainstReopen("ef-sqlite", Databases.NewSqlite());
 
     [Fact]
+    public Task A_quarter_decided_in_another_process_loses_to_an_overlapping_one_created_here() => EfRaces.OverlapAgainstOverlap("ef-sqlite", Databases.NewSqlite());
+
+    [Fact]
     public Task A_carry_over_decided_in_another_process_loses_to_the_same_carry_over_here() => EfRaces.CarryOverAgainstCarryOver("ef-sqlite", Databases.NewSqlite());
 
     [Fact]
@@ -108,6 +117,9 @@ public class EfCorePostgresCrossProcessRaceTests
 
     [PostgresFact]
     public Task An_archive_decided_in_another_process_loses_to_a_reopen() => EfRaces.ArchiveAgainstReopen("ef-postgresql", Databases.Postgres);
+
+    [PostgresFact]
+    public Task A_quarter_decided_in_another_process_loses_to_an_overlapping_one_created_here() => EfRaces.OverlapAgainstOverlap("ef-postgresql", Databases.Postgres);
 
     [PostgresFact]
     public Task A_carry_over_decided_in_another_process_loses_to_the_same_carry_over_here() => EfRaces.CarryOverAgainstCarryOver("ef-postgresql", Databases.Postgres);

@@ -47,6 +47,10 @@ public class CrossProcessRaceTests
     }
 
     [PostgresFact]
+    public async Task A_quarter_decided_in_another_process_loses_to_an_overlapping_one_created_here() =>
+        Assert.Equal(("lost OkrConcurrencyException", 1), await CrossProcessRaces.OverlapAgainstOverlapAsync("postgresql", TestDatabase.SharedConnectionString, TestDatabase.Store));
+
+    [PostgresFact]
     public async Task A_carry_over_decided_in_another_process_loses_to_the_same_carry_over_here() =>
         Assert.Equal(("lost OkrConcurrencyException", 1), await CrossProcessRaces.CarryOverAgainstCarryOverAsync("postgresql", TestDatabase.SharedConnectionString, TestDatabase.Store));
 

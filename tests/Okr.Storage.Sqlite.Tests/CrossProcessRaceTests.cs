@@ -47,6 +47,13 @@ public class CrossProcessRaceTests
     }
 
     [Fact]
+    public async Task A_quarter_decided_in_another_process_loses_to_an_overlapping_one_created_here()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        Assert.Equal(("lost OkrConcurrencyException", 1), await CrossProcessRaces.OverlapAgainstOverlapAsync("sqlite", cs, new SqliteOkrStore(cs)));
+    }
+
+    [Fact]
     public async Task A_carry_over_decided_in_another_process_loses_to_the_same_carry_over_here()
     {
         var cs = TempDatabase.NewConnectionString();

@@ -75,6 +75,24 @@ public static class CrossProcessRaces
         return (outcome, (await okr.Periods.GetAsync(tenant, id).ConfigureAwait(false)).Name, (await okr.Periods.HistoryAsync(tenant, id).ConfigureAwait(false)).Count);
     }
 
+    /// <summary>
+    /// Calendar Q3 2026 decided in another process while fiscal Q2 of FY2027 (April start: the same days, another id and
+    /// name) commits here: it loses, and the tenant holds one quarter of those days.
+    /// </summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and how many periods start on 1 July 2026.</returns>
+    public static async Task<(string Outcome, int Quarters)> OverlapAgainstOverlapAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, _, _) = await SetUpAsync(store).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "create-period", new PeriodId(Guid.CreateVersion7()).ToString()).ConfigureAwait(false);
+        await okr.Periods.CreateAsync(tenant, OkrPeriod.FiscalQuarter(new PeriodId(Guid.CreateVersion7()), 2027, 2, 4)).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        var periods = await store.ListPeriodsAsync(tenant).ToListAsync().ConfigureAwait(false);
+        return (outcome, periods.Count(p => p.Dates.Start == new LocalDate(2026, 7, 1)));
+    }
+
     /// <summary>An archive decided in another process while a reopen commits here: it loses, and the period is active.</summary>
     /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
     /// <param name="connectionString">The database both processes use.</param>

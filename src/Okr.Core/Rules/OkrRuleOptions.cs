@@ -21,6 +21,12 @@ public sealed record OkrRuleOptions
     /// </summary>
     public NodaTime.Duration CheckInGraceAfterEnd { get; init; } = NodaTime.Duration.FromDays(14);
 
+    /// <summary>
+    /// Whether at most one month, quarter or year may be active at a time (<see cref="PeriodSanityRule"/>); false by
+    /// default, so the next quarter can start while the last one is still being closed.
+    /// </summary>
+    public bool SingleActivePeriodPerKind { get; init; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="OkrValidationException">A setting is out of range; all problems are reported.</exception>
     public void Validate()

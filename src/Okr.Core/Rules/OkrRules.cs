@@ -11,17 +11,29 @@ public sealed class OkrRules
 {
     private readonly ImmutableArray<IObjectiveRule> _objectiveRules;
     private readonly ImmutableArray<ICheckInRule> _checkInRules;
+    private readonly ImmutableArray<IPeriodRule> _periodRules;
 
     /// <summary>Creates a rule set from explicit rules.</summary>
     /// <param name="objectiveRules">The rules for objective writes.</param>
     /// <param name="checkInRules">The rules for check-ins.</param>
     public OkrRules(IEnumerable<IObjectiveRule> objectiveRules, IEnumerable<ICheckInRule> checkInRules)
+        : this(objectiveRules, checkInRules, [])
+    {
+    }
+
+    /// <summary>Creates a rule set from explicit rules, period rules included.</summary>
+    /// <param name="objectiveRules">The rules for objective writes.</param>
+    /// <param name="checkInRules">The rules for check-ins.</param>
+    /// <param name="periodRules">The rules for periods created, activated or reopened.</param>
+    public OkrRules(IEnumerable<IObjectiveRule> objectiveRules, IEnumerable<ICheckInRule> checkInRules, IEnumerable<IPeriodRule> periodRules)
     {
         ArgumentNullException.ThrowIfNull(objectiveRules);
         ArgumentNullException.ThrowIfNull(checkInRules);
+        ArgumentNullException.ThrowIfNull(periodRules);
         _objectiveRules = [.. objectiveRules];
         _checkInRules = [.. checkInRules];
-        if (_objectiveRules.Any(r => r is null) || _checkInRules.Any(r => r is null))
+        _periodRules = [.. periodRules];
+        if (_objectiveRules.Any(r => r is null) || _checkInRules.Any(r => r is null) || _periodRules.Any(r => r is null))
         {
             throw new ArgumentException("Rules must not be null.", nameof(objectiveRules));
         }
@@ -36,9 +48,13 @@ public sealed class OkrRules
     /// <summary>The rules for check-ins, in the order they run.</summary>
     public IReadOnlyList<ICheckInRule> CheckInRules => _checkInRules;
 
+    /// <summary>The rules for periods, in the order they run.</summary>
+    public IReadOnlyList<IPeriodRule> PeriodRules => _periodRules;
+
     /// <summary>
     /// The default rules: <see cref="KeyResultCountRule"/>, <see cref="TitleLengthRule"/>,
-    /// <see cref="PeriodWritableRule"/>, <see cref="MeasureFrozenRule"/> and <see cref="CheckInTargetRule"/>.
+    /// <see cref="PeriodWritableRule"/>, <see cref="MeasureFrozenRule"/>, <see cref="CheckInTargetRule"/>,
+    /// <see cref="CheckInWindowRule"/> and <see cref="PeriodSanityRule"/>.
     /// </summary>
     /// <param name="options">The settings.</param>
     /// <returns>The rule set.</returns>
@@ -50,7 +66,8 @@ public sealed class OkrRules
         var period = new PeriodWritableRule();
         return new OkrRules(
             [new KeyResultCountRule(options.MinKeyResults, options.MaxKeyResults), new TitleLengthRule(options.MaxObjectiveTitleLength, options.MaxKeyResultTitleLength), period, new MeasureFrozenRule()],
-            [period, new CheckInTargetRule(), new CheckInWindowRule(options.CheckInGraceAfterEnd)]);
+            [period, new CheckInTargetRule(), new CheckInWindowRule(options.CheckInGraceAfterEnd)],
+            [new PeriodSanityRule(options.SingleActivePeriodPerKind)]);
     }
 
     /// <summary>Returns a set with one more objective rule.</summary>
@@ -59,7 +76,7 @@ public sealed class OkrRules
     public OkrRules With(IObjectiveRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return new OkrRules(_objectiveRules.Add(rule), _checkInRules);
+        return new OkrRules(_objectiveRules.Add(rule), _checkInRules, _periodRules);
     }
 
     /// <summary>Returns a set with one more check-in rule.</summary>
@@ -68,14 +85,14 @@ public sealed class OkrRules
     public OkrRules With(ICheckInRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return new OkrRules(_objectiveRules, _checkInRules.Add(rule));
+        return new OkrRules(_objectiveRules, _checkInRules.Add(rule), _periodRules);
     }
 
     /// <summary>Returns a set without the rules of type <typeparamref name="TRule"/>.</summary>
     /// <typeparam name="TRule">The rule type to remove.</typeparam>
     /// <returns>The new set.</returns>
     public OkrRules Without<TRule>() =>
-        new(_objectiveRules.Where(r => r is not TRule), _checkInRules.Where(r => r is not TRule));
+        new(_objectiveRules.Where(r => r is not TRule), _checkInRules.Where(r => r is not TRule), _periodRules.Where(r => r is not TRule));
 
     /// <summary>Every violation of the objective rules by a change.</summary>
     /// <param name="change">The proposed change.</param>
@@ -93,6 +110,24 @@ public sealed class OkrRules
     {
         ArgumentNullException.ThrowIfNull(change);
         return [.. _checkInRules.SelectMany(r => r.Check(change))];
+    }
+
+    /// <summary>Runs every period rule.</summary>
+    /// <param name="change">The proposed period write.</param>
+    /// <returns>All violations; empty when the change is fine.</returns>
+    public IReadOnlyList<OkrViolation> Check(PeriodChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return [.. _periodRules.SelectMany(r => r.Check(change))];
+    }
+
+    /// <summary>Adds a period rule.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>A new rule set.</returns>
+    public OkrRules With(IPeriodRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return new OkrRules(_objectiveRules, _checkInRules, _periodRules.Add(rule));
     }
 
     /// <summary>Throws when a change breaks any objective rule.</summary>

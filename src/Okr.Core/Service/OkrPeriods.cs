@@ -38,8 +38,10 @@ public sealed class OkrPeriods
 
         // Expected version 0: of two creates with one id racing past the check above, the store lets one commit.
         var stamped = period.WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
+        var changes = new Storage.OkrChangeSet();
+        await JudgeAsync(tenant, null, stamped, changes, cancellationToken).ConfigureAwait(false);
         var created = OkrEventFactory.For(_service, tenant).Period(OkrEventTypes.PeriodCreated, stamped.WithVersion(1));
-        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(stamped, 0).Raise(created), cancellationToken).ConfigureAwait(false);
+        var result = await _service.CommitAsync(tenant, changes.Save(stamped, 0).Raise(created), cancellationToken).ConfigureAwait(false);
         return result.Periods[0];
     }
 
@@ -565,10 +567,51 @@ public sealed class OkrPeriods
         var current = await _service.RequirePeriodAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         OkrService.CheckLoadedVersion($"Period {id}", expectedVersion, current.Version);
         var next = move(current).WithChange(_service.Actor, _service.Clock.GetCurrentInstant());
+        var changes = new Storage.OkrChangeSet();
+        if (next.State == PeriodState.Active)
+        {
+            await JudgeAsync(tenant, current, next, changes, cancellationToken).ConfigureAwait(false);
+        }
 
         // Conditional on the version read: of two moves racing (archive and reopen), one commits.
         var moved = OkrEventFactory.For(_service, tenant).Period(eventType, next.WithVersion(current.Version + 1));
-        var result = await _service.CommitAsync(tenant, new Storage.OkrChangeSet().Save(next, current.Version).Raise(moved), cancellationToken).ConfigureAwait(false);
+        var result = await _service.CommitAsync(tenant, changes.Save(next, current.Version).Raise(moved), cancellationToken).ConfigureAwait(false);
         return result.Periods[0];
+    }
+
+    /// <summary>
+    /// Runs the period rules (<see cref="Rules.PeriodSanityRule"/> by default) against every other period of the tenant,
+    /// and makes the unit conditional on all of them and on their number: whatever period is created, activated or
+    /// changed meanwhile, the write then fails instead of breaking the rule.
+    /// </summary>
+    private async ValueTask JudgeAsync(TenantId tenant, OkrPeriod? before, OkrPeriod after, Storage.OkrChangeSet changes, CancellationToken cancellationToken)
+    {
+        var rules = (await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Rules;
+        if (rules.PeriodRules.Count == 0)
+        {
+            return;
+        }
+
+        var others = new List<OkrPeriod>();
+        await foreach (var p in _service.Store.ListPeriodsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (p.Id != after.Id)
+            {
+                others.Add(p);
+            }
+        }
+
+        var violations = rules.Check(new Rules.PeriodChange(before, after, others));
+        if (violations.Count > 0)
+        {
+            throw new OkrValidationException(violations);
+        }
+
+        foreach (var other in others)
+        {
+            changes.Expect(other);
+        }
+
+        changes.ExpectPeriodCount(others.Count + (before is null ? 0 : 1));
     }
 }

@@ -33,6 +33,11 @@ partial interface IOkrCommitTarget
     /// <returns>The counts.</returns>
     ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken);
 
+    /// <summary>Counts the tenant's periods inside the transaction, seeing what committed before the call (after the stream lock: see <see cref="OkrChangeSet.ExpectPeriodCount"/>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The number of periods stored, the unit's own new ones included.</returns>
+    ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken);
+
     /// <summary>Writes a period at its new version, keeping the replaced version in the audit trail.</summary>
     /// <param name="period">The period as stored (its version already set).</param>
     /// <param name="exists">Whether a version is stored (replace) or not (insert).</param>

@@ -632,6 +632,8 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
         public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) => ValueTask.FromResult(Content(State, period));
 
+        public ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)State.Periods.Count);
+
         public ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken)
         {
             State = PutPeriod(State, period);

@@ -37,6 +37,27 @@ public sealed class OkrChangeSet
     /// <summary>Periods whose content (objectives and check-ins) must still be what was counted.</summary>
     public IReadOnlyDictionary<PeriodId, PeriodContent> ExpectedContent => _expectedContent;
 
+    /// <summary>
+    /// How many periods the tenant must hold when the unit commits, before its own new ones (see
+    /// <see cref="ExpectPeriodCount"/>); null for no such condition.
+    /// </summary>
+    public long? ExpectedPeriodCount { get; private set; }
+
+    /// <summary>
+    /// Requires the tenant to hold exactly <paramref name="count"/> periods when the unit commits, not counting the
+    /// periods the unit itself creates. With an expectation on every period read, this makes a decision about the
+    /// tenant's whole calendar (no two quarters overlap) hold at commit time: any period created, activated or changed
+    /// meanwhile fails the unit. Stores check it under the tenant's event-stream lock, so the unit must raise an event.
+    /// </summary>
+    /// <param name="count">The number of periods read, ≥ 0.</param>
+    /// <returns>This unit.</returns>
+    public OkrChangeSet ExpectPeriodCount(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ExpectedPeriodCount = count;
+        return this;
+    }
+
     /// <summary>Periods to write, each replacing its expected version (0: a new period).</summary>
     public IReadOnlyList<PeriodWrite> Periods => _periods;
 

@@ -164,6 +164,26 @@ static partial class StoreRules
             events = numbered;
         }
 
+        // A condition on the tenant's whole calendar: counted under the stream's lock, which every unit that raises an
+        // event takes, so a period another unit created meanwhile is seen (it committed before this unit got the lock).
+        if (changes.ExpectedPeriodCount is { } expectedPeriods)
+        {
+            if (raised.Count == 0)
+            {
+                throw new ArgumentException("A unit that expects the tenant's period count must raise an event: the count is checked under the event stream's lock.", nameof(changes));
+            }
+
+            var created = periods.Count(p => p.Version == 1);
+            var counted = await target.CountPeriodsAsync(cancellationToken).ConfigureAwait(false);
+            if (counted != expectedPeriods + created)
+            {
+                throw new OkrConcurrencyException(
+                    $"The tenant's periods changed while this change was decided: it held {expectedPeriods} period(s) and now holds {counted - created}. Read again and retry.",
+                    expectedPeriods,
+                    counted - created);
+            }
+        }
+
         return new OkrCommitResult(periods, objectives, added) { Events = events };
     }
 

@@ -31,10 +31,12 @@ public class TenantSettingsTests
         return (new OkrService(new InMemoryOkrStore(), _clock, options), provider);
     }
 
+    private int _sprints;
+
     /// <summary>The same sprint and the same check-in in each tenant; returns the objective.</summary>
     private async Task<Objective> SprintAsync(OkrService okr, TenantId tenant, int keyResults = 3)
     {
-        var sprint = await okr.Periods.CreateAsync(tenant, OkrPeriod.Custom(PeriodId.New(_clock), "Sprint 9", Start, Start.PlusDays(1)));
+        var sprint = await okr.Periods.CreateAsync(tenant, OkrPeriod.Custom(PeriodId.New(_clock), $"Sprint {++_sprints}", Start, Start.PlusDays(1)));
         await okr.Periods.ActivateAsync(tenant, sprint.Id);
         var krs = Enumerable.Range(0, keyResults).Select(i => new KeyResult(KeyResultId.New(_clock), $"KR {i}", new IncreaseMeasure(0, 100))).ToList();
         var objective = await okr.Objectives.CreateAsync(tenant, Objective.Create(ObjectiveId.New(_clock), sprint.Id, "Ship", OwnerRef.Team("t"), _clock, kind: ObjectiveKind.Aspirational, keyResults: krs));
@@ -133,8 +135,9 @@ public class TenantSettingsTests
     public async Task Invalid_settings_from_the_provider_are_named_with_the_tenant_and_nothing_is_written()
     {
         var (okr, provider) = Service();
-        provider.Settings[_plain] = new OkrTenantSettings { Assessment = new AssessmentOptions { CommittedExpectation = 1.5 } };
         var sprint = await okr.Periods.CreateAsync(_plain, OkrPeriod.Custom(PeriodId.New(_clock), "S", Start, Start.PlusDays(1)));
+        provider.Settings[_plain] = new OkrTenantSettings { Assessment = new AssessmentOptions { CommittedExpectation = 1.5 } };
+        okr.InvalidateTenantSettings(_plain);   // the period's rules were read (and cached) when it was created
         var draft = Objective.Create(ObjectiveId.New(_clock), sprint.Id, "Ship", OwnerRef.Team("t"), _clock);
         var error = await Assert.ThrowsAsync<OkrValidationException>(() => okr.Objectives.CreateAsync(_plain, draft).AsTask());
         Assert.Equal($"TenantSettings[{_plain}].Assessment.CommittedExpectation", Assert.Single(error.Violations).Member);
