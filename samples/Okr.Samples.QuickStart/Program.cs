@@ -143,6 +143,21 @@ Console.WriteLine($"Graded company report written to {Path.GetFullPath(companyRe
 var department = await PeriodReport.CreateAsync(okr, tenant, quarter.Id, new ReportOptions { Scope = new SummaryScope { Subtree = sales.Id }, Charts = ChartSelection.All });
 TerminalReport.Write(department, Console.Out);
 
+// A grade corrected after the close: the product team's March completion figure arrived late. The period and the
+// objective are reopened with a reason, the figure goes in, and the quarter closes again; both grades stay in the
+// objective's history (docs/lifecycle.md walks a whole year).
+await okr.Periods.ReopenAsync(tenant, quarter.Id, "March completion figures arrived late");
+await okr.Objectives.ReopenAsync(tenant, product.Id, "Completion rate of March was missing");
+await okr.CheckIns.RecordAsync(tenant, product.KeyResults[1].Id, 74m, author, effectiveAt: new LocalDate(2026, 3, 31).AtMidnight().InZoneLeniently(zone).ToInstant());
+var regraded = await okr.Periods.CloseAsync(tenant, quarter.Id);
+var corrected = regraded.Objectives.Single(a => a.Objective.Id == product.Id);
+Console.WriteLine($"'{product.Title}' regraded after the close: {corrected.Grade.Value:0.00}; period grade {regraded.Score:0.00}.");
+
+// The next quarter: the sales objective is carried over as a draft, its baselines starting where the first quarter ended.
+var q2 = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 2));
+var carried = await okr.Periods.CarryOverAsync(tenant, quarter.Id, q2.Id, [sales.Id], new CarryOverOptions { RebaseBaselines = true });
+Console.WriteLine($"Carried '{carried[0].Copy.Title}' into {q2.Name} as a {carried[0].Copy.State}; {carried[0].Rebased.Count} baseline(s) re-based.");
+
 Console.WriteLine($"Data is in {Path.GetFullPath(database)}.");
 
 /// <summary>The host's directory of display names; a real host asks its HR system, once per report.</summary>
