@@ -1,4 +1,4 @@
--- Okr.Storage.PostgreSql schema: version 0 to 7. Run it as a role that may create tables; the
+-- Okr.Storage.PostgreSql schema: version 0 to 8. Run it as a role that may create tables; the
 -- application's role then needs only SELECT, INSERT, UPDATE and DELETE (PostgreSqlOkrStoreOptions.AutoMigrate = false).
 BEGIN;
 SELECT pg_advisory_xact_lock(5713751121621895237);
@@ -96,5 +96,15 @@ INSERT INTO okr_alignments (tenant, parent_id, child_id)
 SELECT DISTINCT o.tenant, (a.value ->> 'objective')::uuid, o.id FROM okr_objectives o, jsonb_array_elements(o.body::jsonb -> 'alignments') a
 ON CONFLICT DO NOTHING;
 UPDATE okr_schema SET version = 7;
+
+-- 8: each key result's current value keeps the columns of its check-in in force (as the EF Core store's table does), so "now" reads one row per key result and no check-in at all.
+ALTER TABLE okr_key_result_values ADD COLUMN value numeric, ADD COLUMN author_kind smallint, ADD COLUMN author_id text,
+    ADD COLUMN effective_at bigint, ADD COLUMN recorded_at bigint, ADD COLUMN confidence double precision,
+    ADD COLUMN note text, ADD COLUMN corrects uuid;
+UPDATE okr_key_result_values v SET (value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) =
+    (SELECT c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects
+     FROM okr_check_ins c WHERE c.tenant = v.tenant AND c.id = v.check_in_id)
+WHERE v.check_in_id IS NOT NULL;
+UPDATE okr_schema SET version = 8;
 
 COMMIT;

@@ -1,4 +1,4 @@
--- Okr.Storage.Sqlite schema: version 0 to 7. In the sqlite3 shell, run ".bail on" first so an error stops it.
+-- Okr.Storage.Sqlite schema: version 0 to 8. In the sqlite3 shell, run ".bail on" first so an error stops it.
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS okr_schema (version INTEGER NOT NULL); INSERT INTO okr_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM okr_schema);
 CREATE TEMP TABLE okr_schema_guard (version INTEGER CHECK (version = 0));
@@ -92,6 +92,21 @@ CREATE INDEX ix_alignments_child ON alignments (tenant, child_id);
 INSERT OR IGNORE INTO alignments (tenant, parent_id, child_id)
 SELECT o.tenant, json_extract(a.value, '$.objective'), o.id FROM objectives o, json_each(o.body, '$.alignments') a;
 UPDATE okr_schema SET version = 7;
+
+-- 8: each key result's current value keeps the columns of its check-in in force (as the EF Core store's table does), so "now" reads one row per key result and no check-in at all.
+ALTER TABLE key_result_values ADD COLUMN value TEXT;
+ALTER TABLE key_result_values ADD COLUMN author_kind INTEGER;
+ALTER TABLE key_result_values ADD COLUMN author_id TEXT;
+ALTER TABLE key_result_values ADD COLUMN effective_at INTEGER;
+ALTER TABLE key_result_values ADD COLUMN recorded_at INTEGER;
+ALTER TABLE key_result_values ADD COLUMN confidence REAL;
+ALTER TABLE key_result_values ADD COLUMN note TEXT;
+ALTER TABLE key_result_values ADD COLUMN corrects TEXT;
+UPDATE key_result_values SET (value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) =
+    (SELECT c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects
+     FROM check_ins c WHERE c.tenant = key_result_values.tenant AND c.id = key_result_values.check_in_id)
+WHERE check_in_id IS NOT NULL;
+UPDATE okr_schema SET version = 8;
 
 COMMIT;
 PRAGMA journal_mode = WAL;

@@ -686,9 +686,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
 
     /// <summary>The current values of key results (<c>t</c>, <c>krs</c>); the columns of <see cref="RelationalSql.CurrentValues"/>.</summary>
     internal static readonly string CurrentValuesSql = $"""
-        SELECT {Prefixed("c")}, v.kr_id, v.last_recorded_at
+        SELECT {RelationalSql.HeldColumns}, v.kr_id, v.last_recorded_at
         FROM okr_key_result_values v
-        LEFT JOIN LATERAL (SELECT {CheckInColumns} FROM okr_check_ins x WHERE x.tenant = v.tenant AND x.id = v.check_in_id OFFSET 0) AS c ON true
         WHERE v.tenant = @t AND v.kr_id = ANY(@krs)
         """;
 

@@ -189,6 +189,31 @@ internal static class OkrSchemaMigrations
             SELECT DISTINCT o.tenant, (a.value ->> 'objective')::uuid, o.id FROM okr_objectives o, jsonb_array_elements(o.body::jsonb -> 'alignments') a
             ON CONFLICT DO NOTHING;
             """),
+        new(
+            "8: each key result's current value keeps the columns of its check-in in force (as the EF Core store's table does), so \"now\" reads one row per key result and no check-in at all.",
+            """
+            ALTER TABLE key_result_values ADD COLUMN value TEXT;
+            ALTER TABLE key_result_values ADD COLUMN author_kind INTEGER;
+            ALTER TABLE key_result_values ADD COLUMN author_id TEXT;
+            ALTER TABLE key_result_values ADD COLUMN effective_at INTEGER;
+            ALTER TABLE key_result_values ADD COLUMN recorded_at INTEGER;
+            ALTER TABLE key_result_values ADD COLUMN confidence REAL;
+            ALTER TABLE key_result_values ADD COLUMN note TEXT;
+            ALTER TABLE key_result_values ADD COLUMN corrects TEXT;
+            UPDATE key_result_values SET (value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) =
+                (SELECT c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects
+                 FROM check_ins c WHERE c.tenant = key_result_values.tenant AND c.id = key_result_values.check_in_id)
+            WHERE check_in_id IS NOT NULL;
+            """,
+            """
+            ALTER TABLE okr_key_result_values ADD COLUMN value numeric, ADD COLUMN author_kind smallint, ADD COLUMN author_id text,
+                ADD COLUMN effective_at bigint, ADD COLUMN recorded_at bigint, ADD COLUMN confidence double precision,
+                ADD COLUMN note text, ADD COLUMN corrects uuid;
+            UPDATE okr_key_result_values v SET (value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) =
+                (SELECT c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects
+                 FROM okr_check_ins c WHERE c.tenant = v.tenant AND c.id = v.check_in_id)
+            WHERE v.check_in_id IS NOT NULL;
+            """),
     ];
 
     /// <summary>The schema version this library writes.</summary>

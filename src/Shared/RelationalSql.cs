@@ -125,14 +125,18 @@ internal sealed class RelationalSql
         string InForce(string kr) => $"(SELECT c.id FROM {p}check_ins c WHERE c.tenant = {kt} AND c.kr_id = {kr} AND NOT EXISTS (SELECT 1 FROM {p}check_ins d WHERE d.tenant = c.tenant AND d.corrects = c.id AND d.kr_id = c.kr_id{subqueryFence}) ORDER BY c.effective_at DESC, c.recorded_at DESC, c.id DESC LIMIT 1)";
         string LastRecorded(string kr) => $"(SELECT max(c.recorded_at) FROM {p}check_ins c WHERE c.tenant = {kt} AND c.kr_id = {kr})";
         _refreshSet = $"check_in_id = {InForce($"{p}key_result_values.kr_id")}, last_recorded_at = {LastRecorded($"{p}key_result_values.kr_id")}";
+        // Then the in-force check-in's columns, copied beside it (schema 8), so "now" reads no check-in.
+        _holdSet = $"(value, author_kind, author_id, effective_at, recorded_at, confidence, note, corrects) = (SELECT c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects FROM {p}check_ins c WHERE c.tenant = {p}key_result_values.tenant AND c.id = {p}key_result_values.check_in_id)";
         RefreshValues = $"""
             UPDATE {p}key_result_values SET {_refreshSet}
+            WHERE tenant = {m}t AND kr_id {In("krs")};
+            UPDATE {p}key_result_values SET {_holdSet}
             WHERE tenant = {m}t AND kr_id {In("krs")}
             """;
         Histories = $"SELECT {CheckInColumns} FROM {p}check_ins WHERE tenant = {m}t AND kr_id {In("krs")} ORDER BY kr_id, effective_at, recorded_at, id";
         CurrentValues = $"""
-            SELECT {string.Join(", ", CheckInColumns.Split(", ").Select(c => "c." + c))}, v.kr_id, v.last_recorded_at
-            FROM {p}key_result_values v LEFT JOIN {p}check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id
+            SELECT {HeldColumns}, v.kr_id, v.last_recorded_at
+            FROM {p}key_result_values v
             WHERE v.tenant = {m}t AND v.kr_id {In("krs")}
             """;
         Subtrees = $"""
@@ -190,6 +194,13 @@ internal sealed class RelationalSql
     public string RefreshValues { get; }
 
     private readonly string _refreshSet;
+    private readonly string _holdSet;
+
+    /// <summary>
+    /// The in-force check-in as <c>key_result_values</c> (alias <c>v</c>) holds it, in the order of
+    /// <see cref="CheckInColumns"/>: every column null when no check-in is in force.
+    /// </summary>
+    public const string HeldColumns = "v.check_in_id, v.kr_id, v.value, v.author_kind, v.author_id, v.effective_at, v.recorded_at, v.confidence, v.note, v.corrects";
 
     /// <summary>
     /// <see cref="RefreshValues"/> for the key results a query lists (<c>t</c>; <paramref name="keyResults"/> selects a
@@ -198,7 +209,8 @@ internal sealed class RelationalSql
     /// <param name="keyResults">The query of key results.</param>
     /// <returns>The statement.</returns>
     public string RefreshValuesOf(string keyResults) =>
-        $"UPDATE {_prefix}key_result_values SET {_refreshSet} FROM ({keyResults}) AS touched WHERE {_prefix}key_result_values.tenant = {_marker}t AND {_prefix}key_result_values.kr_id = touched.kr_id";
+        $"UPDATE {_prefix}key_result_values SET {_refreshSet} FROM ({keyResults}) AS touched WHERE {_prefix}key_result_values.tenant = {_marker}t AND {_prefix}key_result_values.kr_id = touched.kr_id; " +
+        $"UPDATE {_prefix}key_result_values SET {_holdSet} FROM ({keyResults}) AS touched WHERE {_prefix}key_result_values.tenant = {_marker}t AND {_prefix}key_result_values.kr_id = touched.kr_id";
 
     /// <summary>The histories of a list of key results (<c>t</c>, <c>krs</c>), by key result, then as one history is ordered.</summary>
     public string Histories { get; }

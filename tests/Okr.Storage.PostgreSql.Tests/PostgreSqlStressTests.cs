@@ -91,7 +91,7 @@ public class PostgreSqlStressTests
         await using var command = new NpgsqlCommand("SELECT count(*), max(version) FROM okr_schema", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.Equal((1L, 7), (reader.GetInt64(0), reader.GetInt32(1)));
+        Assert.Equal((1L, 8), (reader.GetInt64(0), reader.GetInt32(1)));
         foreach (var s in stores)
         {
             await s.DisposeAsync();
@@ -125,6 +125,36 @@ public class PostgreSqlStressTests
     }
 
     [PostgresFact]
+    public async Task A_version_7_database_gains_the_in_force_check_ins_columns_filled_from_its_data()
+    {
+        var database = TestDatabase.CreateDatabase();
+        Okr.Testing.MaintainedState seed;
+        await using (var store = new PostgreSqlOkrStore(database))
+        {
+            seed = await Okr.Testing.MaintainedState.SeedAsync(store);
+        }
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = new NpgsqlCommand("ALTER TABLE okr_key_result_values DROP COLUMN value, DROP COLUMN author_kind, DROP COLUMN author_id, DROP COLUMN effective_at, DROP COLUMN recorded_at, DROP COLUMN confidence, DROP COLUMN note, DROP COLUMN corrects; UPDATE okr_schema SET version = 7;", connection);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using (var upgraded = new PostgreSqlOkrStore(database))
+        {
+            Assert.Empty(await seed.DifferencesAsync(upgraded));
+        }
+
+        await using var check = new NpgsqlConnection(database);
+        await check.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT (SELECT max(version) FROM okr_schema), (SELECT count(*) FROM okr_key_result_values WHERE check_in_id IS NOT NULL AND value IS NULL)", check);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((8, 0L), (reader.GetInt32(0), reader.GetInt64(1)));
+    }
+
+    [PostgresFact]
     public async Task A_version_6_database_gains_current_values_and_the_alignment_index_filled_from_its_data()
     {
         var database = TestDatabase.CreateDatabase();
@@ -151,7 +181,7 @@ public class PostgreSqlStressTests
         await using var count = new NpgsqlCommand("SELECT (SELECT max(version) FROM okr_schema), (SELECT count(*) FROM okr_alignments)", check);
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.Equal((7, 4L), (reader.GetInt32(0), reader.GetInt64(1)));
+        Assert.Equal((8, 4L), (reader.GetInt32(0), reader.GetInt64(1)));
     }
 
     [PostgresFact]

@@ -14,7 +14,7 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
-        Assert.Equal(7L, Scalar(connection, "SELECT version FROM okr_schema;"));
+        Assert.Equal(8L, Scalar(connection, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('periods', 'objectives', 'key_results', 'check_ins');"));
     }
 
@@ -27,6 +27,26 @@ public class SqliteSchemaTests
         await using var connection = new SqliteConnection(cs);
         await connection.OpenAsync();
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM okr_schema;"));
+    }
+
+    [Fact]
+    public async Task A_version_7_database_gains_the_in_force_check_ins_columns_filled_from_its_data()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var seed = await Okr.Testing.MaintainedState.SeedAsync(new SqliteOkrStore(cs));
+        await using (var connection = new SqliteConnection(cs))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, string.Concat(new[] { "value", "author_kind", "author_id", "effective_at", "recorded_at", "confidence", "note", "corrects" }
+                .Select(c => $"ALTER TABLE key_result_values DROP COLUMN {c}; ")) + "UPDATE okr_schema SET version = 7;");
+        }
+
+        SqliteConnection.ClearAllPools();
+        Assert.Empty(await seed.DifferencesAsync(new SqliteOkrStore(cs)));
+        await using var check = new SqliteConnection(cs);
+        await check.OpenAsync();
+        Assert.Equal(8L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM key_result_values WHERE check_in_id IS NOT NULL AND value IS NULL;"));
     }
 
     [Fact]
@@ -44,7 +64,7 @@ public class SqliteSchemaTests
         Assert.Empty(await seed.DifferencesAsync(new SqliteOkrStore(cs)));
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
-        Assert.Equal(7L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(8L, Scalar(check, "SELECT version FROM okr_schema;"));
         Assert.Equal(4L, Scalar(check, "SELECT count(*) FROM alignments;"));
     }
 
@@ -74,7 +94,7 @@ public class SqliteSchemaTests
         Assert.Equal(2, (await store.SavePeriodAsync(tenant, period.Activate(clock), 1)).Version);
         await using var check = new SqliteConnection(cs);
         await check.OpenAsync();
-        Assert.Equal(7L, Scalar(check, "SELECT version FROM okr_schema;"));
+        Assert.Equal(8L, Scalar(check, "SELECT version FROM okr_schema;"));
 
         // Version 4: the corrections index serves the as-of read's "is it corrected?" question whole.
         Assert.Equal(4L, Scalar(check, "SELECT count(*) FROM pragma_index_info('ix_check_ins_corrects');"));
