@@ -116,7 +116,7 @@ internal sealed class DashboardTenant
         return rollup.Progress(objectives[0].Id) is null ? 0 : objectives.Count;
     }
 
-    /// <summary>The same rows through the bare driver: the objectives' bodies (not decoded) and the current values' check-in rows.</summary>
+    /// <summary>The same rows through the bare driver: the objectives' bodies (not decoded) and the current-value rows (since schema 8 they hold the in-force check-in's columns).</summary>
     public async Task<long> RawReadAsync(TenantId tenant, PeriodId period)
     {
         var krs = EnterpriseData.Of(_objectives).Objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
@@ -126,14 +126,14 @@ internal sealed class DashboardTenant
             await using var connection = new SqliteConnection(ConnectionString);
             await connection.OpenAsync();
             read += await DrainAsync(connection, "SELECT body FROM objectives WHERE tenant = $t AND period_id = $p", ("$t", tenant.ToString()), ("$p", period.ToString()));
-            read += await DrainAsync(connection, "SELECT c.id, c.kr_id, c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects, v.last_recorded_at FROM key_result_values v LEFT JOIN check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id WHERE v.tenant = $t AND v.kr_id IN (SELECT value FROM json_each($krs))", ("$t", tenant.ToString()), ("$krs", System.Text.Json.JsonSerializer.Serialize(krs.Select(k => k.ToString()).ToArray())));
+            read += await DrainAsync(connection, "SELECT v.check_in_id, v.kr_id, v.value, v.author_kind, v.author_id, v.effective_at, v.recorded_at, v.confidence, v.note, v.corrects, v.last_recorded_at FROM key_result_values v WHERE v.tenant = $t AND v.kr_id IN (SELECT value FROM json_each($krs))", ("$t", tenant.ToString()), ("$krs", System.Text.Json.JsonSerializer.Serialize(krs.Select(k => k.ToString()).ToArray())));
         }
         else
         {
             await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
             read += await DrainAsync(connection, "SELECT body FROM okr_objectives WHERE tenant = @t AND period_id = @p", ("t", tenant.Value), ("p", period.Value));
-            read += await DrainAsync(connection, "SELECT c.id, c.kr_id, c.value, c.author_kind, c.author_id, c.effective_at, c.recorded_at, c.confidence, c.note, c.corrects, v.last_recorded_at FROM okr_key_result_values v LEFT JOIN okr_check_ins c ON c.tenant = v.tenant AND c.id = v.check_in_id WHERE v.tenant = @t AND v.kr_id = ANY(@krs)", ("t", tenant.Value), ("krs", krs.Select(k => k.Value).ToArray()));
+            read += await DrainAsync(connection, "SELECT v.check_in_id, v.kr_id, v.value, v.author_kind, v.author_id, v.effective_at, v.recorded_at, v.confidence, v.note, v.corrects, v.last_recorded_at FROM okr_key_result_values v WHERE v.tenant = @t AND v.kr_id = ANY(@krs)", ("t", tenant.Value), ("krs", krs.Select(k => k.Value).ToArray()));
         }
 
         return read;
