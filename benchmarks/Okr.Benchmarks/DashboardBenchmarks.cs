@@ -22,7 +22,7 @@ namespace Okr.Benchmarks;
 /// read of "now" stands on histories of eight. Read on day 50 of the quarter's 90 (after the eighth check-in, as a live
 /// read always is: a check-in's recorded time is the store's clock when it was appended).
 /// </summary>
-internal sealed class DashboardTenant
+internal sealed class DashboardTenant : IDisposable
 {
     private static readonly Instant Start = Instant.FromUtc(2026, 1, 5, 9, 0);
 
@@ -142,6 +142,30 @@ internal sealed class DashboardTenant
     private readonly int _objectives;
     private readonly Func<OkrDocument, OkrDocument>? _shape;
 
+    /// <summary>Deletes the tenant's database (a SQLite file, or a PostgreSQL database): a 100k tenant takes gigabytes.</summary>
+    public void Dispose()
+    {
+        (Store as IDisposable)?.Dispose();
+        if (ConnectionString is not { } cs)
+        {
+            return;
+        }
+
+        if (Provider == "SQLite")
+        {
+            SqliteConnection.ClearAllPools();
+            var file = new SqliteConnectionStringBuilder(cs).DataSource;
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+        else
+        {
+            BenchDatabase.Drop(cs);
+        }
+    }
+
     /// <summary>A period's rows through the bare driver: its objectives' bodies (not decoded) and every check-in row of their key results.</summary>
     public async Task<long> RawPeriodReadAsync(TenantId tenant, PeriodId period)
     {
@@ -219,6 +243,9 @@ public class DashboardSummary
     [GlobalSetup]
     public void Setup() => _tenant = new DashboardTenant(Provider, Objectives);
 
+    [GlobalCleanup]
+    public void Cleanup() => _tenant.Dispose();
+
     [Benchmark(Baseline = true, Description = "store reads + AlignmentGraph.Rollup")]
     public int Reads() => _tenant.ReadsAndRollupAsync(_tenant.Tenant, _tenant.Period).GetAwaiter().GetResult();
 
@@ -252,6 +279,9 @@ public class DashboardObjectiveStatus
         _objective = EnterpriseData.Of(Objectives).Objectives[^1].Id;
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => _tenant.Dispose();
+
     [Benchmark(Description = "Progress.GetObjectiveStatusAsync")]
     public int Status() => _tenant.Okr.Progress.GetObjectiveStatusAsync(_tenant.Tenant, _objective).AsTask().GetAwaiter().GetResult().KeyResults.Count;
 }
@@ -279,6 +309,9 @@ public class DashboardScopedSummary
         _smallPeriod = _tenant.ImportAsync(_small, 1_000).GetAwaiter().GetResult();
         _scope = new SummaryScope { Subtree = EnterpriseData.Of(100_000).Objectives[10].Id };
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _tenant.Dispose();
 
     [Benchmark(Baseline = true, Description = "1,000-objective period: SummarizeAsync")]
     public int SmallPeriod() => _tenant.Okr.Progress.SummarizeAsync(_small, _smallPeriod).AsTask().GetAwaiter().GetResult().Objectives.Count;
@@ -311,6 +344,13 @@ public class DashboardAfterImport
         _analysed = new DashboardTenant("PostgreSQL", 10_000);
     }
 
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _blind.Dispose();
+        _analysed.Dispose();
+    }
+
     [Benchmark(Baseline = true, Description = "after ANALYZE")]
     public int Analysed() => _analysed.Okr.Progress.SummarizeAsync(_analysed.Tenant, _analysed.Period).AsTask().GetAwaiter().GetResult().Objectives.Count;
 
@@ -330,6 +370,9 @@ public class DashboardCompanyReport
 
     [GlobalSetup]
     public void Setup() => _tenant = new DashboardTenant("SQLite", 1_500);
+
+    [GlobalCleanup]
+    public void Cleanup() => _tenant.Dispose();
 
     [Benchmark(Baseline = true, Description = "store reads + AlignmentGraph.Rollup")]
     public int Reads() => _tenant.ReadsAndRollupAsync(_tenant.Tenant, _tenant.Period).GetAwaiter().GetResult();

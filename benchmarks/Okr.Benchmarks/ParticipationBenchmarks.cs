@@ -28,6 +28,9 @@ public class ParticipationQuery
         _tenant = new DashboardTenant(Provider, 100_000, shape: ReOwn);
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => _tenant.Dispose();
+
     [Benchmark(Baseline = true, Description = "raw read of the period's rows")]
     public long Raw() => Provider == "InMemory"
         ? InMemoryRowsAsync().GetAwaiter().GetResult()
