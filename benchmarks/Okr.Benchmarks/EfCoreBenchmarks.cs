@@ -80,6 +80,9 @@ public class EfCoreBatchAppend
         _store = new EntityFrameworkCoreOkrStore<BenchContext>(new BenchContextFactory(options));
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => BenchDatabase.Delete(_connectionString);
+
     [IterationSetup]
     public void NewBatch() => _batch = CheckInBatches.Make(BatchSize, ++_seed);
 
@@ -162,6 +165,9 @@ public class EfCoreSummary
     private OkrService _ado = null!;
     private OkrService _ef = null!;
     private PeriodId _period;
+    private string _adoDatabase = null!;
+    private string _efDatabase = null!;
+    private IOkrStore _adoStore = null!;
 
     [Params("SQLite", "PostgreSQL")]
     public string Engine { get; set; } = "SQLite";
@@ -175,22 +181,26 @@ public class EfCoreSummary
         IOkrStore ado;
         if (Engine == "SQLite")
         {
-            var sqlite = new SqliteOkrStore($"Data Source={Path.Combine(Path.GetTempPath(), $"okr-ado-bench-{Guid.NewGuid():N}.db")}");
+            _adoDatabase = $"Data Source={Path.Combine(Path.GetTempPath(), $"okr-ado-bench-{Guid.NewGuid():N}.db")}";
+            var sqlite = new SqliteOkrStore(_adoDatabase);
             sqlite.InitializeAsync().GetAwaiter().GetResult();
             ado = sqlite;
         }
         else
         {
             using var source = BenchDatabase.Create();
+            _adoDatabase = source.ConnectionString;
             var postgres = new PostgreSqlOkrStore(source.ConnectionString);
             postgres.InitializeAsync().GetAwaiter().GetResult();
             ado = postgres;
         }
 
-        var (options, _) = EfBenchDatabase.Create(Engine);
+        var (options, efDatabase) = EfBenchDatabase.Create(Engine);
+        _efDatabase = efDatabase;
         var ef = new EntityFrameworkCoreOkrStore<BenchContext>(new BenchContextFactory(options));
         var document = DashboardTenant.Document(_tenant, Objectives);
         _period = document.Periods[0].Id;
+        _adoStore = ado;
         ado.ImportAsync(_tenant, document).AsTask().GetAwaiter().GetResult();
         ef.ImportAsync(_tenant, document).AsTask().GetAwaiter().GetResult();
         _ado = new OkrService(ado, _clock);
@@ -201,6 +211,16 @@ public class EfCoreSummary
         // they settle.
         using var db = new BenchContext(options);
         db.Database.ExecuteSqlRaw(Engine == "SQLite" ? "PRAGMA optimize=0x10002;" : "ANALYZE;");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        // The ADO store's own pool first, so the drop finds no session of it.
+        (_adoStore as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        (_adoStore as IDisposable)?.Dispose();
+        BenchDatabase.Delete(_efDatabase);
+        BenchDatabase.Delete(_adoDatabase);
     }
 
     [Benchmark(Baseline = true, Description = "ADO store: Progress.SummarizeAsync")]

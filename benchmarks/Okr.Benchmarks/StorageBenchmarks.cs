@@ -28,6 +28,24 @@ internal static class BenchDatabase
         return NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString());
     }
 
+    /// <summary>Deletes what a benchmark made: a SQLite file (with its WAL files) or a PostgreSQL database.</summary>
+    public static void Delete(string connectionString)
+    {
+        if (connectionString.StartsWith("Data Source=", StringComparison.Ordinal))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+        else
+        {
+            Drop(connectionString);
+        }
+    }
+
     /// <summary>Drops a database <see cref="Create"/> made, so runs of 100k-objective tenants do not fill the disk.</summary>
     public static void Drop(string connectionString)
     {
