@@ -1,5 +1,6 @@
 // The C# shown in README.md, docs/ and the package READMEs, compiled here line for line (see DocumentationSnippetTests).
 #pragma warning disable CA1515, CA1034, CA2007, IDE0008
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -249,6 +250,13 @@ public static class Snippets
         var company = await okr.Progress.SummarizeAsync(tenant, quarter.Id, new SummaryScope { Levels = 3 });
         _ = (department, next, company);
     }
+
+    // docs/errors.md: localising violations by code
+    static string Localise(OkrViolation violation, IReadOnlyDictionary<string, string> templates, CultureInfo culture) =>
+        templates.TryGetValue(violation.Code, out var template) ? string.Format(culture, template, violation.Member) : violation.Message;
+
+    public static string LocaliseFirst(OkrValidationException error, IReadOnlyDictionary<string, string> templates) =>
+        Localise(error.Violations[0], templates, CultureInfo.GetCultureInfo("de-DE"));
 
     // docs/scoring.md: an ordinal key result
     public static async Task OrdinalKeyResult(OkrService okr, TenantId tenant, IClock clock, OwnerRef author)
