@@ -125,37 +125,23 @@ public class PostgreSqlStressTests
     }
 
     [PostgresFact]
-    public async Task A_version_7_database_gains_the_in_force_check_ins_columns_filled_from_its_data()
-    {
-        var database = TestDatabase.CreateDatabase();
-        Okr.Testing.MaintainedState seed;
-        await using (var store = new PostgreSqlOkrStore(database))
-        {
-            seed = await Okr.Testing.MaintainedState.SeedAsync(store);
-        }
-
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync();
-            await using var downgrade = new NpgsqlCommand("ALTER TABLE okr_key_result_values DROP COLUMN value, DROP COLUMN author_kind, DROP COLUMN author_id, DROP COLUMN effective_at, DROP COLUMN recorded_at, DROP COLUMN confidence, DROP COLUMN note, DROP COLUMN corrects; UPDATE okr_schema SET version = 7;", connection);
-            await downgrade.ExecuteNonQueryAsync();
-        }
-
-        await using (var upgraded = new PostgreSqlOkrStore(database))
-        {
-            Assert.Empty(await seed.DifferencesAsync(upgraded));
-        }
-
-        await using var check = new NpgsqlConnection(database);
-        await check.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT (SELECT max(version) FROM okr_schema), (SELECT count(*) FROM okr_key_result_values WHERE check_in_id IS NOT NULL AND value IS NULL)", check);
-        await using var reader = await count.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        Assert.Equal((8, 0L), (reader.GetInt32(0), reader.GetInt64(1)));
-    }
+    public async Task A_version_7_database_gains_the_in_force_check_ins_columns_filled_from_its_data() =>
+        Assert.Equal((8, 0L), await MigrateSeededAsync(
+            "ALTER TABLE okr_key_result_values DROP COLUMN value, DROP COLUMN author_kind, DROP COLUMN author_id, DROP COLUMN effective_at, DROP COLUMN recorded_at, DROP COLUMN confidence, DROP COLUMN note, DROP COLUMN corrects; UPDATE okr_schema SET version = 7;",
+            "SELECT count(*) FROM okr_key_result_values WHERE check_in_id IS NOT NULL AND value IS NULL"));
 
     [PostgresFact]
-    public async Task A_version_6_database_gains_current_values_and_the_alignment_index_filled_from_its_data()
+    public async Task A_version_6_database_gains_current_values_and_the_alignment_index_filled_from_its_data() =>
+        Assert.Equal((8, 4L), await MigrateSeededAsync(
+            "DROP TABLE okr_key_result_values; DROP TABLE okr_alignments; UPDATE okr_schema SET version = 6;",
+            "SELECT count(*) FROM okr_alignments"));
+
+    /// <summary>
+    /// Seeds maintained state, takes the database back to an older schema with <paramref name="downgrade"/>, opens it
+    /// with the store (which migrates it) and checks the maintained state against the seed; returns the schema version
+    /// then and what <paramref name="count"/> counts.
+    /// </summary>
+    private static async Task<(int Version, long Count)> MigrateSeededAsync(string downgrade, string count)
     {
         var database = TestDatabase.CreateDatabase();
         Okr.Testing.MaintainedState seed;
@@ -167,8 +153,8 @@ public class PostgreSqlStressTests
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
-            await using var downgrade = new NpgsqlCommand("DROP TABLE okr_key_result_values; DROP TABLE okr_alignments; UPDATE okr_schema SET version = 6;", connection);
-            await downgrade.ExecuteNonQueryAsync();
+            await using var back = new NpgsqlCommand(downgrade, connection);
+            await back.ExecuteNonQueryAsync();
         }
 
         await using (var upgraded = new PostgreSqlOkrStore(database))
@@ -178,10 +164,10 @@ public class PostgreSqlStressTests
 
         await using var check = new NpgsqlConnection(database);
         await check.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT (SELECT max(version) FROM okr_schema), (SELECT count(*) FROM okr_alignments)", check);
-        await using var reader = await count.ExecuteReaderAsync();
+        await using var read = new NpgsqlCommand($"SELECT (SELECT max(version) FROM okr_schema), ({count})", check);
+        await using var reader = await read.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.Equal((8, 4L), (reader.GetInt32(0), reader.GetInt64(1)));
+        return (reader.GetInt32(0), reader.GetInt64(1));
     }
 
     [PostgresFact]

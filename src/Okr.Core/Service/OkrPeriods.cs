@@ -321,12 +321,13 @@ public sealed class OkrPeriods
             changes.ExpectContent(from, counted);
         }
 
-        // The sources, as the actor may see them: one that is hidden is reported as missing, like one that is.
+        // The sources, in one read, as the actor may see them: one that is hidden is reported as missing, like one that is.
+        var byId = (await _service.Store.GetObjectivesAsync(tenant, chosen, cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.Id);
         var sources = new List<Objective>(chosen.Count);
         for (var i = 0; i < chosen.Count; i++)
         {
             var member = $"{nameof(objectives)}[{i}]";
-            var read = await _service.Store.GetObjectiveAsync(tenant, chosen[i], cancellationToken).ConfigureAwait(false);
+            var read = byId.GetValueOrDefault(chosen[i]);
             if (read is null || !await _service.CanReadAsync(tenant, read, cancellationToken).ConfigureAwait(false))
             {
                 violations.Add(OkrErrorCodes.UnknownReference, member, $"Objective {chosen[i]} does not exist.");
@@ -347,13 +348,17 @@ public sealed class OkrPeriods
         }
 
         violations.ThrowIfAny();
+
+        // Copies made before (found by their derived ids, in one read) are reported, not written again; a missing one is
+        // written at version 0, which the store refuses if a racing call wrote it first.
+        var copyIds = sources.ToDictionary(o => o.Id, o => CopyId(tenant, o.Id, to));
+        var stored = (await _service.Store.GetObjectivesAsync(tenant, copyIds.Values, cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.Id);
         var settings = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         var endValues = options.RebaseBaselines
-            ? await EndValuesAsync(tenant, source, sources, settings.TimeZone, cancellationToken).ConfigureAwait(false)
+            ? await EndValuesAsync(tenant, source, [.. sources.Where(o => !stored.ContainsKey(copyIds[o.Id]))], settings.TimeZone, cancellationToken).ConfigureAwait(false)
             : new Dictionary<KeyResultId, decimal>();
 
-        // Copies made in this call, and copies made before (found by their derived ids), for re-pointing links.
-        var copyIds = sources.ToDictionary(o => o.Id, o => CopyId(tenant, o.Id, to));
+        // Parents' copies made before, for re-pointing links (a parent carried in this call is in copyIds).
         var earlier = new Dictionary<ObjectiveId, Objective?>();
         async ValueTask<Objective?> StoredCopyAsync(ObjectiveId original)
         {
@@ -364,7 +369,8 @@ public sealed class OkrPeriods
                 changes.ExpectObjective(id, copy?.Version ?? 0);
             }
 
-            return copy;
+            // A copy the actor may not read is no parent to link to (as a hidden parent is missing to AlignAsync).
+            return copy is not null && await _service.CanReadAsync(tenant, copy, cancellationToken).ConfigureAwait(false) ? copy : null;
         }
 
         var now = _service.Clock.GetCurrentInstant();
@@ -373,18 +379,16 @@ public sealed class OkrPeriods
         var written = new List<int>();
         foreach (var original in sources)
         {
-            // A copy already stored means an earlier call carried it; a missing one is written at version 0, which the
-            // store refuses if a racing call wrote it first.
-            if (await _service.Store.GetObjectiveAsync(tenant, copyIds[original.Id], cancellationToken).ConfigureAwait(false) is { } stored)
+            if (stored.TryGetValue(copyIds[original.Id], out var carried))
             {
-                results.Add(new CarriedObjective(original, stored, alreadyCarried: true, [], []));
+                results.Add(new CarriedObjective(original, carried, alreadyCarried: true, [], []));
                 continue;
             }
 
             var rebased = new List<KeyResultId>();
             var keyResults = original.KeyResults.Select(k =>
             {
-                var id = new KeyResultId(OkrEventFactory.DerivedId(tenant, k.Id.Value, "carry-over:" + to.Value.ToString("D")));
+                var id = CopyId(tenant, k.Id, to);
                 var measure = endValues.TryGetValue(k.Id, out var end) && Rebase(k.Measure, end) is { } moved ? moved : k.Measure;
                 if (!ReferenceEquals(measure, k.Measure))
                 {
@@ -450,8 +454,13 @@ public sealed class OkrPeriods
         return results;
     }
 
-    private static ObjectiveId CopyId(TenantId tenant, ObjectiveId original, PeriodId to) =>
-        new(OkrEventFactory.DerivedId(tenant, original.Value, "carry-over:" + to.Value.ToString("D")));
+    // A copy's id, derived from its source and the target period: what makes carrying idempotent.
+    private static ObjectiveId CopyId(TenantId tenant, ObjectiveId original, PeriodId to) => new(CarryOverGuid(tenant, original.Value, to));
+
+    private static KeyResultId CopyId(TenantId tenant, KeyResultId original, PeriodId to) => new(CarryOverGuid(tenant, original.Value, to));
+
+    private static Guid CarryOverGuid(TenantId tenant, Guid original, PeriodId to) =>
+        OkrEventFactory.DerivedId(tenant, original, "carry-over:" + to.Value.ToString("D"));
 
     private async ValueTask<CarriedLink> CarryLinkAsync(
         TenantId tenant,
@@ -470,7 +479,7 @@ public sealed class OkrPeriods
 
         if (mode == CarriedAlignments.Repoint)
         {
-            var parentKeyResult = link.ParentKeyResultId is { } kr ? new KeyResultId(OkrEventFactory.DerivedId(tenant, kr.Value, "carry-over:" + target.Id.Value.ToString("D"))) : (KeyResultId?)null;
+            var parentKeyResult = link.ParentKeyResultId is { } kr ? CopyId(tenant, kr, target.Id) : (KeyResultId?)null;
             if (copyIds.TryGetValue(link.ParentObjectiveId, out var sameCall))
             {
                 return new CarriedLink(link, new AlignmentLink(sameCall, parentKeyResult, link.Weight, link.Kind), CarriedLinkOutcome.Repointed);
