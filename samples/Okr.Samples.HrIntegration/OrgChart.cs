@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using nietras.SeparatedValues;
 using Okr.Core;
+using Okr.Reporting;
 
 namespace Okr.Samples.HrIntegration;
 
@@ -13,9 +14,10 @@ public sealed record Employee(string Id, string Name, string Email, string Depar
 
 /// <summary>
 /// The org chart, read from the HR system's CSV export and merged with the identity provider's SCIM users
-/// (which also list contractors the HR export leaves out). Departments own team objectives.
+/// (which also list contractors the HR export leaves out). Departments own team objectives. It is also the directory
+/// reports and exports take people's names from.
 /// </summary>
-public sealed class OrgChart
+public sealed class OrgChart : IOwnerDirectory
 {
     private readonly Dictionary<string, Employee> _byId;
 
@@ -65,6 +67,13 @@ public sealed class OrgChart
     public Employee? Find(OwnerRef owner) => owner.Kind == OwnerKind.Person ? _byId.GetValueOrDefault(owner.ExternalId) : null;
 
     public Employee Get(string id) => _byId[id];
+
+    /// <summary>People by their names, teams (departments) by theirs; anyone else by reference.</summary>
+    public ValueTask<IReadOnlyDictionary<OwnerRef, string>> GetDisplayNamesAsync(TenantId tenant, IReadOnlyCollection<OwnerRef> owners, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyDictionary<OwnerRef, string>>(owners
+            .Select(o => (Owner: o, Name: Find(o)?.Name ?? (o.Kind == OwnerKind.Team ? $"{o.ExternalId} department" : null)))
+            .Where(x => x.Name is not null)
+            .ToDictionary(x => x.Owner, x => x.Name!));
 
     public Employee? ManagerOf(Employee e) => e.ManagerId is { } m ? _byId.GetValueOrDefault(m) : null;
 

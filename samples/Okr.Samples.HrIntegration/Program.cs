@@ -1,7 +1,7 @@
 // Embedding Okr.Core in an existing HR system. Run it with:
 //   dotnet run --project samples/Okr.Samples.HrIntegration
 // It reads data/employees.csv, data/users.scim.json and data/okrs.json, and writes hr-okr.db and
-// final-grades.csv into the working folder.
+// final-grades.csv, okr-key-results.csv and okr-check-ins.csv into the working folder.
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -24,7 +24,9 @@ using Okr.Samples.HrIntegration;
 
 const string database = "hr-okr.db";
 const string gradesFile = "final-grades.csv";
-foreach (var file in new[] { database, database + "-wal", database + "-shm", gradesFile })
+const string keyResultsFile = "okr-key-results.csv";
+const string checkInsFile = "okr-check-ins.csv";
+foreach (var file in new[] { database, database + "-wal", database + "-shm", gradesFile, keyResultsFile, checkInsFile })
 {
     File.Delete(file);
 }
@@ -155,8 +157,28 @@ using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(gr
 Console.WriteLine($"Final grades of {result.Objectives.Count(a => a.Objective.Owner.Kind == OwnerKind.Person)} people written to {Path.GetFullPath(gradesFile)}:");
 Console.WriteLine(File.ReadAllText(gradesFile));
 
-// 9. The HR system's webhook endpoint saw every change as a signed event: each one in the outbox arrived, once by
-//    id, and every signature checked out. A forged request and a replayed one are refused.
+// 9. The quarter for the HR data warehouse: every key result and every check-in, with people's names from the org
+//    chart, streamed to the files as they are read.
+var ceo = okr.As(OwnerRef.Person("E1000"));
+var exportOptions = new CsvExportOptions { Owners = org };
+int keyResultRows, checkInRows;
+await using (var keyResultsCsv = File.CreateText(keyResultsFile))
+{
+    keyResultRows = await CsvExport.WriteKeyResultsAsync(ceo, tenant, quarter.Id, keyResultsCsv, exportOptions);
+}
+
+await using (var checkInsCsv = File.CreateText(checkInsFile))
+{
+    checkInRows = await CsvExport.WriteCheckInsAsync(ceo, tenant, quarter.Id, checkInsCsv, exportOptions);
+}
+
+Console.WriteLine($"{keyResultRows} key results written to {keyResultsFile}, {checkInRows} check-ins to {checkInsFile}.");
+Console.WriteLine(File.ReadLines(keyResultsFile).First());
+Console.WriteLine(File.ReadLines(keyResultsFile).Skip(1).First());
+Console.WriteLine();
+
+// 10. The HR system's webhook endpoint saw every change as a signed event: each one in the outbox arrived, once by
+//     id, and every signature checked out. A forged request and a replayed one are refused.
 await DeliveredAsync(outbox, tenant);
 await host.StopAsync();
 var stored = await outbox.ReadEventsAsync(tenant, 0, 100_000);

@@ -101,7 +101,7 @@ public static class CsvExport
                 row[17] = csv.Text(grade.OverrideReason);
             }
 
-            await csv.EndRowAsync(cancellationToken).ConfigureAwait(false);
+            await csv.EndFilledRowAsync(cancellationToken).ConfigureAwait(false);
         }
 
         activity?.SetTag("okr.rows.count", csv.Rows);
@@ -166,7 +166,7 @@ public static class CsvExport
                 row[17] = closed || kr.IsCancelled ? null : Code(k.Health.Status.ToString());
                 row[18] = closed && !kr.IsCancelled ? Bool(k.Progress.Progress >= 1 - 1e-9) : null;
                 row[19] = Bool(kr.IsCancelled);
-                await csv.EndRowAsync(cancellationToken).ConfigureAwait(false);
+                await csv.EndFilledRowAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -203,6 +203,7 @@ public static class CsvExport
 
         var csv = new Csv(output, options, CheckInColumns);
         await using var flush = csv.ConfigureAwait(false);
+        var periodId = period.ToString();
         var page = new List<Objective>(options.PageSize);
         var offset = 0;
         ObjectiveId? after = null;
@@ -231,8 +232,10 @@ public static class CsvExport
             var keyResults = page.SelectMany(o => o.KeyResults.Select(k => k.Id)).ToList();
             var histories = await okr.CheckIns.HistoriesAsync(tenant, keyResults, cancellationToken).ConfigureAwait(false);
             var names = await NamesAsync(options, tenant, histories.Values.SelectMany(h => h.Select(c => c.Author)), cancellationToken).ConfigureAwait(false);
+            var authors = new Dictionary<OwnerRef, (string Ref, string? Name)>();
             foreach (var o in page)
             {
+                var objectiveId = o.Id.ToString();
                 foreach (var kr in o.KeyResults)
                 {
                     if (!histories.TryGetValue(kr.Id, out var history))
@@ -240,22 +243,15 @@ public static class CsvExport
                         continue;
                     }
 
+                    var ids = (periodId, objectiveId, kr.Id.ToString(), kr.Measure.Unit.ToString());
                     foreach (var c in history)
                     {
-                        var row = csv.Row();
-                        row[0] = o.PeriodId.ToString();
-                        row[1] = o.Id.ToString();
-                        row[2] = kr.Id.ToString();
-                        row[3] = c.Id.ToString();
-                        row[4] = csv.Number(c.Value);
-                        row[5] = kr.Measure.Unit.ToString();
-                        row[6] = Instant(c.EffectiveAt);
-                        row[7] = Instant(c.RecordedAt);
-                        row[8] = c.Author.ToString();
-                        row[9] = csv.Text(names.GetValueOrDefault(c.Author));
-                        row[10] = c.Confidence is { } confidence ? csv.Number(confidence.Value) : null;
-                        row[11] = c.Corrects?.ToString();
-                        row[12] = csv.Text(c.Note);
+                        if (!authors.TryGetValue(c.Author, out var author))
+                        {
+                            authors[c.Author] = author = (c.Author.ToString(), csv.Text(names.GetValueOrDefault(c.Author)));
+                        }
+
+                        csv.WriteCheckIn(ids, c, author);
                         await csv.EndRowAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -375,9 +371,54 @@ public static class CsvExport
 
         public string? Number(decimal? value) => value?.ToString(_culture);
 
-        public async ValueTask EndRowAsync(CancellationToken cancellationToken)
+        /// <summary>Writes the row filled through <see cref="Row"/>, then <see cref="EndRowAsync"/>.</summary>
+        public ValueTask EndFilledRowAsync(CancellationToken cancellationToken)
         {
             WriteRow();
+            return EndRowAsync(cancellationToken);
+        }
+
+        /// <summary>
+        /// A check-in's row, written straight into Sep's buffer: ids and numbers are formatted in place, and the strings
+        /// shared by many rows (the period, objective and key result ids, the unit, the author) are made once by the caller.
+        /// </summary>
+        public void WriteCheckIn((string Period, string Objective, string KeyResult, string Unit) ids, CheckIn c, (string Ref, string? Name) author)
+        {
+            using var row = _writer.NewRow();
+            row[0].Set(ids.Period);
+            row[1].Set(ids.Objective);
+            row[2].Set(ids.KeyResult);
+            row[3].Format(c.Id.Value);
+            row[4].Format(c.Value);
+            row[5].Set(ids.Unit);
+            SetInstant(row[6], c.EffectiveAt);
+            SetInstant(row[7], c.RecordedAt);
+            row[8].Set(author.Ref);
+            row[9].Set(author.Name ?? string.Empty);
+            if (c.Confidence is { } confidence)
+            {
+                row[10].Format(confidence.Value, "R");
+            }
+            else
+            {
+                row[10].Set(string.Empty);
+            }
+
+            if (c.Corrects is { } corrects)
+            {
+                row[11].Format(corrects.Value);
+            }
+            else
+            {
+                row[11].Set(string.Empty);
+            }
+
+            row[12].Set(Text(c.Note) ?? string.Empty);
+        }
+
+        /// <summary>Counts a row written and copies the buffer to the output once a page of rows is in it.</summary>
+        public async ValueTask EndRowAsync(CancellationToken cancellationToken)
+        {
             Rows++;
             if (++_pending >= _flushEvery)
             {
@@ -390,6 +431,23 @@ public static class CsvExport
             _writer.Dispose();
             await CopyAsync(CancellationToken.None).ConfigureAwait(false);
             await _output.FlushAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// An instant as ISO 8601 in UTC, as <see cref="InstantPattern.ExtendedIso"/> writes it: formatted in place through
+        /// <see cref="DateTime"/> when it has no digits below a tick, by NodaTime's pattern otherwise.
+        /// </summary>
+        private static void SetInstant(SepWriter.Col col, Instant instant)
+        {
+            var utc = instant.ToDateTimeUtc();
+            if (NodaTime.Instant.FromDateTimeUtc(utc) == instant)
+            {
+                col.Format(utc, "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'");
+            }
+            else
+            {
+                col.Set(InstantPattern.ExtendedIso.Format(instant));
+            }
         }
 
         private void WriteRow()

@@ -83,6 +83,7 @@ public class CsvExportTests
             {
                 var c = expected[row["check_in_id"]];
                 Assert.Equal((c.KeyResultId.ToString(), c.Value, c.Author.ToString(), c.Corrects?.ToString() ?? string.Empty, c.Note, c.Confidence?.Value), (row["key_result_id"], decimal.Parse(row["value"], number), row["author"], row["corrects"], row["note"], row["confidence"] is { Length: > 0 } x ? double.Parse(x, number) : null));
+                Assert.Equal((InstantPattern.ExtendedIso.Format(c.EffectiveAt), InstantPattern.ExtendedIso.Format(c.RecordedAt)), (row["effective_at"], row["recorded_at"]));
             }
 
             // Closed, with one grade set by a person: grades, computed grades, met and the override with who and why.
@@ -138,6 +139,25 @@ public class CsvExportTests
         Assert.Equal("1234,5", Read(german, ';', CsvExport.KeyResultColumns)[0]["value"]);
         Assert.StartsWith("period_id;objective_id;key_result_id;title;", german, StringComparison.Ordinal);
         Assert.Contains(";2026-01-08T09:00:00Z;", german, StringComparison.Ordinal);   // instants stay ISO 8601 in UTC
+    }
+
+    [Fact]
+    public async Task Instants_keep_every_digit_below_the_second()
+    {
+        var (okr, tenant, period, objective) = await OneObjectiveAsync("Revenue", "n");
+        var start = Instant.FromUtc(2026, 1, 7, 9, 0);
+        var instants = new[] { start + Duration.FromMilliseconds(1500), start + Duration.FromTicks(1), start + Duration.FromNanoseconds(50) };
+        foreach (var at in instants)
+        {
+            await okr.CheckIns.RecordAsync(tenant, objective.KeyResults[1].Id, 1, OwnerRef.Person("ann"), effectiveAt: at);
+        }
+
+        var rows = Read(await ExportAsync(CsvExport.WriteCheckInsAsync, okr, tenant, period, null), ',', CsvExport.CheckInColumns);
+
+        Assert.Equal(
+            ["2026-01-07T09:00:00.00000005Z", "2026-01-07T09:00:00.0000001Z", "2026-01-07T09:00:01.5Z"],
+            rows.Where(r => r["key_result_id"] == objective.KeyResults[1].Id.ToString()).Select(r => r["effective_at"]));
+        Assert.All(instants, i => Assert.Contains(rows, r => InstantPattern.ExtendedIso.Parse(r["effective_at"]).Value == i));
     }
 
     [Fact]
