@@ -1,6 +1,7 @@
 // Okr.Core quick start: a Generic Host that plays one quarter of a small company on SQLite.
 // Run it with: dotnet run --project samples/Okr.Samples.QuickStart
-// It writes okr-quickstart.db and okr-report.html into the working folder.
+// It writes okr-quickstart.db, okr-report.html (and its German edition) and the company report into the working folder.
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ using Okr.Reporting;
 
 const string database = "okr-quickstart.db";
 const string htmlReport = "okr-report.html";
+const string germanReport = "okr-report.de.html";
 const string companyReport = "okr-company-report.html";
 foreach (var file in new[] { database, database + "-wal", database + "-shm" })
 {
@@ -117,6 +119,10 @@ var report = await PeriodReport.CreateAsync(okr, tenant, quarter.Id);
 TerminalReport.Write(report, Console.Out);
 await File.WriteAllTextAsync(htmlReport, HtmlReport.Render(report));
 Console.WriteLine($"HTML report written to {Path.GetFullPath(htmlReport)}.");
+
+// The same report for the German office: German texts, German numbers and dates.
+await File.WriteAllTextAsync(germanReport, HtmlReport.Render(report, CultureInfo.GetCultureInfo("de-DE")));
+Console.WriteLine($"German HTML report written to {Path.GetFullPath(germanReport)}.");
 Console.WriteLine();
 
 clock.Advance(Duration.FromDays(2));

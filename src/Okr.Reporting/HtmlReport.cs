@@ -40,30 +40,36 @@ public static class HtmlReport
         table.list td.n,table.list th.n{text-align:right;font-variant-numeric:tabular-nums}.none{color:#52606d}
         """;
 
-    /// <summary>Renders the report.</summary>
+    /// <summary>
+    /// Renders the report, in English with culture-invariant numbers and ISO dates, or in a culture: its texts in the
+    /// culture's language (English, German, French and Norwegian Bokmål are shipped; other languages fall back to
+    /// English), numbers, percentages and dates as the culture writes them.
+    /// </summary>
     /// <param name="report">The report.</param>
+    /// <param name="culture">The culture; English with culture-invariant numbers and ISO dates when null.</param>
     /// <returns>The HTML document.</returns>
-    public static string Render(PeriodReport report)
+    public static string Render(PeriodReport report, CultureInfo? culture = null)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var t = ReportText.For(culture);
         var h = new StringBuilder();
-        var title = $"{ReportText.Isolate(report.Period.Name)}: OKR report";
-        h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        var title = t.Format("ReportTitle", ReportText.Isolate(report.Period.Name));
+        h.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html>\n<html lang=\"{E(t.Language)}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>\n<style>{Style}</style>\n</head>\n<body>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<h1>{U(report.Period.Name)}: OKR report</h1>\n<p class=\"meta\">{E(ReportText.Dates(report))}, {E(report.Period.State.ToString())}; as of {ReportText.Date(report.At, report.Zone)}{E(Scope(report))}.</p>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<p class=\"score\">{(report.IsClosed ? "Final score" : "Period score")} {Bar(report.Summary.Score, 1)} <span class=\"p\">{E(ReportText.Percent(report.Summary.Score))}</span></p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<h1>{E(t["ReportTitle"]).Replace("{0}", U(report.Period.Name), StringComparison.Ordinal)}</h1>\n<p class=\"meta\">{E(t.Format("Meta", t.Dates(report), t.State(report.Period.State), t.Date(report.At, report.Zone), t.Scope(report)))}</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p class=\"score\">{E(report.IsClosed ? t["FinalScore"] : t["PeriodScore"])} {Bar(report.Summary.Score, 1)} <span class=\"p\">{E(t.Percent(report.Summary.Score))}</span></p>\n");
 
-        h.Append("<h2>Alignment tree</h2>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<h2>{E(t["Heading.Tree"])}</h2>\n");
         if (report.Roots.Count == 0)
         {
-            h.Append("<p class=\"none\">No objectives.</p>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<p class=\"none\">{E(t["None.Objectives"])}</p>\n");
         }
         else
         {
             h.Append("<ul class=\"tree\">\n");
             foreach (var root in report.Roots)
             {
-                Node(h, report, root, 1);
+                Node(h, t, report, root, 1);
             }
 
             h.Append("</ul>\n");
@@ -71,11 +77,11 @@ public static class HtmlReport
 
         if (report.BurnUps.Count > 0)
         {
-            h.Append(report.IsClosed ? "<h2>Key results over the period</h2>\n<div class=\"charts\">\n" : "<h2>Key results against the expected pace</h2>\n<div class=\"charts\">\n");
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{E(report.IsClosed ? t["Heading.ChartsClosed"] : t["Heading.ChartsPace"])}</h2>\n<div class=\"charts\">\n");
             var now = report.IsClosed ? (double?)null : Math.Clamp(PaceHealthPolicy.ElapsedShare(report.Period, report.Zone, report.At), 0, 1);
             foreach (var burnUp in report.BurnUps)
             {
-                Chart(h, report, burnUp, now);
+                Chart(h, t, report, burnUp, now);
             }
 
             h.Append("</div>\n");
@@ -84,68 +90,46 @@ public static class HtmlReport
         if (report.IsClosed)
         {
             // A closed period is graded: who met, who missed, and every grade a person set, with who and why.
-            h.Append("<h2>Missed</h2>\n");
-            Graded(h, report, report.Cut(report.Missed), "Every graded objective met its expectation.", overrides: false);
-            h.Append("<h2>Grades set by a person</h2>\n");
-            Graded(h, report, report.Cut(report.Overridden), "No grade was overridden.", overrides: true);
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{E(t["Heading.Missed"])}</h2>\n");
+            Graded(h, t, report, report.Cut(report.Missed), t["None.Missed"], overrides: false);
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{E(t["Heading.Overridden"])}</h2>\n");
+            Graded(h, t, report, report.Cut(report.Overridden), t["None.Overridden"], overrides: true);
         }
         else
         {
-            h.Append("<h2>At risk</h2>\n");
-            List(h, report, report.Cut(report.AtRisk), "Nothing is at risk or off track.");
-            h.Append("<h2>Stale</h2>\n");
-            List(h, report, report.Cut(report.Stale), "Every key result has a recent check-in.");
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{E(t["Heading.AtRisk"])}</h2>\n");
+            List(h, t, report, report.Cut(report.AtRisk), t["None.AtRisk"]);
+            h.Append(CultureInfo.InvariantCulture, $"<h2>{E(t["Heading.Stale"])}</h2>\n");
+            List(h, t, report, report.Cut(report.Stale), t["None.Stale"]);
         }
 
-        h.Append("<h2>Alignment coverage</h2>\n<table class=\"list\">\n<tr><th>owner</th><th class=\"n\">objectives</th><th class=\"n\">aligned</th><th class=\"n\">share</th></tr>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<h2>{E(t["Heading.Coverage"])}</h2>\n<table class=\"list\">\n<tr><th>{E(t["Column.Owner"])}</th><th class=\"n\">{E(t["Column.Objectives"])}</th><th class=\"n\">{E(t["Column.Aligned"])}</th><th class=\"n\">{E(t["Column.Share"])}</th></tr>\n");
         foreach (var c in report.Coverage)
         {
             var share = c.Objectives == 0 ? (double?)null : (double)c.Aligned / c.Objectives;
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(report.OwnerName(c.Owner))}</td><td class=\"n\">{c.Objectives}</td><td class=\"n\">{c.Aligned}</td><td class=\"n\">{Bar(share, 4)} {E(ReportText.Percent(share))}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(report.OwnerName(c.Owner))}</td><td class=\"n\">{E(t.Count(c.Objectives))}</td><td class=\"n\">{E(t.Count(c.Aligned))}</td><td class=\"n\">{Bar(share, 4)} {E(t.Percent(share))}</td></tr>\n");
         }
 
         h.Append("</table>\n</body>\n</html>\n");
         return h.ToString();
     }
 
-    private static string Scope(PeriodReport report)
-    {
-        var scope = report.Summary.Scope;
-        var parts = new List<string>();
-        if (scope.Subtree is { } root && report.Roots.Count > 0)
-        {
-            parts.Add("under " + ReportText.Isolate(report.Roots[0].Status.Progress.Objective.Title));
-        }
-
-        if (scope.Owners is { } owners)
-        {
-            parts.Add("owned by " + string.Join(", ", owners.Select(o => ReportText.Isolate(report.OwnerName(o)))));
-        }
-
-        if (scope.Levels is { } levels)
-        {
-            parts.Add(levels == 1 ? "top level" : $"top {levels} levels");
-        }
-
-        return parts.Count == 0 ? string.Empty : "; " + string.Join("; ", parts);
-    }
-
-    private static void Node(StringBuilder h, PeriodReport report, ReportNode node, int level)
+    private static void Node(StringBuilder h, ReportText t, PeriodReport report, ReportNode node, int level)
     {
         var s = node.Status;
         var o = s.Progress.Objective;
         var grade = report.GradeOf(o);
-        var verdict = grade is not null ? GradeBadge(grade) : report.IsClosed ? StateBadge(o.State) : Badge(s.Health.Status);
+        var verdict = grade is not null ? GradeBadge(t, grade) : report.IsClosed ? StateBadge(t, o.State) : Badge(t, s.Health.Status);
         var shown = grade?.Grade.Value ?? s.Progress.Progress;
-        h.Append(CultureInfo.InvariantCulture, $"<li><span class=\"o\">{U(o.Title)}</span> <span class=\"w\">{U(report.OwnerName(o.Owner))}</span> {Bar(shown, 2)} <span class=\"p\">{E(ReportText.Percent(shown))}</span> {verdict}\n");
+        h.Append(CultureInfo.InvariantCulture, $"<li><span class=\"o\">{U(o.Title)}</span> <span class=\"w\">{U(report.OwnerName(o.Owner))}</span> {Bar(shown, 2)} <span class=\"p\">{E(t.Percent(shown))}</span> {verdict}\n");
         if (s.KeyResults.Count > 0 && level <= (report.Options.KeyResultLevels ?? int.MaxValue))
         {
             h.Append("<table class=\"k\">\n");
             foreach (var kr in s.KeyResults)
             {
-                var name = kr.Progress.KeyResult.IsCancelled ? kr.Progress.KeyResult.Title + " (cancelled)" : kr.Progress.KeyResult.Title;
-                var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : report.IsClosed ? MetBadge(kr.Progress.Progress) : Badge(kr.Health.Status);
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(name)}</td><td>{Bar(kr.Progress.Progress, 3)}</td><td class=\"p\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td>{krVerdict}</td></tr>\n");
+                var name = kr.Progress.KeyResult.IsCancelled ? E(t["Cancelled"]).Replace("{0}", U(kr.Progress.KeyResult.Title), StringComparison.Ordinal) : U(kr.Progress.KeyResult.Title);
+                var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : report.IsClosed ? MetBadge(t, kr.Progress.Progress) : Badge(t, kr.Health.Status);
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{Bar(kr.Progress.Progress, 3)}</td><td class=\"p\">{E(t.Percent(kr.Progress.Progress))}</td><td>{krVerdict}</td></tr>\n");
             }
 
             h.Append("</table>\n");
@@ -156,7 +140,7 @@ public static class HtmlReport
             h.Append("<ul>\n");
             foreach (var child in node.Children)
             {
-                Node(h, report, child, level + 1);
+                Node(h, t, report, child, level + 1);
             }
 
             h.Append("</ul>\n");
@@ -165,7 +149,7 @@ public static class HtmlReport
         h.Append("</li>\n");
     }
 
-    private static void List(StringBuilder h, PeriodReport report, ReportList<Core.Service.KeyResultStatus> list, string none)
+    private static void List(StringBuilder h, ReportText t, PeriodReport report, ReportList<Core.Service.KeyResultStatus> list, string none)
     {
         if (list.Total == 0)
         {
@@ -173,19 +157,19 @@ public static class HtmlReport
             return;
         }
 
-        h.Append("<table class=\"list\">\n<tr><th>key result</th><th>objective</th><th>owner</th><th class=\"n\">progress</th><th class=\"n\">expected</th><th>health</th><th>last check-in</th></tr>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<table class=\"list\">\n<tr><th>{E(t["Column.KeyResult"])}</th><th>{E(t["Column.Objective"])}</th><th>{E(t["Column.Owner"])}</th><th class=\"n\">{E(t["Column.Progress"])}</th><th class=\"n\">{E(t["Column.Expected"])}</th><th>{E(t["Column.Health"])}</th><th>{E(t["Column.LastCheckIn"])}</th></tr>\n");
         foreach (var kr in list.Rows)
         {
             var objective = report.ObjectiveOf(kr);
             var owner = kr.Progress.KeyResult.Owner ?? objective.Owner;
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(kr.Progress.KeyResult.Title)}</td><td>{U(objective.Title)}</td><td>{U(report.OwnerName(owner))}</td><td class=\"n\">{E(ReportText.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(ReportText.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(kr.Health.Status)}</td><td>{E(ReportText.LastCheckIn(kr, report.Zone))}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{U(kr.Progress.KeyResult.Title)}</td><td>{U(objective.Title)}</td><td>{U(report.OwnerName(owner))}</td><td class=\"n\">{E(t.Percent(kr.Progress.Progress))}</td><td class=\"n\">{E(t.Percent(kr.Health.ExpectedProgress))}</td><td>{Badge(t, kr.Health.Status)}</td><td>{E(t.LastCheckIn(kr, report.Zone))}</td></tr>\n");
         }
 
         h.Append("</table>\n");
-        More(h, list.More);
+        More(h, t, list.More);
     }
 
-    private static void Graded(StringBuilder h, PeriodReport report, ReportList<Core.Service.ObjectiveStatus> list, string none, bool overrides)
+    private static void Graded(StringBuilder h, ReportText t, PeriodReport report, ReportList<Core.Service.ObjectiveStatus> list, string none, bool overrides)
     {
         if (list.Total == 0)
         {
@@ -194,26 +178,26 @@ public static class HtmlReport
         }
 
         h.Append(overrides
-            ? "<table class=\"list\">\n<tr><th>objective</th><th>owner</th><th class=\"n\">computed</th><th class=\"n\">grade</th><th>set by</th><th>why</th></tr>\n"
-            : "<table class=\"list\">\n<tr><th>objective</th><th>owner</th><th class=\"n\">grade</th><th class=\"n\">expected</th><th></th></tr>\n");
+            ? string.Create(CultureInfo.InvariantCulture, $"<table class=\"list\">\n<tr><th>{E(t["Column.Objective"])}</th><th>{E(t["Column.Owner"])}</th><th class=\"n\">{E(t["Column.Computed"])}</th><th class=\"n\">{E(t["Column.Grade"])}</th><th>{E(t["Column.SetBy"])}</th><th>{E(t["Column.Why"])}</th></tr>\n")
+            : string.Create(CultureInfo.InvariantCulture, $"<table class=\"list\">\n<tr><th>{E(t["Column.Objective"])}</th><th>{E(t["Column.Owner"])}</th><th class=\"n\">{E(t["Column.Grade"])}</th><th class=\"n\">{E(t["Column.Expected"])}</th><th></th></tr>\n"));
         foreach (var s in list.Rows)
         {
             var o = s.Progress.Objective;
             var grade = report.GradeOf(o)!;
             h.Append(overrides
-                ? string.Create(CultureInfo.InvariantCulture, $"<tr><td>{U(o.Title)}</td><td>{U(report.OwnerName(o.Owner))}</td><td class=\"n\">{E(ReportText.Percent(grade.Grade.Computed))}</td><td class=\"n\">{E(ReportText.Percent(grade.Grade.Value))}</td><td>{U(report.OwnerName(grade.Grade.OverriddenBy!.Value))}</td><td>{U(grade.Grade.OverrideReason ?? string.Empty)}</td></tr>\n")
-                : string.Create(CultureInfo.InvariantCulture, $"<tr><td>{U(o.Title)}</td><td>{U(report.OwnerName(o.Owner))}</td><td class=\"n\">{E(ReportText.Percent(grade.Grade.Value))}</td><td class=\"n\">{E(ReportText.Percent(grade.Expected))}</td><td>{GradeBadge(grade)}</td></tr>\n"));
+                ? string.Create(CultureInfo.InvariantCulture, $"<tr><td>{U(o.Title)}</td><td>{U(report.OwnerName(o.Owner))}</td><td class=\"n\">{E(t.Percent(grade.Grade.Computed))}</td><td class=\"n\">{E(t.Percent(grade.Grade.Value))}</td><td>{U(report.OwnerName(grade.Grade.OverriddenBy!.Value))}</td><td>{U(grade.Grade.OverrideReason ?? string.Empty)}</td></tr>\n")
+                : string.Create(CultureInfo.InvariantCulture, $"<tr><td>{U(o.Title)}</td><td>{U(report.OwnerName(o.Owner))}</td><td class=\"n\">{E(t.Percent(grade.Grade.Value))}</td><td class=\"n\">{E(t.Percent(grade.Expected))}</td><td>{GradeBadge(t, grade)}</td></tr>\n"));
         }
 
         h.Append("</table>\n");
-        More(h, list.More);
+        More(h, t, list.More);
     }
 
-    private static void More(StringBuilder h, int more)
+    private static void More(StringBuilder h, ReportText t, int more)
     {
         if (more > 0)
         {
-            h.Append(CultureInfo.InvariantCulture, $"<p class=\"none\">… and {more} more (a report scoped to an owner or a subtree lists them).</p>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<p class=\"none\">{E(t.Format("More.Html", t.Count(more)))}</p>\n");
         }
     }
 
@@ -221,7 +205,7 @@ public static class HtmlReport
     /// A key result's chart: progress after each check-in against its line (the expected pace, or 100 % to hold for a
     /// threshold or range), on a dated axis, with today marked while the period runs.
     /// </summary>
-    private static void Chart(StringBuilder h, PeriodReport report, BurnUp burnUp, double? now)
+    private static void Chart(StringBuilder h, ReportText t, PeriodReport report, BurnUp burnUp, double? now)
     {
         var kr = burnUp.KeyResult;
         var top = Math.Max(1.0, burnUp.Actual.Count == 0 ? 1.0 : burnUp.Actual.Max(p => p.Progress));
@@ -230,29 +214,29 @@ public static class HtmlReport
         string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
         var hold = burnUp.Line == ChartLine.Hold;
-        var against = hold ? $"holding {ReportText.HoldLine(kr.Progress.KeyResult)}" : $"against {ReportText.Percent(kr.Health.ExpectedProgress)} expected";
-        var label = $"{ReportText.Isolate(kr.Progress.KeyResult.Title)}: {ReportText.Percent(kr.Progress.Progress)} {against}";
+        var against = hold ? t.Format("Chart.Holding", t.HoldLine(kr.Progress.KeyResult)) : t.Format("Chart.Against", t.Percent(kr.Health.ExpectedProgress));
+        var label = t.Format("Chart.Label", ReportText.Isolate(kr.Progress.KeyResult.Title), t.Percent(kr.Progress.Progress), against);
         h.Append(CultureInfo.InvariantCulture, $"<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {ChartWidth} {ChartHeight}\" width=\"{ChartWidth}\" height=\"{ChartHeight}\" role=\"img\" aria-label=\"{E(label)}\">\n<title>{E(label)}</title>\n");
         foreach (var level in new[] { 0.0, 0.5, 1.0 })
         {
             h.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{N(Y(level))}\" x2=\"{ChartWidth - Right}\" y2=\"{N(Y(level))}\" stroke=\"#e4e7eb\"/>");
-            h.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 4}\" y=\"{N(Y(level) + 4)}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">{level * 100:0}%</text>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 4}\" y=\"{N(Y(level) + 4)}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">{(t.Culture is null ? string.Create(CultureInfo.InvariantCulture, $"{level * 100:0}%") : E(t.Percent(level)))}</text>\n");
         }
 
         // A dated axis: the period's first day, its middle and its last day.
-        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{Left}\" y=\"{ChartHeight - 6}\" font-size=\"10\" fill=\"#52606d\">{ReportText.DateAt(report, 0)}</text>");
-        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{N(X(0.5))}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\">{ReportText.DateAt(report, 0.5)}</text>");
-        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{ChartWidth - Right}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">{ReportText.DateAt(report, 1)}</text>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{Left}\" y=\"{ChartHeight - 6}\" font-size=\"10\" fill=\"#52606d\">{E(t.DateAt(report, 0))}</text>");
+        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{N(X(0.5))}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#52606d\">{E(t.DateAt(report, 0.5))}</text>");
+        h.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{ChartWidth - Right}\" y=\"{ChartHeight - 6}\" font-size=\"10\" text-anchor=\"end\" fill=\"#52606d\">{E(t.DateAt(report, 1))}</text>\n");
         if (now is { } today)
         {
-            h.Append(CultureInfo.InvariantCulture, $"<line class=\"today\" x1=\"{N(X(today))}\" y1=\"{Top}\" x2=\"{N(X(today))}\" y2=\"{ChartHeight - Bottom}\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"><title>today</title></line>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<line class=\"today\" x1=\"{N(X(today))}\" y1=\"{Top}\" x2=\"{N(X(today))}\" y2=\"{ChartHeight - Bottom}\" stroke=\"#9aa5b1\" stroke-dasharray=\"2 3\"><title>{E(t["Chart.Today"])}</title></line>\n");
         }
 
         var expected = string.Join(' ', burnUp.Expected.Select(p => $"{N(X(p.ElapsedShare))},{N(Y(Math.Min(p.Progress, top)))}"));
         h.Append(CultureInfo.InvariantCulture, $"<polyline class=\"{(hold ? "hold" : "expected")}\" points=\"{expected}\" fill=\"none\" stroke=\"#9aa5b1\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n");
         if (burnUp.Actual.Count > 0)
         {
-            var colour = report.IsClosed ? (kr.Progress.Progress >= 1 - 1e-9 ? "#2f855a" : "#c53030") : Colour(kr.Health.Status);
+            var colour = report.IsClosed ? (ReportText.IsMet(kr.Progress.Progress) ? "#2f855a" : "#c53030") : Colour(kr.Health.Status);
             var actual = string.Join(' ', burnUp.Actual.Select(p => $"{N(X(Math.Clamp(p.ElapsedShare, 0, 1)))},{N(Y(p.Progress))}"));
             h.Append(CultureInfo.InvariantCulture, $"<polyline class=\"actual\" points=\"{actual}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>\n");
             foreach (var p in burnUp.Actual)
@@ -264,14 +248,14 @@ public static class HtmlReport
         }
         else
         {
-            h.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(X(0.5))}\" y=\"{N(Y(0.5 * top))}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#52606d\">no check-ins yet</text>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(X(0.5))}\" y=\"{N(Y(0.5 * top))}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#52606d\">{E(t["Chart.NoCheckIns"])}</text>\n");
         }
 
         h.Append("</svg>\n");
-        var verdict = report.IsClosed ? MetBadge(kr.Progress.Progress) : Badge(kr.Health.Status);
+        var verdict = report.IsClosed ? MetBadge(t, kr.Progress.Progress) : Badge(t, kr.Health.Status);
         var caption = hold
-            ? $"{E(ReportText.Percent(kr.Progress.Progress))}, to hold {U(ReportText.HoldLine(kr.Progress.KeyResult))} all period"
-            : report.IsClosed ? E(ReportText.Percent(kr.Progress.Progress)) : $"{E(ReportText.Percent(kr.Progress.Progress))} of {E(ReportText.Percent(kr.Health.ExpectedProgress))} expected";
+            ? E(t["Chart.CaptionHold"]).Replace("{0}", E(t.Percent(kr.Progress.Progress)), StringComparison.Ordinal).Replace("{1}", U(t.HoldLine(kr.Progress.KeyResult)), StringComparison.Ordinal)
+            : report.IsClosed ? E(t.Percent(kr.Progress.Progress)) : E(t.Format("OfExpected", t.Percent(kr.Progress.Progress), t.Percent(kr.Health.ExpectedProgress)));
         h.Append(CultureInfo.InvariantCulture, $"<figcaption><strong>{U(kr.Progress.KeyResult.Title)}</strong> ({U(burnUp.Objective.Title)}): {caption} {verdict}</figcaption>\n</figure>\n");
     }
 
@@ -279,17 +263,17 @@ public static class HtmlReport
     private static string Bar(double? progress, int size) =>
         string.Create(CultureInfo.InvariantCulture, $"<span class=\"b b{size}\"><i style=\"width:{ReportText.Fill(progress) * 100:0}%\"></i></span>");
 
-    private static string Badge(HealthStatus status) =>
-        $"<span class=\"h {ReportText.Health(status).Replace(' ', '-')}\">{ReportText.Health(status)}</span>";
+    private static string Badge(ReportText t, HealthStatus status) =>
+        $"<span class=\"h {ReportText.HealthClass(status)}\">{E(t.Health(status))}</span>";
 
-    private static string GradeBadge(ReportGrade grade) =>
-        $"<span class=\"h {(grade.Met ? "met" : "missed")}\">{(grade.Met ? "met" : "missed")}</span>";
+    private static string GradeBadge(ReportText t, ReportGrade grade) =>
+        $"<span class=\"h {(grade.Met ? "met" : "missed")}\">{E(grade.Met ? t["Met"] : t["Missed"])}</span>";
 
-    private static string MetBadge(double? progress) =>
-        $"<span class=\"h {ReportText.Met(progress)}\">{ReportText.Met(progress)}</span>";
+    private static string MetBadge(ReportText t, double? progress) =>
+        $"<span class=\"h {(ReportText.IsMet(progress) ? "met" : "missed")}\">{E(t.Met(progress))}</span>";
 
-    private static string StateBadge(Core.ObjectiveState state) =>
-        $"<span class=\"h state\">{E(state.ToString().ToLowerInvariant())}</span>";
+    private static string StateBadge(ReportText t, Core.ObjectiveState state) =>
+        $"<span class=\"h state\">{E(t.State(state))}</span>";
 
     private static string Colour(HealthStatus status) => status switch
     {

@@ -13,6 +13,12 @@ public sealed record TerminalReportOptions
     public int BarWidth { get; init; } = 20;
 
     /// <summary>
+    /// The culture of the texts (English, German, French and Norwegian Bokmål are shipped; other languages fall back to
+    /// English), numbers, percentages and dates; English with culture-invariant numbers and ISO dates when null.
+    /// </summary>
+    public CultureInfo? Culture { get; init; }
+
+    /// <summary>
     /// Rich output when the console is a terminal: not when output is redirected, not when <c>NO_COLOR</c> is set,
     /// not when <c>TERM</c> is <c>dumb</c>.
     /// </summary>
@@ -48,93 +54,94 @@ public static class TerminalReport
             throw new ArgumentOutOfRangeException(nameof(options), options.BarWidth, "BarWidth must lie between 4 and 80.");
         }
 
-        var d = new Drawing(options);
-        writer.WriteLine(d.Bold($"{ReportText.Isolate(report.Period.Name)}: OKR report") + $" ({ReportText.Dates(report)}, as of {ReportText.Date(report.At, report.Zone)})");
-        writer.WriteLine($"Period score {d.Bar(report.Summary.Score)} {ReportText.Percent(report.Summary.Score)}");
+        var t = ReportText.For(options.Culture);
+        var d = new Drawing(options, t);
+        writer.WriteLine(d.Bold(t.Format("ReportTitle", ReportText.Isolate(report.Period.Name))) + " " + t.Format("TerminalMeta", t.Dates(report), t.Date(report.At, report.Zone)));
+        writer.WriteLine($"{(report.IsClosed ? t["FinalScore"] : t["PeriodScore"])} {d.Bar(report.Summary.Score)} {t.Percent(report.Summary.Score)}");
         writer.WriteLine();
         for (var i = 0; i < report.Roots.Count; i++)
         {
-            Node(writer, d, report, report.Roots[i], string.Empty, i == report.Roots.Count - 1, 1);
+            Node(writer, d, t, report, report.Roots[i], string.Empty, i == report.Roots.Count - 1, 1);
         }
 
         writer.WriteLine();
         if (report.IsClosed)
         {
             var missed = report.Cut(report.Missed);
-            writer.WriteLine(d.Bold($"Missed ({missed.Total})"));
+            writer.WriteLine(d.Bold($"{t["Heading.Missed"]} ({t.Count(missed.Total)})"));
             foreach (var s in missed.Rows)
             {
-                writer.WriteLine($"  {ReportText.Isolate(s.Progress.Objective.Title)} ({ReportText.Isolate(report.OwnerName(s.Progress.Objective.Owner))}): {ReportText.Grade(report.GradeOf(s.Progress.Objective)!)}");
+                writer.WriteLine($"  {ReportText.Isolate(s.Progress.Objective.Title)} ({ReportText.Isolate(report.OwnerName(s.Progress.Objective.Owner))}): {t.Grade(report.GradeOf(s.Progress.Objective)!)}");
             }
 
-            More(writer, missed.More);
+            More(writer, t, missed.More);
             var overridden = report.Cut(report.Overridden);
-            writer.WriteLine(d.Bold($"Grades set by a person ({overridden.Total})"));
+            writer.WriteLine(d.Bold($"{t["Heading.Overridden"]} ({t.Count(overridden.Total)})"));
             foreach (var s in overridden.Rows)
             {
-                writer.WriteLine($"  {ReportText.Isolate(s.Progress.Objective.Title)}: {ReportText.Isolate(ReportText.Override(report, s.Progress.Objective.Grade!))}");
+                writer.WriteLine($"  {ReportText.Isolate(s.Progress.Objective.Title)}: {ReportText.Isolate(t.Override(report, s.Progress.Objective.Grade!))}");
             }
 
-            More(writer, overridden.More);
+            More(writer, t, overridden.More);
         }
         else
         {
-            List(writer, d, report, "At risk", report.Cut(report.AtRisk));
-            List(writer, d, report, "Stale", report.Cut(report.Stale));
+            List(writer, d, t, report, t["Heading.AtRisk"], report.Cut(report.AtRisk));
+            List(writer, d, t, report, t["Heading.Stale"], report.Cut(report.Stale));
         }
 
-        writer.WriteLine(d.Bold("Alignment coverage"));
+        writer.WriteLine(d.Bold(t["Heading.Coverage"]));
         foreach (var c in report.Coverage)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ReportText.Isolate(report.OwnerName(c.Owner))}: {c.Aligned} of {c.Objectives} aligned"));
+            writer.WriteLine("  " + t.Format("Coverage", ReportText.Isolate(report.OwnerName(c.Owner)), t.Count(c.Aligned), t.Count(c.Objectives)));
         }
     }
 
-    private static void Node(TextWriter writer, Drawing d, PeriodReport report, ReportNode node, string prefix, bool last, int level)
+    private static void Node(TextWriter writer, Drawing d, ReportText t, PeriodReport report, ReportNode node, string prefix, bool last, int level)
     {
         var status = node.Status;
         var o = status.Progress.Objective;
         var grade = report.GradeOf(o);
         var shown = grade?.Grade.Value ?? status.Progress.Progress;
-        var verdict = grade is not null ? (grade.Met ? "met" : "missed") : report.IsClosed ? o.State.ToString().ToLowerInvariant() : d.Health(status.Health.Status);
-        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(ReportText.Isolate(o.Title))} ({ReportText.Isolate(report.OwnerName(o.Owner))})  {d.Bar(shown)} {ReportText.Percent(shown),5}  {verdict}");
+        var verdict = grade is not null ? (grade.Met ? t["Met"] : t["Missed"]) : report.IsClosed ? t.State(o.State) : d.Health(status.Health.Status);
+        writer.WriteLine($"{prefix}{(last ? d.Last : d.Branch)}{d.Bold(ReportText.Isolate(o.Title))} ({ReportText.Isolate(report.OwnerName(o.Owner))})  {d.Bar(shown)} {t.Percent(shown),5}  {verdict}");
         var inner = prefix + (last ? "   " : d.Pipe);
         foreach (var kr in level <= (report.Options.KeyResultLevels ?? int.MaxValue) ? status.KeyResults : [])
         {
-            var title = ReportText.Isolate(kr.Progress.KeyResult.Title) + (kr.Progress.KeyResult.IsCancelled ? " (cancelled)" : string.Empty);
-            var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : report.IsClosed ? ReportText.Met(kr.Progress.Progress) : d.Health(kr.Health.Status);
-            writer.WriteLine($"{inner}{d.Dot}{title}  {d.Bar(kr.Progress.Progress)} {ReportText.Percent(kr.Progress.Progress),5}  {krVerdict}");
+            var title = kr.Progress.KeyResult.IsCancelled ? t.Format("Cancelled", ReportText.Isolate(kr.Progress.KeyResult.Title)) : ReportText.Isolate(kr.Progress.KeyResult.Title);
+            var krVerdict = kr.Progress.KeyResult.IsCancelled ? string.Empty : report.IsClosed ? t.Met(kr.Progress.Progress) : d.Health(kr.Health.Status);
+            writer.WriteLine($"{inner}{d.Dot}{title}  {d.Bar(kr.Progress.Progress)} {t.Percent(kr.Progress.Progress),5}  {krVerdict}");
         }
 
         for (var i = 0; i < node.Children.Count; i++)
         {
-            Node(writer, d, report, node.Children[i], inner, i == node.Children.Count - 1, level + 1);
+            Node(writer, d, t, report, node.Children[i], inner, i == node.Children.Count - 1, level + 1);
         }
     }
 
-    private static void List(TextWriter writer, Drawing d, PeriodReport report, string title, ReportList<Core.Service.KeyResultStatus> list)
+    private static void List(TextWriter writer, Drawing d, ReportText t, PeriodReport report, string title, ReportList<Core.Service.KeyResultStatus> list)
     {
-        writer.WriteLine(d.Bold($"{title} ({list.Total})"));
+        writer.WriteLine(d.Bold($"{title} ({t.Count(list.Total)})"));
         foreach (var kr in list.Rows)
         {
             var owner = kr.Progress.KeyResult.Owner ?? report.ObjectiveOf(kr).Owner;
-            writer.WriteLine($"  {ReportText.Isolate(kr.Progress.KeyResult.Title)} ({ReportText.Isolate(report.OwnerName(owner))}): {ReportText.Percent(kr.Progress.Progress)} of {ReportText.Percent(kr.Health.ExpectedProgress)} expected, {d.Health(kr.Health.Status)}, last check-in {ReportText.LastCheckIn(kr, report.Zone)}");
+            writer.WriteLine($"  {ReportText.Isolate(kr.Progress.KeyResult.Title)} ({ReportText.Isolate(report.OwnerName(owner))}): {t.Format("KeyResultLine", t.Percent(kr.Progress.Progress), t.Percent(kr.Health.ExpectedProgress), d.Health(kr.Health.Status), t.LastCheckIn(kr, report.Zone))}");
         }
 
-        More(writer, list.More);
+        More(writer, t, list.More);
     }
 
-    private static void More(TextWriter writer, int more)
+    private static void More(TextWriter writer, ReportText t, int more)
     {
         if (more > 0)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ... and {more} more"));
+            writer.WriteLine("  " + t.Format("More.Terminal", t.Count(more)));
         }
 
         writer.WriteLine();
     }
 
-    private sealed class Drawing(TerminalReportOptions options)
+    private sealed class Drawing(TerminalReportOptions options, ReportText t)
     {
         public string Branch => options.Rich ? "├─ " : "+- ";
 
@@ -156,7 +163,7 @@ public static class TerminalReport
 
         public string Health(HealthStatus status)
         {
-            var text = ReportText.Health(status);
+            var text = t.Health(status);
             if (!options.Rich)
             {
                 return text;

@@ -130,6 +130,9 @@ public partial class ObservabilityTests
         await okr.Progress.SummarizeAsync(tenant, quarter.Id);
         await okr.Progress.GetObjectiveStatusAsync(tenant, parent.Id);
         await PeriodReport.CreateAsync(okr, tenant, quarter.Id);
+        await CsvExport.WriteObjectivesAsync(okr, tenant, quarter.Id, TextWriter.Null);
+        await CsvExport.WriteKeyResultsAsync(okr, tenant, quarter.Id, TextWriter.Null);
+        await CsvExport.WriteCheckInsAsync(okr, tenant, quarter.Id, TextWriter.Null);
         var exported = await okr.Transfer.ExportAsync(tenant, quarter.Id);
         await okr.Transfer.ImportAsync(tenant, exported);
         await okr.Periods.CloseAsync(tenant, quarter.Id);
