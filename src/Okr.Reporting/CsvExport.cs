@@ -21,7 +21,7 @@ namespace Okr.Reporting;
 /// Rows are written to the output as they are made, <see cref="CsvExportOptions.PageSize"/> at a time, with
 /// asynchronous writes (an ASP.NET Core response body can take them). The objective and key result exports take the
 /// period's summary (its figures need the whole roll-up) and write it row by row; the check-in export reads one page of
-/// objectives and their histories at a time, so it holds one page, whatever the period's size.
+/// objectives and their histories at a time, the next while it writes one, so it holds two pages, whatever the period's size.
 /// </remarks>
 public static class CsvExport
 {
@@ -177,7 +177,7 @@ public static class CsvExport
     /// <summary>
     /// One row per check-in of the period's key results (corrections included, each naming the check-in it corrects),
     /// objective by objective in id order, each key result's history by effective instant. Objectives are read a page
-    /// at a time (<see cref="CsvExportOptions.PageSize"/>) with their histories, so memory holds one page.
+    /// at a time (<see cref="CsvExportOptions.PageSize"/>) with their histories, the next while one is written, so memory holds two pages.
     /// </summary>
     /// <param name="okr">The service, or the service acting for someone (<see cref="OkrService.As"/>).</param>
     /// <param name="tenant">The tenant.</param>
@@ -204,16 +204,13 @@ public static class CsvExport
         var csv = new Csv(output, options, CheckInColumns);
         await using var flush = csv.ConfigureAwait(false);
         var periodId = period.ToString();
-        var page = new List<Objective>(options.PageSize);
-        var offset = 0;
-        ObjectiveId? after = null;
-        while (true)
+        // Two pages at a time: while one is written, the next is read (the database works while this process formats).
+        async Task<(List<Objective> Page, IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>> Histories)> ReadAsync(int offset, ObjectiveId? after)
         {
-            page.Clear();
+            var page = new List<Objective>(options.PageSize);
             if (scoped is not null)
             {
                 page.AddRange(scoped.Skip(offset).Take(options.PageSize));
-                offset += page.Count;
             }
             else
             {
@@ -223,14 +220,56 @@ public static class CsvExport
                 }
             }
 
-            if (page.Count == 0)
-            {
-                break;
-            }
+            var histories = page.Count == 0
+                ? new Dictionary<KeyResultId, IReadOnlyList<CheckIn>>()
+                : await okr.CheckIns.HistoriesAsync(tenant, [.. page.SelectMany(o => o.KeyResults.Select(k => k.Id))], cancellationToken).ConfigureAwait(false);
+            return (page, histories);
+        }
 
-            after = page[^1].Id;
-            var keyResults = page.SelectMany(o => o.KeyResults.Select(k => k.Id)).ToList();
-            var histories = await okr.CheckIns.HistoriesAsync(tenant, keyResults, cancellationToken).ConfigureAwait(false);
+        var read = 0;
+        var pending = ReadAsync(0, null);
+        try
+        {
+            while (pending is not null)
+            {
+                var (page, histories) = await pending.ConfigureAwait(false);
+                pending = null;
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                read += page.Count;
+                if (scoped is not null ? read < scoped.Count : page.Count == options.PageSize)
+                {
+                    pending = ReadAsync(read, page[^1].Id);
+                }
+
+                await WritePageAsync(page, histories).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // A write that failed or was cancelled leaves no read running unobserved.
+            if (pending is not null)
+            {
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The write's exception is the one that propagates; the read's is dropped.
+                catch (Exception)
+                {
+                }
+#pragma warning restore CA1031
+            }
+        }
+
+        activity?.SetTag("okr.rows.count", csv.Rows);
+        return csv.Rows;
+
+        async Task WritePageAsync(List<Objective> page, IReadOnlyDictionary<KeyResultId, IReadOnlyList<CheckIn>> histories)
+        {
             var names = await NamesAsync(options, tenant, histories.Values.SelectMany(h => h.Select(c => c.Author)), cancellationToken).ConfigureAwait(false);
             var authors = new Dictionary<OwnerRef, (string Ref, string? Name)>();
             foreach (var o in page)
@@ -256,15 +295,7 @@ public static class CsvExport
                     }
                 }
             }
-
-            if (scoped is null && page.Count < options.PageSize)
-            {
-                break;
-            }
         }
-
-        activity?.SetTag("okr.rows.count", csv.Rows);
-        return csv.Rows;
     }
 
     private static CsvExportOptions Check(OkrService okr, TextWriter output, CsvExportOptions? options)

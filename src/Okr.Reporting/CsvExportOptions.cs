@@ -33,7 +33,7 @@ public sealed record CsvExportOptions
 
     /// <summary>
     /// How many objectives a check-in export reads at a time, and how many rows any export writes between flushes to
-    /// the output (1..<see cref="MaxPageSize"/>); 500 by default. What is held in memory at once is one page.
+    /// the output (1..<see cref="MaxPageSize"/>); 500 by default. A check-in export holds two pages at once: one written, the next read.
     /// </summary>
     public int PageSize { get; init; } = 500;
 
