@@ -264,7 +264,7 @@ public sealed class OkrPeriods
     /// to carry the same objective, one commits and the other fails with <see cref="OkrConcurrencyException"/>; run
     /// again, it reports the copy as already carried.</para>
     /// <para>All or nothing: any problem (an unknown or hidden objective, one of another period, a cancelled one, a
-    /// closed target period, a copy that breaks a rule) fails the whole call before anything is written. The write is
+    /// closed target period, a copy made before that the actor may not read, a copy that breaks a rule) fails the whole call before anything is written. The write is
     /// conditional on both periods, every source and every parent it read (and, when rebasing, on the source period's
     /// content), so nothing it decided on can change underneath it.</para>
     /// <para>Access: the acting person must be able to read each source and to create each copy (as
@@ -353,6 +353,18 @@ public sealed class OkrPeriods
         // written at version 0, which the store refuses if a racing call wrote it first.
         var copyIds = sources.ToDictionary(o => o.Id, o => CopyId(tenant, o.Id, to));
         var stored = (await _service.Store.GetObjectivesAsync(tenant, copyIds.Values, cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.Id);
+
+        // A copy made before that the actor may not read (its owner made it private since) is not reported: its content
+        // stays hidden, and the call fails naming only the source the actor asked about.
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (stored.TryGetValue(copyIds[sources[i].Id], out var copy) && !await _service.CanReadAsync(tenant, copy, cancellationToken).ConfigureAwait(false))
+            {
+                violations.Add(OkrErrorCodes.DuplicateId, $"{nameof(objectives)}[{chosen.IndexOf(sources[i].Id)}]", $"Objective '{sources[i].Title}' was carried over into the target period before, and its copy is not visible to you.");
+            }
+        }
+
+        violations.ThrowIfAny();
         var settings = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         var endValues = options.RebaseBaselines
             ? await EndValuesAsync(tenant, source, [.. sources.Where(o => !stored.ContainsKey(copyIds[o.Id]))], settings.TimeZone, cancellationToken).ConfigureAwait(false)

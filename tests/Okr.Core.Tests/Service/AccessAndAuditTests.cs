@@ -57,6 +57,31 @@ public class AccessAndAuditTests
     }
 
     [Fact]
+    public async Task Carrying_again_an_objective_whose_copy_the_actor_may_not_read_fails_without_showing_the_copy()
+    {
+        var q1 = await Quarter();
+        var q2 = await _system.Periods.CreateAsync(_tenant, OkrPeriod.CalendarQuarter(PeriodId.New(_clock), 2026, 2));
+        var mine = await Create(_system.As(Alice), q1, Alice, Visibility.Public);
+        var copy = Assert.Single(await _system.As(Alice).Periods.CarryOverAsync(_tenant, q1.Id, q2.Id, [mine.Id])).Copy;
+
+        // The copy went to Carol and became private, renamed: Alice may read her source, not the copy.
+        await _system.Objectives.EditAsync(_tenant, copy.Id, (o, c) => o.WithOwner(Carol, c).WithVisibility(Visibility.Private, c).WithTitle("Confidential reorg", c));
+        var before = await Exported();
+
+        var refused = await Assert.ThrowsAsync<OkrValidationException>(() => _system.As(Alice).Periods.CarryOverAsync(_tenant, q1.Id, q2.Id, [mine.Id]).AsTask());
+
+        var violation = Assert.Single(refused.Violations);
+        Assert.Equal((OkrErrorCodes.DuplicateId, "objectives[0]"), (violation.Code, violation.Member));
+        Assert.DoesNotContain("Confidential reorg", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(copy.Id.ToString(), refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("carol", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await Exported());
+
+        // The system, which reads everything, is told it was carried already.
+        Assert.True(Assert.Single(await _system.Periods.CarryOverAsync(_tenant, q1.Id, q2.Id, [mine.Id])).AlreadyCarried);
+    }
+
+    [Fact]
     public async Task Team_objectives_are_read_by_the_team_and_lists_leave_out_the_rest()
     {
         var q = await Quarter();
