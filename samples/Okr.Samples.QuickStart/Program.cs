@@ -1,6 +1,7 @@
 // Okr.Core quick start: a Generic Host that plays one quarter of a small company on SQLite.
 // Run it with: dotnet run --project samples/Okr.Samples.QuickStart
-// It writes okr-quickstart.db, okr-report.html (and its German edition) and the company report into the working folder.
+// It writes okr-quickstart.db, okr-report.html (and its German edition), the company report and okr-grades.csv into
+// the working folder.
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,7 @@ const string database = "okr-quickstart.db";
 const string htmlReport = "okr-report.html";
 const string germanReport = "okr-report.de.html";
 const string companyReport = "okr-company-report.html";
+const string gradesExport = "okr-grades.csv";
 foreach (var file in new[] { database, database + "-wal", database + "-shm" })
 {
     File.Delete(file);   // a fresh quarter on every run
@@ -144,6 +146,14 @@ var directory = new OwnerNames(new() { [OwnerRef.Person("cfo")] = "Chief Financi
 var companyView = await PeriodReport.CreateAsync(okr, tenant, quarter.Id, ReportOptions.Company(levels: 3, owners: directory));
 await File.WriteAllTextAsync(companyReport, HtmlReport.Render(companyView));
 Console.WriteLine($"Graded company report written to {Path.GetFullPath(companyReport)}.");
+
+// The graded quarter for a spreadsheet: one row per objective with its grade, any override with who and why.
+await using (var gradesCsv = File.CreateText(gradesExport))
+{
+    await CsvExport.WriteObjectivesAsync(okr, tenant, quarter.Id, gradesCsv, new CsvExportOptions { Owners = directory });
+}
+
+Console.WriteLine($"Grades written to {Path.GetFullPath(gradesExport)}.");
 
 // One department's report, every chart.
 var department = await PeriodReport.CreateAsync(okr, tenant, quarter.Id, new ReportOptions { Scope = new SummaryScope { Subtree = sales.Id }, Charts = ChartSelection.All });

@@ -1,6 +1,7 @@
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Alignment;
+using Okr.Core.Rules;
 using Okr.Core.Scoring;
 using Okr.Core.Service;
 using Okr.Core.Storage;
@@ -220,6 +221,28 @@ public abstract partial class OkrStoreSpecification
         Assert.Contains(retry.Violations, v => v.Code == OkrErrorCodes.PeriodOverlap);
     });
 
+    /// <summary>
+    /// With one active period per kind required, two quarters activated at the same moment on two instances never
+    /// both become active: the activation decided first and committed second fails, and its retry is refused by the rule.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_activations_of_one_kind_never_both_commit() => Race(
+        async r =>
+        {
+            var q1 = await r.Other.Periods.CreateAsync(r.Tenant, Quarter(2026, 1));
+            var q2 = await r.Other.Periods.CreateAsync(r.Tenant, Quarter(2026, 2));
+            var held = await r.HoldAsync(s => s.Periods.ActivateAsync(r.Tenant, q1.Id).AsTask());
+            await r.Other.Periods.ActivateAsync(r.Tenant, q2.Id);
+            await r.LoseAsync(held);
+
+            var periods = await ToListAsync(r.Store.ListPeriodsAsync(r.Tenant));
+            Assert.Equal([q2.Id], periods.Where(p => p.State == PeriodState.Active).Select(p => p.Id));
+            var retry = await Assert.ThrowsAsync<OkrValidationException>(async () => await r.Held.Periods.ActivateAsync(r.Tenant, q1.Id));
+            Assert.Contains(retry.Violations, v => v.Code == OkrErrorCodes.PeriodActiveConflict);
+        },
+        new OkrServiceOptions { Rules = OkrRules.CreateDefault(new OkrRuleOptions { SingleActivePeriodPerKind = true }) });
+
     /// <summary>A caller's loaded version (an ETag) that is stale fails every facade write, naming both versions.</summary>
     /// <returns>The test.</returns>
     [StoreFact]
@@ -350,7 +373,7 @@ public abstract partial class OkrStoreSpecification
         }
     }
 
-    private async Task Race(Func<Racers, Task> test)
+    private async Task Race(Func<Racers, Task> test, OkrServiceOptions? options = null)
     {
         var store = await CreateStoreAsync().ConfigureAwait(false);
         var second = await CreateSecondInstanceAsync(store).ConfigureAwait(false);
@@ -358,7 +381,7 @@ public abstract partial class OkrStoreSpecification
         {
             var door = new PausingStore(store);
             var clock = new FixedClock(Now);
-            await test(new Racers(NewTenant(), store, door, new OkrService(door, clock), new OkrService(second, clock))).ConfigureAwait(false);
+            await test(new Racers(NewTenant(), store, door, new OkrService(door, clock, options), new OkrService(second, clock, options))).ConfigureAwait(false);
         }
         finally
         {
