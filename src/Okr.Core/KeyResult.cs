@@ -77,34 +77,45 @@ public sealed record KeyResult
     /// <summary>Whether the key result was cancelled (kept, never counted).</summary>
     public bool IsCancelled { get; }
 
+    /// <summary>
+    /// When its check-ins are due, set on the key result itself; null to inherit (from its owner, its objective, the
+    /// objectives it is aligned under, or the tenant: <see cref="Service.OkrCheckIns.CadenceOfAsync"/>).
+    /// </summary>
+    public CheckInCadence? Cadence { get; init; }
+
+    /// <summary>Returns a copy with its own check-in cadence, or none (null) to inherit one.</summary>
+    /// <param name="cadence">The cadence, or null.</param>
+    /// <returns>The copy.</returns>
+    public KeyResult WithCadence(CheckInCadence? cadence) => this with { Cadence = cadence };
+
     /// <summary>Returns a copy with another title.</summary>
     /// <param name="title">The new title.</param>
     /// <returns>The copy.</returns>
     /// <exception cref="OkrValidationException">The title is invalid.</exception>
-    public KeyResult WithTitle(string title) => new(Id, title, Measure, Weight, Owner, ProgressSource, IsCancelled);
+    public KeyResult WithTitle(string title) => new(Id, title, Measure, Weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence };
 
     /// <summary>Returns a copy with another measure. Rules reject a change of measure type after the first check-in.</summary>
     /// <param name="measure">The new measure.</param>
     /// <returns>The copy.</returns>
-    public KeyResult WithMeasure(Measure measure) => new(Id, Title, measure, Weight, Owner, ProgressSource, IsCancelled);
+    public KeyResult WithMeasure(Measure measure) => new(Id, Title, measure, Weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence };
 
     /// <summary>Returns a copy with another weight.</summary>
     /// <param name="weight">Finite and ≥ 0.</param>
     /// <returns>The copy.</returns>
     /// <exception cref="OkrValidationException">The weight is negative, NaN or infinite.</exception>
-    public KeyResult WithWeight(double weight) => new(Id, Title, Measure, weight, Owner, ProgressSource, IsCancelled);
+    public KeyResult WithWeight(double weight) => new(Id, Title, Measure, weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence };
 
     /// <summary>Returns a copy with another owner.</summary>
     /// <param name="owner">The new owner, or null for the objective's owner.</param>
     /// <returns>The copy.</returns>
-    public KeyResult WithOwner(OwnerRef? owner) => new(Id, Title, Measure, Weight, owner, ProgressSource, IsCancelled);
+    public KeyResult WithOwner(OwnerRef? owner) => new(Id, Title, Measure, Weight, owner, ProgressSource, IsCancelled) { Cadence = Cadence };
 
     /// <summary>Returns a copy with another progress source.</summary>
     /// <param name="source">The new source.</param>
     /// <returns>The copy.</returns>
-    public KeyResult WithProgressSource(ProgressSource source) => new(Id, Title, Measure, Weight, Owner, source, IsCancelled);
+    public KeyResult WithProgressSource(ProgressSource source) => new(Id, Title, Measure, Weight, Owner, source, IsCancelled) { Cadence = Cadence };
 
     /// <summary>Returns a cancelled copy; it stays on the objective but is left out of every roll-up.</summary>
     /// <returns>The copy.</returns>
-    public KeyResult Cancel() => new(Id, Title, Measure, Weight, Owner, ProgressSource, isCancelled: true);
+    public KeyResult Cancel() => new(Id, Title, Measure, Weight, Owner, ProgressSource, isCancelled: true) { Cadence = Cadence };
 }

@@ -200,6 +200,13 @@ public sealed class Objective : IEquatable<Objective>
     public string? ReopenReason { get; }
 
     /// <summary>
+    /// When check-ins of its key results are due, set on the objective; null to inherit (from its owner, the objectives
+    /// it is aligned under, or the tenant). A key result's own cadence wins over it (<see cref="Service.OkrCheckIns.CadenceOfAsync"/>).
+    /// Stores and readers set it at construction.
+    /// </summary>
+    public CheckInCadence? Cadence { get; init; }
+
+    /// <summary>
     /// The objective this one was carried over from into its period (<see cref="Service.OkrPeriods.CarryOverAsync"/>);
     /// null for an objective made afresh. Set when the copy is made and never changed.
     /// </summary>
@@ -289,6 +296,13 @@ public sealed class Objective : IEquatable<Objective>
     /// <exception cref="OkrValidationException">The visibility is undefined or the objective is read-only.</exception>
     public Objective WithVisibility(Visibility visibility, IClock clock) => Edit(clock, visibility: visibility);
 
+    /// <summary>Returns an edited copy with its own check-in cadence, or none (null) to inherit one.</summary>
+    /// <param name="cadence">The cadence, or null.</param>
+    /// <param name="clock">The clock that stamps the change.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="OkrValidationException">The objective can no longer be edited.</exception>
+    public Objective WithCadence(CheckInCadence? cadence, IClock clock) => Edit(clock, cadence: (cadence, true));
+
     /// <summary>Returns a copy with the key results replaced.</summary>
     /// <param name="keyResults">The new key results, with unique ids.</param>
     /// <param name="clock">Supplies the update instant.</param>
@@ -376,17 +390,17 @@ public sealed class Objective : IEquatable<Objective>
     /// <param name="version">The new version, ≥ 0.</param>
     /// <returns>The copy.</returns>
     public Objective WithVersion(long version) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy, ReopenReason, CarriedFrom);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, version, CreatedAt, UpdatedAt, Grade, UpdatedBy, ReopenReason, CarriedFrom) { Cadence = Cadence };
 
     /// <summary>Returns the same objective recording who made this version, and nothing else changed.</summary>
     /// <param name="actor">Who made the change; null for the system.</param>
     /// <returns>The copy.</returns>
     public Objective WithUpdatedBy(OwnerRef? actor) =>
-        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor, ReopenReason, CarriedFrom);
+        actor == UpdatedBy ? this : new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, UpdatedAt, Grade, actor, ReopenReason, CarriedFrom) { Cadence = Cadence };
 
     /// <summary>The same objective recording who made this version and when (never before <see cref="CreatedAt"/>).</summary>
     internal Objective Restamp(OwnerRef? actor, Instant at) =>
-        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor, ReopenReason, CarriedFrom);
+        new(Id, PeriodId, Title, Description, Owner, Kind, State, Visibility, _keyResults, _alignments, Version, CreatedAt, at < CreatedAt ? CreatedAt : at, Grade, actor, ReopenReason, CarriedFrom) { Cadence = Cadence };
 
     /// <inheritdoc/>
     public bool Equals(Objective? other) =>
@@ -407,6 +421,7 @@ public sealed class Objective : IEquatable<Objective>
                 && UpdatedBy == other.UpdatedBy
                 && ReopenReason == other.ReopenReason
                 && CarriedFrom == other.CarriedFrom
+                && Equals(Cadence, other.Cadence)
                 && _keyResults.SequenceEqual(other._keyResults)
                 && _alignments.SequenceEqual(other._alignments)));
 
@@ -444,7 +459,8 @@ public sealed class Objective : IEquatable<Objective>
         ObjectiveKind? kind = null,
         Visibility? visibility = null,
         IEnumerable<KeyResult>? keyResults = null,
-        IEnumerable<AlignmentLink>? alignments = null)
+        IEnumerable<AlignmentLink>? alignments = null,
+        (CheckInCadence? Cadence, bool Set)? cadence = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         if (!IsEditable)
@@ -468,7 +484,7 @@ public sealed class Objective : IEquatable<Objective>
             Later(clock),
             Grade,
             reopenReason: ReopenReason,
-            carriedFrom: CarriedFrom);
+            carriedFrom: CarriedFrom) { Cadence = cadence.HasValue ? cadence.Value.Cadence : Cadence };
     }
 
     private Objective Move(IClock clock, ObjectiveState to, FinalGrade? grade, params ReadOnlySpan<ObjectiveState> from) => Move(clock, to, grade, null, from);
@@ -481,7 +497,7 @@ public sealed class Objective : IEquatable<Objective>
             throw new OkrValidationException([new OkrViolation(OkrErrorCodes.IllegalTransition, nameof(State), $"Objective '{Title}' cannot move from {State} to {to}; allowed from: {string.Join(", ", from.ToArray())}.")]);
         }
 
-        return new Objective(Id, PeriodId, Title, Description, Owner, Kind, to, Visibility, _keyResults, _alignments, Version, CreatedAt, Later(clock), grade, reopenReason: reopenReason ?? ReopenReason, carriedFrom: CarriedFrom);
+        return new Objective(Id, PeriodId, Title, Description, Owner, Kind, to, Visibility, _keyResults, _alignments, Version, CreatedAt, Later(clock), grade, reopenReason: reopenReason ?? ReopenReason, carriedFrom: CarriedFrom) { Cadence = Cadence };
     }
 
     /// <summary>The clock's instant, but never before <see cref="CreatedAt"/> (a clock set back must not break the invariant).</summary>

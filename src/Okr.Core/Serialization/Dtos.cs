@@ -102,6 +102,24 @@ internal sealed class KeyResultDto
     public ProgressSource ProgressSource { get; set; }
 
     public bool Cancelled { get; set; }
+
+    public CadenceDto? Cadence { get; set; }
+}
+
+/// <summary>A check-in cadence: <c>kind</c> is weekly, everyWeeks, monthly or dates.</summary>
+internal sealed class CadenceDto
+{
+    public required string Kind { get; init; }
+
+    public string? Day { get; set; }
+
+    public int? Weeks { get; set; }
+
+    public int? DayOfMonth { get; set; }
+
+    public List<LocalDate>? Dates { get; set; }
+
+    public int? GraceDays { get; set; }
 }
 
 internal sealed class AlignmentDto
@@ -161,6 +179,8 @@ internal sealed class ObjectiveDto
     public string? ReopenReason { get; set; }
 
     public ObjectiveId? CarriedFrom { get; set; }
+
+    public CadenceDto? Cadence { get; set; }
 }
 
 internal sealed class CheckInDto

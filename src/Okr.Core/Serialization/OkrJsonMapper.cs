@@ -122,6 +122,23 @@ internal static class OkrJsonMapper
         UpdatedBy = o.UpdatedBy is { } who ? ToDto(who) : null,
         ReopenReason = o.ReopenReason,
         CarriedFrom = o.CarriedFrom,
+        Cadence = o.Cadence is { } cadence ? ToDto(cadence) : null,
+    };
+
+    public static CadenceDto ToDto(CheckInCadence c) => new()
+    {
+        Kind = c.Kind switch
+        {
+            CadenceKind.Weekly => "weekly",
+            CadenceKind.EveryWeeks => "everyWeeks",
+            CadenceKind.Monthly => "monthly",
+            _ => "dates",
+        },
+        Day = c.Kind is CadenceKind.Weekly or CadenceKind.EveryWeeks ? c.Day.ToString().ToLowerInvariant() : null,
+        Weeks = c.Kind == CadenceKind.EveryWeeks ? c.Weeks : null,
+        DayOfMonth = c.Kind == CadenceKind.Monthly ? c.DayOfMonth : null,
+        Dates = c.Kind == CadenceKind.Dates ? [.. c.Dates] : null,
+        GraceDays = c.GraceDays == 0 ? null : c.GraceDays,
     };
 
     public static KeyResultDto ToDto(KeyResult k) => new()
@@ -133,6 +150,7 @@ internal static class OkrJsonMapper
         Owner = k.Owner is { } owner ? ToDto(owner) : null,
         ProgressSource = k.ProgressSource,
         Cancelled = k.IsCancelled,
+        Cadence = k.Cadence is { } cadence ? ToDto(cadence) : null,
     };
 
     // okr/1 has no ordinal measure: a document that holds one and says okr/1 was not written by this library.
@@ -314,9 +332,10 @@ internal static class OkrJsonMapper
             var updatedBy = o.UpdatedBy is { } u ? Owner(u, path + ".updatedBy") : null;
 
             // Build even when a part failed (with stand-ins), so the objective's own problems are reported too.
-            var objective = Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner ?? StandIn, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade is null ? null : grade ?? FinalGrade.FromComputed(0), updatedBy, o.ReopenReason, o.CarriedFrom));
+            var cadence = o.Cadence is { } c ? Cadence(c, path + ".cadence") : null;
+            var objective = Build(path, () => new Objective(o.Id, o.PeriodId, o.Title, o.Description, owner ?? StandIn, o.Kind, o.State, o.Visibility, keyResults, alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade is null ? null : grade ?? FinalGrade.FromComputed(0), updatedBy, o.ReopenReason, o.CarriedFrom) { Cadence = cadence });
             var partsValid = owner is not null && keyResults.Count == o.KeyResults.Count && alignments.Count == o.Alignments.Count && (o.Grade is null || grade is not null)
-                && (o.UpdatedBy is null || updatedBy is not null);
+                && (o.UpdatedBy is null || updatedBy is not null) && (o.Cadence is null || cadence is not null);
             return partsValid ? objective : null;
         }
 
@@ -334,8 +353,25 @@ internal static class OkrJsonMapper
             var owner = k.Owner is { } o ? Owner(o, path + ".owner") : null;
 
             // Still build with a stand-in measure when the real one failed, so the key result's own problems are reported too.
-            var keyResult = Build(path, () => new KeyResult(k.Id, k.Title, measure ?? new MilestoneMeasure(), k.Weight, owner, k.ProgressSource, k.Cancelled));
-            return measure is null || (k.Owner is not null && owner is null) ? null : keyResult;
+            var cadence = k.Cadence is { } c ? Cadence(c, path + ".cadence") : null;
+            var keyResult = Build(path, () => new KeyResult(k.Id, k.Title, measure ?? new MilestoneMeasure(), k.Weight, owner, k.ProgressSource, k.Cancelled) { Cadence = cadence });
+            return measure is null || (k.Owner is not null && owner is null) || (k.Cadence is not null && cadence is null) ? null : keyResult;
+        }
+
+        private CheckInCadence? Cadence(CadenceDto c, string path)
+        {
+            IsoDayOfWeek Day() => c.Day is { } name && Enum.TryParse<IsoDayOfWeek>(name, ignoreCase: true, out var day) && day != IsoDayOfWeek.None && char.IsLower(name[0]) && !name.Any(char.IsDigit)
+                ? day
+                : throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, nameof(CheckInCadence.Day), $"Day must be a weekday in lower case (monday to sunday); it is '{c.Day}'.")]);
+            var grace = c.GraceDays ?? 0;
+            return Build(path, () => c.Kind switch
+            {
+                "weekly" => CheckInCadence.Weekly(Day(), grace),
+                "everyWeeks" => CheckInCadence.EveryWeeks(c.Weeks ?? 0, Day(), grace),
+                "monthly" => CheckInCadence.Monthly(c.DayOfMonth ?? 0, grace),
+                "dates" => CheckInCadence.OnDates(c.Dates ?? [], grace),
+                _ => throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, nameof(CheckInCadence.Kind), $"Kind must be weekly, everyWeeks, monthly or dates; it is '{c.Kind}'.")]),
+            });
         }
 
         private Measure? Measure(MeasureDto m, string path)

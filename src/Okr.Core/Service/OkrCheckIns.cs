@@ -402,4 +402,175 @@ public sealed class OkrCheckIns
             : null;
         return options.Health.Assess(new Health.HealthContext(progress, latest?.RecordedAt, latest?.Confidence, period, options.TimeZone, now));
     }
+
+    /// <summary>
+    /// Who owes which check-in at an instant: for every key result of the period's active objectives that follows a
+    /// cadence (<see cref="CadenceOfAsync"/>) and has a due date on or before that day with no check-in recorded since
+    /// the start of the day <see cref="CheckInCadence.GraceDays"/> days before it, the first due date missed, how many
+    /// passed, and how overdue (docs/cadence.md). Two reads of the period whatever its size (its objectives, and each key
+    /// result's latest recorded check-in from the maintained values), plus the histories of key results with a check-in
+    /// recorded after <paramref name="at"/>, when <paramref name="at"/> lies in the past.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="period">The period; nothing is due in one that is not active.</param>
+    /// <param name="at">The instant to judge at, usually now; days are the organisation's (<see cref="OkrServiceOptions.TimeZone"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What is owed, by owner, then due date, then key result; what the acting person may not read is left out.</returns>
+    /// <exception cref="OkrNotFoundException">The period does not exist.</exception>
+    public ValueTask<IReadOnlyList<DueCheckIn>> DueAsync(TenantId tenant, PeriodId period, Instant at, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.due", tenant, () => DueCoreAsync(tenant, period, at, cancellationToken));
+
+    private async ValueTask<IReadOnlyList<DueCheckIn>> DueCoreAsync(TenantId tenant, PeriodId period, Instant at, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        var p = await _service.RequirePeriodAsync(tenant, period, cancellationToken).ConfigureAwait(false);
+        if (p.State != PeriodState.Active)
+        {
+            return [];
+        }
+
+        var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var all = new Dictionary<ObjectiveId, Objective>();
+        await foreach (var o in _service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        {
+            all[o.Id] = o;
+        }
+
+        var resolver = new CadenceResolver(all, options);
+        var owing = new List<(Objective Objective, KeyResult KeyResult, EffectiveCadence Cadence)>();
+        var hidden = new HashSet<ObjectiveId>();
+        foreach (var o in all.Values)
+        {
+            if (_service.Filters && !await _service.CanReadAsync(tenant, o, cancellationToken).ConfigureAwait(false))
+            {
+                hidden.Add(o.Id);
+            }
+        }
+
+        foreach (var o in all.Values.Where(o => o.State == ObjectiveState.Active && !hidden.Contains(o.Id)))
+        {
+            foreach (var k in o.KeyResults.Where(k => !k.IsCancelled && k.ProgressSource == ProgressSource.Measured))
+            {
+                if (resolver.For(o, k) is { } cadence)
+                {
+                    owing.Add((o, k, cadence.Objective is { } from && hidden.Contains(from) ? cadence.Hiding(from) : cadence));
+                }
+            }
+        }
+
+        if (owing.Count == 0)
+        {
+            return [];
+        }
+
+        // When each key result's latest check-in was recorded, from the maintained values; one recorded after the
+        // instant asked about sends that key result to its history for the latest recorded by then.
+        var current = await _service.Store.GetCurrentValuesAsync(tenant, [.. owing.Select(x => x.KeyResult.Id)], at, cancellationToken).ConfigureAwait(false);
+        var later = current.Values.Where(c => c.LastRecordedAt > at).Select(c => c.KeyResult).ToList();
+        var lastRecorded = current.ToDictionary(c => c.Key, c => (Instant?)c.Value.LastRecordedAt);
+        if (later.Count > 0)
+        {
+            var histories = await _service.Store.GetHistoriesAsync(tenant, later, cancellationToken).ConfigureAwait(false);
+            foreach (var k in later)
+            {
+                lastRecorded[k] = histories.GetValueOrDefault(k)?.Where(c => c.RecordedAt <= at).Select(c => (Instant?)c.RecordedAt).Max();
+            }
+        }
+
+        var zone = options.TimeZone;
+        var today = at.InZone(zone).Date;
+        var result = new List<DueCheckIn>();
+        foreach (var (o, k, cadence) in owing)
+        {
+            if (Due(tenant, o, k, cadence, p.Dates, today, zone, at, lastRecorded.GetValueOrDefault(k.Id)) is { } due)
+            {
+                result.Add(due);
+            }
+        }
+
+        return [.. result.OrderBy(d => d.Owner.ToString(), StringComparer.Ordinal).ThenBy(d => d.Since).ThenBy(d => d.KeyResult.Id)];
+    }
+
+    /// <summary>
+    /// What a key result owes by its cadence at <paramref name="at"/>: the due dates up to today (in the period) whose
+    /// window (from the start of the day the grace days before them) saw no check-in recorded.
+    /// </summary>
+    internal static DueCheckIn? Due(TenantId tenant, Objective objective, KeyResult keyResult, EffectiveCadence cadence, DateInterval period, LocalDate today, DateTimeZone zone, Instant at, Instant? lastRecorded)
+    {
+        var grace = cadence.Cadence.GraceDays;
+        LocalDate? since = null;
+        var missed = 0;
+        foreach (var d in cadence.Cadence.DueDates(period))
+        {
+            if (d > today)
+            {
+                break;
+            }
+
+            var window = zone.AtStartOfDay(d.PlusDays(-grace)).ToInstant();
+            if (lastRecorded is { } last && last >= window)
+            {
+                (since, missed) = (null, 0);
+            }
+            else
+            {
+                since ??= d;
+                missed++;
+            }
+        }
+
+        if (since is not { } first)
+        {
+            return null;
+        }
+
+        var id = OkrEventFactory.DerivedId(tenant, keyResult.Id.Value, "check-in-due:" + NodaTime.Text.LocalDatePattern.Iso.Format(first));
+        return new DueCheckIn(id, objective, keyResult, cadence, first, zone.AtStartOfDay(first).ToInstant(), zone.AtStartOfDay(first.PlusDays(grace)).ToInstant(), at, missed, lastRecorded);
+    }
+
+    /// <summary>
+    /// The cadence a key result follows and where it was set: its own; its owner's (when it has an owner of its own); its
+    /// objective's; its objective's owner's; inherited through its objective's links, in order, from the first objective
+    /// above it in the same period with one; or the tenant's. Reads the objective and the objectives above it, a level
+    /// at a time.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cadence, or null when none applies.</returns>
+    /// <exception cref="OkrNotFoundException">No objective the acting person may read holds the key result.</exception>
+    public ValueTask<EffectiveCadence?> CadenceOfAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.cadence_of", tenant, () => CadenceOfCoreAsync(tenant, keyResult, cancellationToken));
+
+    private async ValueTask<EffectiveCadence?> CadenceOfCoreAsync(TenantId tenant, KeyResultId keyResult, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        var holder = await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false);
+        if (holder is null || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false))
+        {
+            throw new OkrNotFoundException($"Key result {keyResult} does not exist.");
+        }
+
+        // The objective and every objective above it in its period, read a level at a time.
+        var known = new Dictionary<ObjectiveId, Objective> { [holder.Id] = holder };
+        var next = holder.Alignments.Select(a => a.ParentObjectiveId).ToHashSet();
+        while (next.Count > 0)
+        {
+            var level = await _service.Store.GetObjectivesAsync(tenant, [.. next], cancellationToken).ConfigureAwait(false);
+            next = [];
+            foreach (var o in level.Where(o => o.PeriodId == holder.PeriodId && known.TryAdd(o.Id, o)))
+            {
+                next.UnionWith(o.Alignments.Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)));
+            }
+        }
+
+        var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var cadence = new CadenceResolver(known, options).For(holder, holder.FindKeyResult(keyResult)!);
+        if (cadence?.Objective is { } from && known.TryGetValue(from, out var source) && !await _service.CanReadAsync(tenant, source, cancellationToken).ConfigureAwait(false))
+        {
+            cadence = cadence.Hiding(from);
+        }
+
+        return cadence;
+    }
 }

@@ -407,7 +407,7 @@ public sealed class OkrPeriods
                     rebased.Add(id);
                 }
 
-                return new KeyResult(id, k.Title, measure, k.Weight, k.Owner, k.ProgressSource, k.IsCancelled);
+                return new KeyResult(id, k.Title, measure, k.Weight, k.Owner, k.ProgressSource, k.IsCancelled) { Cadence = k.Cadence };
             }).ToList();
 
             var links = new List<CarriedLink>(original.Alignments.Count);
@@ -431,7 +431,7 @@ public sealed class OkrPeriods
                 now,
                 now,
                 null,
-                carriedFrom: original.Id);
+                carriedFrom: original.Id) { Cadence = original.Cadence };
             if (options.Activate)
             {
                 copy = copy.Activate(_service.Clock);

@@ -384,6 +384,8 @@ public sealed class OkrService
                 Scoring = own.Scoring ?? options.Scoring,
                 Health = own.Health ?? options.Health,
                 Assessment = own.Assessment ?? options.Assessment,
+                Cadence = own.Cadence ?? options.Cadence,
+                OwnerCadences = own.OwnerCadences ?? options.OwnerCadences,
             };
         }
     }

@@ -43,6 +43,16 @@ public sealed record OkrServiceOptions
     /// <summary>The organisation's time zone: it decides when period days begin; UTC by default.</summary>
     public DateTimeZone TimeZone { get; init; } = DateTimeZone.Utc;
 
+    /// <summary>
+    /// The check-in cadence a key result follows when nothing nearer sets one (its own, its owner's, its objective's,
+    /// an objective it is aligned under); none by default, when only cadences set nearer make check-ins due
+    /// (<see cref="OkrCheckIns.DueAsync"/>, docs/cadence.md).
+    /// </summary>
+    public CheckInCadence? Cadence { get; init; }
+
+    /// <summary>The cadences of owners, which win over the tenant's and the aligned objectives'; none by default.</summary>
+    public IReadOnlyDictionary<OwnerRef, CheckInCadence>? OwnerCadences { get; init; }
+
     /// <summary>Whether a child objective's period must lie inside its parent's; true by default.</summary>
     public bool RequireChildPeriodInsideParent { get; init; } = true;
 

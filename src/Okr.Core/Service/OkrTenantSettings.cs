@@ -25,4 +25,10 @@ public sealed record OkrTenantSettings
 
     /// <summary>What counts as meeting an objective when the tenant's periods close.</summary>
     public AssessmentOptions? Assessment { get; init; }
+
+    /// <summary>The tenant's check-in cadence: what a key result follows when nothing nearer sets one (docs/cadence.md).</summary>
+    public CheckInCadence? Cadence { get; init; }
+
+    /// <summary>The cadences of owners (a team checks in every two weeks); they win over the tenant's and the aligned objectives'.</summary>
+    public IReadOnlyDictionary<OwnerRef, CheckInCadence>? OwnerCadences { get; init; }
 }
