@@ -224,13 +224,33 @@ internal static class OkrJsonMapper
             o.Grade is { } g ? FinalGrade.Create(g.Computed, g.Value, g.OverriddenBy is { } by ? Owner(by) : null, g.OverrideReason) : null,
             o.UpdatedBy is { } who ? Owner(who) : null,
             o.ReopenReason,
-            o.CarriedFrom);
+            o.CarriedFrom)
+        {
+            Cadence = o.Cadence is { } c ? CadenceOf(c) : null,
+        };
 
         public static CheckIn CheckIn(CheckInDto c) =>
             new(NotNull(c).Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
 
         public static KeyResult KeyResult(KeyResultDto k) =>
-            new(NotNull(k).Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled);
+            new(NotNull(k).Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled) { Cadence = k.Cadence is { } c ? CadenceOf(c) : null };
+
+        /// <summary>A cadence from its JSON form; a bad one throws <see cref="OkrValidationException"/> naming the member.</summary>
+        public static CheckInCadence CadenceOf(CadenceDto c)
+        {
+            IsoDayOfWeek Day() => c.Day is { Length: > 0 } name && char.IsLower(name[0]) && !name.Any(char.IsDigit) && Enum.TryParse<IsoDayOfWeek>(name, ignoreCase: true, out var day) && day != IsoDayOfWeek.None
+                ? day
+                : throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, "day", $"Day must be a weekday in lower case (monday to sunday); it is '{c.Day}'.")]);
+            var grace = c.GraceDays ?? 0;
+            return c.Kind switch
+            {
+                "weekly" => CheckInCadence.Weekly(Day(), grace),
+                "everyWeeks" => CheckInCadence.EveryWeeks(c.Weeks ?? 0, Day(), grace),
+                "monthly" => CheckInCadence.Monthly(c.DayOfMonth ?? 0, grace),
+                "dates" => CheckInCadence.OnDates(c.Dates ?? [], grace),
+                _ => throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, "kind", $"Kind must be weekly, everyWeeks, monthly or dates; it is '{c.Kind}'.")]),
+            };
+        }
 
         private static OwnerRef Owner(OwnerDto o) => new(o.Kind, o.Id);
 
@@ -358,21 +378,7 @@ internal static class OkrJsonMapper
             return measure is null || (k.Owner is not null && owner is null) || (k.Cadence is not null && cadence is null) ? null : keyResult;
         }
 
-        private CheckInCadence? Cadence(CadenceDto c, string path)
-        {
-            IsoDayOfWeek Day() => c.Day is { } name && Enum.TryParse<IsoDayOfWeek>(name, ignoreCase: true, out var day) && day != IsoDayOfWeek.None && char.IsLower(name[0]) && !name.Any(char.IsDigit)
-                ? day
-                : throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, nameof(CheckInCadence.Day), $"Day must be a weekday in lower case (monday to sunday); it is '{c.Day}'.")]);
-            var grace = c.GraceDays ?? 0;
-            return Build(path, () => c.Kind switch
-            {
-                "weekly" => CheckInCadence.Weekly(Day(), grace),
-                "everyWeeks" => CheckInCadence.EveryWeeks(c.Weeks ?? 0, Day(), grace),
-                "monthly" => CheckInCadence.Monthly(c.DayOfMonth ?? 0, grace),
-                "dates" => CheckInCadence.OnDates(c.Dates ?? [], grace),
-                _ => throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, nameof(CheckInCadence.Kind), $"Kind must be weekly, everyWeeks, monthly or dates; it is '{c.Kind}'.")]),
-            });
-        }
+        private CheckInCadence? Cadence(CadenceDto c, string path) => Build(path, () => Direct.CadenceOf(c));
 
         private Measure? Measure(MeasureDto m, string path)
         {
