@@ -13,6 +13,53 @@ namespace Okr.Storage.Specification;
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>
+    /// Through the facade, on this store: cadences set on an objective and a key result survive the store's bodies, and
+    /// <see cref="OkrCheckIns.DueAsync"/> reads from the store's maintained values who owes which check-in, whether the
+    /// instant asked about is now or before a later check-in.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Check_ins_are_due_by_the_cadences_the_store_keeps() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var clock = new SteppingClock(Start);
+        var okr = new OkrService(store, clock, new OkrServiceOptions { Cadence = CheckInCadence.Monthly() });
+        var period = await okr.Periods.CreateAsync(tenant, Quarter());
+        await okr.Periods.ActivateAsync(tenant, period.Id);
+        var draft = NewObjective(period.Id, "Grow the partner channel");
+        var krs = draft.KeyResults.Select((k, i) => i == 0 ? k.WithCadence(CheckInCadence.EveryWeeks(2, IsoDayOfWeek.Tuesday)) : k).ToList();
+        draft = new Objective(draft.Id, draft.PeriodId, draft.Title, draft.Description, draft.Owner, draft.Kind, draft.State, draft.Visibility, krs, [], 0, Start, Start, null)
+        {
+            Cadence = CheckInCadence.Weekly(IsoDayOfWeek.Monday, 2),
+        };
+        var objective = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, draft)).Id);
+        var other = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, NewObjective(period.Id, "Keep the lights on"))).Id);
+
+        var stored = await okr.Objectives.GetAsync(tenant, objective.Id);
+        Assert.Equal((draft.Cadence, krs[0].Cadence), (stored.Cadence, stored.KeyResults[0].Cadence));
+
+        // Checked in on Saturday 17 January; asked on Wednesday 21 January (UTC): the weekly key results owe nothing
+        // (Monday the 19th's two grace days reach back to Saturday), the fortnightly one is owed since Tuesday the 20th.
+        clock.Advance(Instant.FromUtc(2026, 1, 17, 12, 0) - Start);
+        foreach (var kr in objective.KeyResults)
+        {
+            await okr.CheckIns.RecordAsync(tenant, kr.Id, kr.Measure is MilestoneMeasure ? 1m : 10m, Manager);
+        }
+
+        var wednesday = Instant.FromUtc(2026, 1, 21, 12, 0);
+        var due = await okr.CheckIns.DueAsync(tenant, period.Id, wednesday);
+        var mine = Assert.Single(due, d => d.Objective.Id == objective.Id);
+        Assert.Equal((objective.KeyResults[0].Id, new LocalDate(2026, 1, 20), 1), (mine.KeyResult.Id, mine.Since, mine.Missed));
+        Assert.Equal(CadenceSource.KeyResult, mine.Cadence.Source);
+        Assert.Equal(3, due.Count(d => d.Objective.Id == other.Id && d.Cadence.Source == CadenceSource.Tenant && d.Since == new LocalDate(2026, 1, 1)));
+
+        // Asked about an instant before the check-ins were recorded, the store's histories answer for then.
+        var before = await okr.CheckIns.DueAsync(tenant, period.Id, Instant.FromUtc(2026, 1, 13, 12, 0));
+        Assert.Equal(3, before.Count(d => d.Objective.Id == objective.Id));
+        Assert.All(before.Where(d => d.Objective.Id == objective.Id), d => Assert.Null(d.LastRecordedAt));
+    });
+
+    /// <summary>
     /// Through the facade, on this store: a key result whose level a person chooses scores that level's score, refuses a
     /// value that is no level's position, and survives the store's own bodies and an export read back into another tenant.
     /// </summary>
