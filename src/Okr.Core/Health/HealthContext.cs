@@ -44,4 +44,11 @@ public sealed class HealthContext
 
     /// <summary>A person's override, if any.</summary>
     public HealthOverride? Override { get; }
+
+    /// <summary>
+    /// For a key result that follows a check-in cadence, whether a check-in is overdue at <see cref="Now"/> (owed past
+    /// its grace days, as <see cref="Service.OkrCheckIns.DueAsync"/> says); null when it follows none. When set, it
+    /// decides staleness instead of one number of days (<see cref="HealthOptions.StaleAfter"/>).
+    /// </summary>
+    public bool? CheckInOverdue { get; init; }
 }

@@ -57,27 +57,28 @@ public sealed class PaceHealthPolicy : IHealthPolicy
     public HealthAssessment Assess(HealthContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Assess(context.Progress, context.LastCheckInAt, context.Confidence, context.Period, context.Zone, context.Now, context.Override);
+        return Assess(context.Progress, context.LastCheckInAt, context.Confidence, context.Period, context.Zone, context.Now, context.Override, context.CheckInOverdue);
     }
 
     /// <summary>
     /// <see cref="Assess(HealthContext)"/> from its parts: what a summary calls for every key result and objective,
     /// without a context object each.
     /// </summary>
-    internal HealthAssessment Assess(double? progress, Instant? lastCheckInAt, Confidence? confidence, OkrPeriod period, DateTimeZone zone, Instant now, HealthOverride? healthOverride = null)
+    internal HealthAssessment Assess(double? progress, Instant? lastCheckInAt, Confidence? confidence, OkrPeriod period, DateTimeZone zone, Instant now, HealthOverride? healthOverride = null, bool? checkInOverdue = null)
     {
         var (start, end) = BoundsOf(period, zone);
         var elapsed = Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
         var expected = Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1);
-        var computed = Compute(progress, lastCheckInAt, confidence, start, end, now, expected);
+        var computed = Compute(progress, lastCheckInAt, confidence, start, end, now, expected, checkInOverdue);
         return new HealthAssessment(healthOverride?.Status ?? computed, computed, elapsed, expected, progress, healthOverride);
     }
 
-    private HealthStatus Compute(double? progress, Instant? lastCheckInAt, Confidence? confidence, Instant start, Instant end, Instant now, double expected)
+    private HealthStatus Compute(double? progress, Instant? lastCheckInAt, Confidence? confidence, Instant start, Instant end, Instant now, double expected, bool? checkInOverdue)
     {
+        // A cadence, when the key result follows one, says whether it is stale; otherwise one number of days does.
         var judgedAt = now < end ? now : end;
         var quietSince = lastCheckInAt ?? start;
-        if (judgedAt - quietSince >= Options.StaleAfter)
+        if (checkInOverdue ?? (judgedAt - quietSince >= Options.StaleAfter))
         {
             return HealthStatus.Stale;
         }

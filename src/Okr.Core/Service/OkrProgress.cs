@@ -143,6 +143,9 @@ public sealed class OkrProgress
             nextAfter = shownList[^1].Id;
         }
 
+        // Cadences, for staleness: a scope's objectives may inherit one from objectives above them, read a level at a time.
+        var cadences = await CadencesAsync(tenant, p, options, objectives, scope.IsWholePeriod, cancellationToken).ConfigureAwait(false);
+
         // 4. One read of the current values of everything the shown figures depend on, one roll-up.
         var krIds = counted.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
         var current = await store.GetCurrentValuesAsync(tenant, krIds, now, cancellationToken).ConfigureAwait(false);
@@ -164,7 +167,7 @@ public sealed class OkrProgress
         {
             if (isShown[order[x]])
             {
-                statuses.Add(Status(options, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x])));
+                statuses.Add(Status(options, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x]), cadences, tenant));
             }
         }
 
@@ -480,7 +483,38 @@ public sealed class OkrProgress
     /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
     /// latest of its counted key results.
     /// </summary>
-    private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first)
+    /// <summary>
+    /// The cadences key results follow, when any is set anywhere (the tenant, an owner, an objective or key result read,
+    /// or an objective above a scope's, read a level at a time); null when none is, so health keeps one number of days.
+    /// </summary>
+    private async ValueTask<CadenceResolver?> CadencesAsync(TenantId tenant, OkrPeriod period, OkrServiceOptions options, List<Objective> objectives, bool wholePeriod, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<ObjectiveId, Objective>(objectives.Count);
+        foreach (var o in objectives.Where(o => o.PeriodId == period.Id))
+        {
+            known[o.Id] = o;
+        }
+
+        if (!wholePeriod)
+        {
+            var next = known.Values.SelectMany(o => o.Alignments).Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)).ToHashSet();
+            while (next.Count > 0)
+            {
+                var level = await _service.Store.GetObjectivesAsync(tenant, [.. next], cancellationToken).ConfigureAwait(false);
+                next = [];
+                foreach (var o in level.Where(o => o.PeriodId == period.Id && known.TryAdd(o.Id, o)))
+                {
+                    next.UnionWith(o.Alignments.Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)));
+                }
+            }
+        }
+
+        var any = options.Cadence is not null || options.OwnerCadences is { Count: > 0 }
+            || known.Values.Any(o => o.Cadence is not null || o.KeyResults.Any(k => k.Cadence is not null));
+        return any ? new CadenceResolver(known, options) : null;
+    }
+
+    private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first, CadenceResolver? cadences, TenantId tenant)
     {
         var health = options.Health;
         var pace = health as PaceHealthPolicy;
@@ -493,9 +527,12 @@ public sealed class OkrProgress
             var k = progress.KeyResults[m];
             var state = states[first + m];
             var inForce = state?.InForce;
+            bool? overdue = cadences?.For(progress.Objective, k.KeyResult) is { } cadence
+                ? OkrCheckIns.Due(tenant, progress.Objective, k.KeyResult, cadence, period.Dates, now.InZone(zone).Date, zone, now, state?.LastRecordedAt)?.IsOverdue ?? false
+                : null;
             var h = pace is not null
-                ? pace.Assess(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now)
-                : health.Assess(new HealthContext(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now));
+                ? pace.Assess(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now, checkInOverdue: overdue)
+                : health.Assess(new HealthContext(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now) { CheckInOverdue = overdue });
             krs[m] = new KeyResultStatus(k, inForce, h, null);
             if (!k.KeyResult.IsCancelled)
             {

@@ -1,6 +1,7 @@
 using NodaTime;
 using NodaTime.Testing;
 using Okr.Core.Access;
+using Okr.Core.Health;
 using Okr.Core.Serialization;
 using Okr.Core.Service;
 using Okr.Core.Storage;
@@ -172,6 +173,37 @@ public class CadenceTests
         Assert.Null((await asMe.CheckIns.CadenceOfAsync(_tenant, mine.KeyResults[0].Id))!.Objective);
         await Assert.ThrowsAsync<OkrNotFoundException>(() => asMe.CheckIns.CadenceOfAsync(_tenant, secret.KeyResults[0].Id).AsTask());
         Assert.Equal(6, (await okr.CheckIns.DueAsync(_tenant, quarter.Id, Instant.FromUtc(2026, 1, 20, 12, 0))).Count);   // the system sees both
+    }
+
+    [Fact]
+    public async Task A_key_result_with_a_cadence_is_stale_when_a_check_in_is_overdue_not_after_a_number_of_days()
+    {
+        // Health's own rule: stale after 14 days without a check-in. Weekly key results are stale eight days after one;
+        // monthly ones are not, twenty-five days after; key results without a cadence keep the 14 days.
+        var (okr, quarter, clock) = await QuarterAsync(new OkrServiceOptions());
+        var company = await CreateAsync(okr, quarter, clock, "Company", OwnerRef.OrganizationUnit("acme"), cadence: CheckInCadence.Weekly());
+        var team = await CreateAsync(okr, quarter, clock, "Team", OwnerRef.Team("t"), parent: company);
+        var monthly = await CreateAsync(okr, quarter, clock, "Monthly", OwnerRef.Team("m"), cadence: CheckInCadence.Monthly());
+        var plain = await CreateAsync(okr, quarter, clock, "Plain", OwnerRef.Team("p"));
+        clock.Reset(Instant.FromUtc(2026, 1, 5, 10, 0));
+        foreach (var kr in new[] { company, team, monthly, plain }.SelectMany(o => o.KeyResults))
+        {
+            await okr.CheckIns.RecordAsync(_tenant, kr.Id, 120, OwnerRef.Person("p"));
+        }
+
+        clock.Reset(Instant.FromUtc(2026, 1, 13, 9, 0));
+        Assert.All((await okr.Progress.GetObjectiveStatusAsync(_tenant, team.Id)).KeyResults, k => Assert.Equal(HealthStatus.Stale, k.Health.Status));   // inherited from the company
+        var summary = await okr.Progress.SummarizeAsync(_tenant, quarter.Id);
+        Assert.All(summary.Objectives.Where(s => s.Progress.Objective.Id != plain.Id && s.Progress.Objective.Id != monthly.Id).SelectMany(s => s.KeyResults), k => Assert.Equal(HealthStatus.Stale, k.Health.Status));
+        Assert.All(summary.Objectives.Where(s => s.Progress.Objective.Id == plain.Id || s.Progress.Objective.Id == monthly.Id).SelectMany(s => s.KeyResults), k => Assert.NotEqual(HealthStatus.Stale, k.Health.Status));
+
+        clock.Reset(Instant.FromUtc(2026, 1, 30, 9, 0));
+        var late = await okr.Progress.SummarizeAsync(_tenant, quarter.Id);
+        Assert.All(late.Objectives.Single(s => s.Progress.Objective.Id == monthly.Id).KeyResults, k => Assert.NotEqual(HealthStatus.Stale, k.Health.Status));
+        Assert.All(late.Objectives.Single(s => s.Progress.Objective.Id == plain.Id).KeyResults, k => Assert.Equal(HealthStatus.Stale, k.Health.Status));
+        Assert.Equal(
+            late.Objectives.Single(s => s.Progress.Objective.Id == team.Id).KeyResults.Select(k => k.Health.Status),
+            (await okr.Progress.GetObjectiveStatusAsync(_tenant, team.Id)).KeyResults.Select(k => k.Health.Status));
     }
 
     [Fact]
