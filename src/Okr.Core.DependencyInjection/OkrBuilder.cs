@@ -266,6 +266,37 @@ public sealed class OkrBuilder
         return EnsureDispatcher();
     }
 
+    /// <summary>
+    /// Adds the hosted check-in reminder job: every <see cref="CheckInReminderOptions.PollInterval"/> it looks whether
+    /// each tenant's reminder time (<see cref="CheckInReminderOptions.At"/>, in the tenant's own time zone) has come, and
+    /// once a day per tenant hands what each active period owes (<see cref="Service.OkrCheckIns.DueAsync"/>) to the
+    /// host's reminder. No scheduler is built in; the job only decides whether a tenant's day has come (docs/cadence.md).
+    /// </summary>
+    /// <typeparam name="TReminder">The host's reminder: its own registration when there is one (register an instance with
+    /// <c>services.AddSingleton(reminder)</c> first), or a singleton made from the container.</typeparam>
+    /// <param name="options">When the job runs; the defaults when null.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="OkrValidationException">The options are invalid.</exception>
+    public OkrBuilder AddCheckInReminders<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TReminder>(CheckInReminderOptions? options = null)
+        where TReminder : class, ICheckInReminder
+    {
+        Services.TryAddSingleton<TReminder>();
+        return AddReminders(static sp => sp.GetRequiredService<TReminder>(), options);
+    }
+
+    private OkrBuilder AddReminders(Func<IServiceProvider, ICheckInReminder> reminder, CheckInReminderOptions? options)
+    {
+        options ??= new CheckInReminderOptions();
+        options.Validate();
+        Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new OkrCheckInReminderService(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            reminder(sp),
+            sp.GetRequiredService<IClock>(),
+            options,
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<OkrCheckInReminderService>>()));
+        return this;
+    }
+
     private OkrBuilder EnsureDispatcher()
     {
         Services.AddOptions<OkrEventDispatcherOptions>();
