@@ -14,6 +14,7 @@ using nietras.SeparatedValues;
 using NodaTime;
 using NodaTime.Testing;
 using Okr.Core;
+using Okr.Core.DependencyInjection;
 using Okr.Core.Events;
 using Okr.Core.Scoring;
 using Okr.Core.Serialization;
@@ -40,6 +41,7 @@ var org = OrgChart.Load(Path.Combine(data, "employees.csv"), Path.Combine(data, 
 //    (the manager notifier and a signed webhook to the HR system's endpoint, started here on 127.0.0.1).
 var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 8, 0));
 var notifier = new AtRiskManagerNotifier(org);
+var reminders = new ManagerCheckInReminders(org);
 var secret = RandomNumberGenerator.GetBytes(32);
 // Webhook timestamps are wall-clock time (the transport's, not the replayed quarter's).
 await using var receiver = WebhookReceiver.Start(secret, SystemClock.Instance);
@@ -49,6 +51,7 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"));   // the "Okr" section
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(org);
+builder.Services.AddSingleton(reminders);
 builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr   // time zone, health, store from appsettings.json
     .UseSqlite()
     .MigrateOnStartup()                                                      // AutoMigrate is off: requests never run DDL
@@ -57,7 +60,9 @@ builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr   //
     .UseAccessPolicy(new OrgChartAccessPolicy(org))
     .AddEventSubscriber(notifier)
     .AddEventSubscriber(webhook)
-    .AddEventDispatcher(new OkrEventDispatcherOptions { PollInterval = Duration.FromMilliseconds(20), Retention = Duration.FromDays(365) }));
+    .AddEventDispatcher(new OkrEventDispatcherOptions { PollInterval = Duration.FromMilliseconds(20), Retention = Duration.FromDays(365) })
+    .UseCheckInCadence(CheckInCadence.Weekly(IsoDayOfWeek.Monday, graceDays: 1))   // everyone checks in on Mondays
+    .AddCheckInReminders<ManagerCheckInReminders>(new CheckInReminderOptions { At = new LocalTime(17, 0), PollInterval = Duration.FromMilliseconds(20) }));
 builder.Services.AddHealthChecks().AddOkrStore(tags: ["ready"]);
 using var host = builder.Build();
 await host.StartAsync();   // migrates, then the hosted dispatcher delivers events from the outbox, outside every request
@@ -78,6 +83,7 @@ if (unmapped.Count > 0)
 }
 
 var imported = await okr.Transfer.ImportAsync(tenant, document);
+reminders.Tenants.Add(tenant);
 Console.WriteLine($"  import: {imported.Periods.Count} period, {imported.Objectives.Count} objectives, {imported.CheckInsAdded} check-ins, in one commit");
 var quarter = document.Periods.Single();
 Console.WriteLine($"Imported {document.Objectives.Count} objectives with {document.Objectives.Sum(o => o.KeyResults.Count)} key results; every owner maps to the org chart.");
@@ -85,8 +91,9 @@ var withoutOkrs = org.Employees.Where(e => !document.Objectives.Any(o => o.Owner
 Console.WriteLine($"People without a personal objective yet: {string.Join(", ", withoutOkrs)}.");
 Console.WriteLine();
 
-// 4. Twelve weeks of check-ins, each by the person who owns the objective (through the access policy).
-//    Most keep pace; the Austrian market and the payroll automation fall behind, and their managers hear of it.
+// 4. Twelve weeks of check-ins on Monday mornings, each by the person who owns the objective (through the access
+//    policy). Most keep pace; the Austrian market and the payroll automation fall behind, and their managers hear of
+//    it. The payroll contractor stops checking in after week 10.
 var pace = new Dictionary<string, double> { ["E1102"] = 0.25, ["C2001"] = 0.3, ["E1201"] = 1.1 };
 Console.WriteLine("Check-ins, with the notifications managers receive:");
 for (var week = 1; week <= 12; week++)
@@ -95,6 +102,11 @@ for (var week = 1; week <= 12; week++)
     foreach (var objective in document.Objectives)
     {
         var actor = org.ActorFor(objective.Owner);
+        if (actor.Id == "C2001" && week > 10)
+        {
+            continue;
+        }
+
         var share = Math.Min(1.0, pace.GetValueOrDefault(actor.Id, 0.97) * Math.Sqrt(week / 12.0));   // most progress comes early
         var batch = objective.KeyResults
             .Select(kr => CheckIn.Record(CheckInId.New(clock), kr.Id, ValueAt(kr.Measure, share), actor.Owner, clock))
@@ -105,6 +117,15 @@ for (var week = 1; week <= 12; week++)
 
 await DeliveredAsync(outbox, tenant);
 Console.WriteLine($"{notifier.Sent.Count} notifications sent.");
+Console.WriteLine();
+
+// 4b. Monday 30 March, 17:00 in Berlin: the hosted reminder job finds the check-ins owed by the weekly cadence and
+//     the managers hear of them (a check-in recorded a day before a Monday would have counted for it).
+clock.Advance(Duration.FromHours(8));
+Console.WriteLine("Check-in reminders at 17:00:");
+await RemindedAsync(reminders);
+var owed = await okr.CheckIns.DueAsync(tenant, quarter.Id, clock.GetCurrentInstant());
+Console.WriteLine($"{owed.Count} check-ins owed by {owed.Select(d => d.Owner).Distinct().Count()} person; {reminders.Sent.Count} reminder sent.");
 Console.WriteLine();
 
 // 5. A colleague from another department may not check in on someone else's key result. One they may not even read
@@ -201,6 +222,16 @@ static async Task DeliveredAsync(IOkrEventOutbox outbox, TenantId tenant)
 {
     using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
     while (await outbox.GetStreamStateAsync(tenant, timeout.Token) is { } state && state.DeliveredThrough < state.LastSequence)
+    {
+        await Task.Delay(20, timeout.Token);
+    }
+}
+
+// Waits until the hosted reminder job has sent a reminder (a real host does not wait: this is a demo).
+static async Task RemindedAsync(ManagerCheckInReminders reminders)
+{
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+    while (reminders.Sent.IsEmpty)
     {
         await Task.Delay(20, timeout.Token);
     }

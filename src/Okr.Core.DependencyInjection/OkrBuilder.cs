@@ -267,6 +267,16 @@ public sealed class OkrBuilder
     }
 
     /// <summary>
+    /// Sets the check-in cadence key results follow when nothing nearer sets one, and the cadences of owners
+    /// (<see cref="OkrServiceOptions.Cadence"/>, <see cref="OkrServiceOptions.OwnerCadences"/>; docs/cadence.md).
+    /// </summary>
+    /// <param name="cadence">The tenant-wide cadence, or null for none.</param>
+    /// <param name="owners">The owners' own cadences, or null for none.</param>
+    /// <returns>This builder.</returns>
+    public OkrBuilder UseCheckInCadence(CheckInCadence? cadence, IReadOnlyDictionary<OwnerRef, CheckInCadence>? owners = null) =>
+        Configure(o => o with { Cadence = cadence, OwnerCadences = owners });
+
+    /// <summary>
     /// Adds the hosted check-in reminder job: every <see cref="CheckInReminderOptions.PollInterval"/> it looks whether
     /// each tenant's reminder time (<see cref="CheckInReminderOptions.At"/>, in the tenant's own time zone) has come, and
     /// once a day per tenant hands what each active period owes (<see cref="Service.OkrCheckIns.DueAsync"/>) to the
