@@ -45,6 +45,28 @@ public static class Snippets
         var summary = await okr.Progress.SummarizeAsync(tenant, quarter.Id);       // roll-up, health, period score
     }
 
+    // docs/cadence.md: cadences on the tenant, an owner, an objective and a key result; who owes what; where a cadence comes from
+    public static async Task Cadence(IServiceCollection services, OkrService okr, TenantId tenant, PeriodId quarter, Objective objective, IClock clock)
+    {
+        services.AddOkr(o => o
+            .UseCheckInCadence(CheckInCadence.Weekly(IsoDayOfWeek.Monday), new Dictionary<OwnerRef, CheckInCadence>
+            {
+                [OwnerRef.Team("finance")] = CheckInCadence.Monthly(dayOfMonth: 25, graceDays: 3),
+            }));
+
+        var fortnightly = objective.WithCadence(CheckInCadence.EveryWeeks(2, IsoDayOfWeek.Friday, graceDays: 1), clock);
+        var onDates = objective.KeyResults[0].WithCadence(CheckInCadence.OnDates([new LocalDate(2026, 2, 2), new LocalDate(2026, 3, 2)]));
+
+        var owed = await okr.CheckIns.DueAsync(tenant, quarter, clock.GetCurrentInstant());
+        foreach (var due in owed.Where(d => d.IsOverdue))
+        {
+            Console.WriteLine($"{due.Owner} owes '{due.KeyResult.Title}' since {due.Since} ({due.Missed} missed, {due.OverdueBy.TotalHours:0} h overdue)");
+        }
+
+        var cadence = await okr.CheckIns.CadenceOfAsync(tenant, objective.KeyResults[1].Id);
+        Console.WriteLine(cadence);   // "weekly on Monday, the tenant's", or where else it was set
+    }
+
     // src/Okr.Core/README.md
     public static async Task CoreReadme()
     {

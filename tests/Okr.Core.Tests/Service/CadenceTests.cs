@@ -41,6 +41,9 @@ public class CadenceTests
         Assert.Equal("Weeks", TestData.Single(() => CheckInCadence.EveryWeeks(CheckInCadence.MaxWeeks + 1)).Member);
         Assert.Equal("DayOfMonth", TestData.Single(() => CheckInCadence.Monthly(32)).Member);
         Assert.Equal("Dates", TestData.Single(() => CheckInCadence.OnDates([])).Member);
+        Assert.Equal("Dates", TestData.Single(() => CheckInCadence.OnDates(Enumerable.Range(0, CheckInCadence.MaxDates + 1).Select(i => new LocalDate(2026, 1, 1).PlusDays(i)))).Member);
+        Assert.Equal(CheckInCadence.MaxDates, CheckInCadence.OnDates(Enumerable.Range(0, CheckInCadence.MaxDates * 2).Select(i => new LocalDate(2026, 1, 1).PlusDays(i % CheckInCadence.MaxDates))).Dates.Count);
+        Assert.Equal((366, 26, 31), (CheckInCadence.MaxDates, CheckInCadence.MaxWeeks, CheckInCadence.MaxGraceDays));
         Assert.Equal("Day", TestData.Single(() => CheckInCadence.Weekly(IsoDayOfWeek.None)).Member);
         Assert.Contains("between 0 and 31; it is -1", TestData.Single(() => CheckInCadence.Monthly(graceDays: -1)).Message, StringComparison.Ordinal);
         CheckInCadence.EveryWeeks(CheckInCadence.MaxWeeks, IsoDayOfWeek.Sunday, CheckInCadence.MaxGraceDays);
