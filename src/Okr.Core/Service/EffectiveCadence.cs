@@ -24,12 +24,16 @@ public sealed class EffectiveCadence
     /// </summary>
     public ObjectiveId? Objective { get; }
 
-    /// <summary>The owner whose cadence it is (<see cref="CadenceSource.Owner"/>, or an aligned objective's owner); null otherwise.</summary>
+    /// <summary>
+    /// The owner whose cadence it is (<see cref="CadenceSource.Owner"/>, or an aligned objective's owner); null otherwise,
+    /// and when it is the owner of an aligned objective the acting person may not read.
+    /// </summary>
     public OwnerRef? Owner { get; }
 
     internal EffectiveCadence Inherited() => Source == CadenceSource.AlignedObjective ? this : new(Cadence, CadenceSource.AlignedObjective, Objective, Owner);
 
-    internal EffectiveCadence Hiding(ObjectiveId hidden) => Objective == hidden ? new(Cadence, Source, null, Owner) : this;
+    /// <summary>The same cadence without naming a hidden objective, nor the owner it was inherited from.</summary>
+    internal EffectiveCadence Hiding(ObjectiveId hidden) => Objective == hidden ? new(Cadence, Source, null, Source == CadenceSource.AlignedObjective ? null : Owner) : this;
 
     /// <summary>The cadence and its source in words: "weekly on Monday, from the objective 0192…".</summary>
     /// <returns>The description.</returns>

@@ -163,9 +163,20 @@ public class CadenceTests
     [Fact]
     public async Task An_actor_is_owed_nothing_of_what_they_may_not_read_nor_told_where_a_hidden_cadence_was_set()
     {
-        var (okr, quarter, clock) = await QuarterAsync(new OkrServiceOptions { AccessPolicy = new OwnersOnly() });
+        var (okr, quarter, clock) = await QuarterAsync(new OkrServiceOptions
+        {
+            AccessPolicy = new OwnersOnly(),
+            OwnerCadences = new Dictionary<OwnerRef, CheckInCadence> { [OwnerRef.Person("chair")] = CheckInCadence.Monthly() },
+        });
         var secret = await CreateAsync(okr, quarter, clock, "Board", OwnerRef.Person("board"), cadence: CheckInCadence.Weekly(), visibility: Visibility.Private);
         var mine = await CreateAsync(okr, quarter, clock, "Mine", OwnerRef.Person("me"), parent: secret);
+        var chaired = await CreateAsync(okr, quarter, clock, "Chair", OwnerRef.Person("chair"), visibility: Visibility.Private);
+        var yours = await CreateAsync(okr, quarter, clock, "Yours", OwnerRef.Person("me"), parent: chaired);
+        var fromChair = (await okr.As(OwnerRef.Person("me")).CheckIns.CadenceOfAsync(_tenant, yours.KeyResults[0].Id))!;
+        Assert.Equal((CadenceSource.AlignedObjective, (ObjectiveId?)null, (OwnerRef?)null), (fromChair.Source, fromChair.Objective, fromChair.Owner));   // not "person:chair"
+        Assert.Equal((OwnerRef?)OwnerRef.Person("chair"), (await okr.CheckIns.CadenceOfAsync(_tenant, yours.KeyResults[0].Id))!.Owner);
+        await okr.Objectives.CancelAsync(_tenant, yours.Id);
+        await okr.Objectives.CancelAsync(_tenant, chaired.Id);
 
         var asMe = okr.As(OwnerRef.Person("me"));
         var due = await asMe.CheckIns.DueAsync(_tenant, quarter.Id, Instant.FromUtc(2026, 1, 20, 12, 0));
