@@ -83,6 +83,14 @@ public sealed record KeyResult
     /// </summary>
     public CheckInCadence? Cadence { get; init; }
 
+    /// <summary>The system of record its values come from, if any (<see cref="Service.OkrCheckIns.RecordFromSourceAsync"/>).</summary>
+    public MetricBinding? Metric { get; init; }
+
+    /// <summary>Returns a copy bound to a source's figure, or to none (null).</summary>
+    /// <param name="metric">The binding, or null.</param>
+    /// <returns>The copy.</returns>
+    public KeyResult WithMetric(MetricBinding? metric) => this with { Metric = metric };
+
     /// <summary>Returns a copy with its own check-in cadence, or none (null) to inherit one.</summary>
     /// <param name="cadence">The cadence, or null.</param>
     /// <returns>The copy.</returns>
@@ -92,30 +100,30 @@ public sealed record KeyResult
     /// <param name="title">The new title.</param>
     /// <returns>The copy.</returns>
     /// <exception cref="OkrValidationException">The title is invalid.</exception>
-    public KeyResult WithTitle(string title) => new(Id, title, Measure, Weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence };
+    public KeyResult WithTitle(string title) => new(Id, title, Measure, Weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence, Metric = Metric };
 
     /// <summary>Returns a copy with another measure. Rules reject a change of measure type after the first check-in.</summary>
     /// <param name="measure">The new measure.</param>
     /// <returns>The copy.</returns>
-    public KeyResult WithMeasure(Measure measure) => new(Id, Title, measure, Weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence };
+    public KeyResult WithMeasure(Measure measure) => new(Id, Title, measure, Weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence, Metric = Metric };
 
     /// <summary>Returns a copy with another weight.</summary>
     /// <param name="weight">Finite and ≥ 0.</param>
     /// <returns>The copy.</returns>
     /// <exception cref="OkrValidationException">The weight is negative, NaN or infinite.</exception>
-    public KeyResult WithWeight(double weight) => new(Id, Title, Measure, weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence };
+    public KeyResult WithWeight(double weight) => new(Id, Title, Measure, weight, Owner, ProgressSource, IsCancelled) { Cadence = Cadence, Metric = Metric };
 
     /// <summary>Returns a copy with another owner.</summary>
     /// <param name="owner">The new owner, or null for the objective's owner.</param>
     /// <returns>The copy.</returns>
-    public KeyResult WithOwner(OwnerRef? owner) => new(Id, Title, Measure, Weight, owner, ProgressSource, IsCancelled) { Cadence = Cadence };
+    public KeyResult WithOwner(OwnerRef? owner) => new(Id, Title, Measure, Weight, owner, ProgressSource, IsCancelled) { Cadence = Cadence, Metric = Metric };
 
     /// <summary>Returns a copy with another progress source.</summary>
     /// <param name="source">The new source.</param>
     /// <returns>The copy.</returns>
-    public KeyResult WithProgressSource(ProgressSource source) => new(Id, Title, Measure, Weight, Owner, source, IsCancelled) { Cadence = Cadence };
+    public KeyResult WithProgressSource(ProgressSource source) => new(Id, Title, Measure, Weight, Owner, source, IsCancelled) { Cadence = Cadence, Metric = Metric };
 
     /// <summary>Returns a cancelled copy; it stays on the objective but is left out of every roll-up.</summary>
     /// <returns>The copy.</returns>
-    public KeyResult Cancel() => new(Id, Title, Measure, Weight, Owner, ProgressSource, isCancelled: true) { Cadence = Cadence };
+    public KeyResult Cancel() => new(Id, Title, Measure, Weight, Owner, ProgressSource, isCancelled: true) { Cadence = Cadence, Metric = Metric };
 }

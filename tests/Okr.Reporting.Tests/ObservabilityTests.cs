@@ -127,6 +127,9 @@ public partial class ObservabilityTests
         await okr.CheckIns.HistoryAsync(tenant, first.KeyResultId);
         await okr.CheckIns.HistoriesAsync(tenant, [first.KeyResultId]);
         await okr.CheckIns.PeriodHistoryAsync(tenant, quarter.Id);
+        await okr.CheckIns.DueAsync(tenant, quarter.Id, clock.GetCurrentInstant());
+        await okr.CheckIns.CadenceOfAsync(tenant, first.KeyResultId);
+        await okr.CheckIns.RecordFromSourceAsync(tenant, new MetricReading(child.KeyResults[1].Id, "crm", "deals", clock.GetCurrentInstant(), 3), OwnerRef.Person("svc"));
         await okr.Progress.SummarizeAsync(tenant, quarter.Id);
         await okr.Progress.GetObjectiveStatusAsync(tenant, parent.Id);
         await PeriodReport.CreateAsync(okr, tenant, quarter.Id);

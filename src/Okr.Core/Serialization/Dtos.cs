@@ -104,6 +104,15 @@ internal sealed class KeyResultDto
     public bool Cancelled { get; set; }
 
     public CadenceDto? Cadence { get; set; }
+
+    public MetricDto? Metric { get; set; }
+}
+
+internal sealed class MetricDto
+{
+    public required string Source { get; init; }
+
+    public required string Key { get; init; }
 }
 
 /// <summary>A check-in cadence: <c>kind</c> is weekly, everyWeeks, monthly or dates.</summary>

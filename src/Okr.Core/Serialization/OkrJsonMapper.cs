@@ -151,6 +151,7 @@ internal static class OkrJsonMapper
         ProgressSource = k.ProgressSource,
         Cancelled = k.IsCancelled,
         Cadence = k.Cadence is { } cadence ? ToDto(cadence) : null,
+        Metric = k.Metric is { } metric ? new MetricDto { Source = metric.Source, Key = metric.Key } : null,
     };
 
     // okr/1 has no ordinal measure: a document that holds one and says okr/1 was not written by this library.
@@ -233,7 +234,7 @@ internal static class OkrJsonMapper
             new(NotNull(c).Id, c.KeyResult, c.Value, Owner(c.Author), c.EffectiveAt, c.RecordedAt, c.Confidence is { } v ? new Confidence(v) : null, c.Note, c.Corrects);
 
         public static KeyResult KeyResult(KeyResultDto k) =>
-            new(NotNull(k).Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled) { Cadence = k.Cadence is { } c ? CadenceOf(c) : null };
+            new(NotNull(k).Id, k.Title, Measure(k.Measure), k.Weight, k.Owner is { } owner ? Owner(owner) : null, k.ProgressSource, k.Cancelled) { Cadence = k.Cadence is { } c ? CadenceOf(c) : null, Metric = k.Metric is { } m ? new MetricBinding(m.Source, m.Key) : null };
 
         /// <summary>A cadence from its JSON form; a bad one throws <see cref="OkrValidationException"/> naming the member.</summary>
         public static CheckInCadence CadenceOf(CadenceDto c)
@@ -374,8 +375,9 @@ internal static class OkrJsonMapper
 
             // Still build with a stand-in measure when the real one failed, so the key result's own problems are reported too.
             var cadence = k.Cadence is { } c ? Cadence(c, path + ".cadence") : null;
-            var keyResult = Build(path, () => new KeyResult(k.Id, k.Title, measure ?? new MilestoneMeasure(), k.Weight, owner, k.ProgressSource, k.Cancelled) { Cadence = cadence });
-            return measure is null || (k.Owner is not null && owner is null) || (k.Cadence is not null && cadence is null) ? null : keyResult;
+            var metric = k.Metric is { } m ? Build(path + ".metric", () => new MetricBinding(m.Source, m.Key)) : null;
+            var keyResult = Build(path, () => new KeyResult(k.Id, k.Title, measure ?? new MilestoneMeasure(), k.Weight, owner, k.ProgressSource, k.Cancelled) { Cadence = cadence, Metric = metric });
+            return measure is null || (k.Owner is not null && owner is null) || (k.Cadence is not null && cadence is null) || (k.Metric is not null && metric is null) ? null : keyResult;
         }
 
         private CheckInCadence? Cadence(CadenceDto c, string path) => Build(path, () => Direct.CadenceOf(c));

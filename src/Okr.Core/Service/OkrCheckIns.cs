@@ -145,9 +145,9 @@ public sealed class OkrCheckIns
     /// before a concurrent close never lands after the grades.
     /// </remarks>
     public ValueTask<int> RecordManyAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default) =>
-        _service.TraceAsync("okr.check_ins.record_many", tenant, () => RecordManyCoreAsync(tenant, checkIns, cancellationToken));
+        _service.TraceAsync("okr.check_ins.record_many", tenant, () => RecordManyCoreAsync(tenant, checkIns, null, cancellationToken));
 
-    private async ValueTask<int> RecordManyCoreAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, CancellationToken cancellationToken = default)
+    private async ValueTask<int> RecordManyCoreAsync(TenantId tenant, IReadOnlyList<CheckIn> checkIns, Action<OkrChangeSet>? expect = null, CancellationToken cancellationToken = default)
     {
         OkrService.CheckTenant(tenant);
         ArgumentNullException.ThrowIfNull(checkIns);
@@ -218,6 +218,7 @@ public sealed class OkrCheckIns
 
         // Conditional on what the rules were checked against: each objective and period at the version read.
         var changes = new OkrChangeSet().Append(checkIns);
+        expect?.Invoke(changes);
         foreach (var objective in objectives.Values.DistinctBy(o => o.Id))
         {
             changes.Expect(objective);
@@ -573,4 +574,90 @@ public sealed class OkrCheckIns
 
         return cadence;
     }
+
+    /// <summary>
+    /// Records a figure a system of record reports for a key result, safely under retries, duplicates and reordering.
+    /// The check-in's id derives from the tenant, the key result, the source, the key and the reading's instant, so the
+    /// same reading is recorded once (<see cref="MetricRecordOutcome.Duplicate"/>). A reading at or before the newest
+    /// one this source (its <paramref name="author"/>) recorded for the key result is ignored
+    /// (<see cref="MetricRecordOutcome.Older"/>), so an older reading never replaces a newer one. An
+    /// <see cref="MetricReadingMode.Add"/> reading adds to the value in force at its instant (or to the measure's
+    /// baseline when there is none). The write is conditional on the period's content as read, and retried when another
+    /// check-in landed meanwhile, so two readings added at once both count.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="reading">The reading; its instant becomes the check-in's effective instant.</param>
+    /// <param name="author">The source's owner (<see cref="IMetricSource.Owner"/>): its check-ins are the ones by this author.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Recorded, a duplicate (with the stored check-in), or older.</returns>
+    /// <exception cref="OkrNotFoundException">No objective the acting person may read holds the key result.</exception>
+    /// <exception cref="OkrValidationException">The reading's source or key is invalid, or the value breaks a rule (outside the period, not a value of the measure); nothing was written.</exception>
+    /// <exception cref="OkrConcurrencyException">Other check-ins kept landing in the period through every retry.</exception>
+    public ValueTask<MetricRecordResult> RecordFromSourceAsync(TenantId tenant, MetricReading reading, OwnerRef author, CancellationToken cancellationToken = default) =>
+        _service.TraceAsync("okr.check_ins.record_from_source", tenant, () => RecordFromSourceCoreAsync(tenant, reading, author, cancellationToken));
+
+    /// <summary>How many times a reading's write is tried when other check-ins land in its period meanwhile.</summary>
+    internal const int SourceAttempts = 5;
+
+    private async ValueTask<MetricRecordResult> RecordFromSourceCoreAsync(TenantId tenant, MetricReading reading, OwnerRef author, CancellationToken cancellationToken)
+    {
+        OkrService.CheckTenant(tenant);
+        ArgumentNullException.ThrowIfNull(reading);
+        var binding = new MetricBinding(reading.Source, reading.Key);   // validates both
+        if (!Enum.IsDefined(reading.Mode))
+        {
+            throw new OkrValidationException([new OkrViolation(OkrErrorCodes.OutOfRange, nameof(MetricReading.Mode), $"Mode {(int)reading.Mode} is not defined.")]);
+        }
+
+        var id = new CheckInId(OkrEventFactory.DerivedId(tenant, reading.KeyResult.Value, $"metric:{binding}@{NodaTime.Text.InstantPattern.ExtendedIso.Format(reading.At)}"));
+        for (var attempt = 1; ; attempt++)
+        {
+            var holder = await _service.Store.FindObjectiveByKeyResultAsync(tenant, reading.KeyResult, cancellationToken).ConfigureAwait(false);
+            if (holder is null || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false))
+            {
+                throw new OkrNotFoundException($"No objective holds key result {reading.KeyResult}.");
+            }
+
+            if (await _service.Store.GetCheckInAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                return new MetricRecordResult(MetricRecordOutcome.Duplicate, stored);
+            }
+
+            // What the write depends on, read before it: the period's content first, then the history.
+            var content = await _service.Store.GetPeriodContentAsync(tenant, holder.PeriodId, cancellationToken).ConfigureAwait(false);
+            var history = new List<CheckIn>();
+            await foreach (var c in _service.Store.GetHistoryAsync(tenant, reading.KeyResult, cancellationToken).ConfigureAwait(false))
+            {
+                history.Add(c);
+            }
+
+            if (history.Where(c => c.Author == author && !c.IsCorrection).Select(c => (Instant?)c.EffectiveAt).Max() is { } newest && reading.At <= newest)
+            {
+                return new MetricRecordResult(MetricRecordOutcome.Older, null);
+            }
+
+            var keyResult = holder.FindKeyResult(reading.KeyResult)!;
+            var value = reading.Mode == MetricReadingMode.Set
+                ? reading.Value
+                : (CheckInHistory.AsOf(history, reading.At)?.Value ?? Baseline(keyResult.Measure)) + reading.Value;
+            var checkIn = CheckIn.Record(id, reading.KeyResult, value, author, _service.Clock, reading.At, note: $"From {binding.Source} ({binding.Key}), as of {NodaTime.Text.InstantPattern.ExtendedIso.Format(reading.At)}.");
+            try
+            {
+                await RecordManyCoreAsync(tenant, [checkIn], changes => changes.ExpectContent(holder.PeriodId, content), cancellationToken).ConfigureAwait(false);
+                return new MetricRecordResult(MetricRecordOutcome.Recorded, checkIn);
+            }
+            catch (OkrConcurrencyException) when (attempt < SourceAttempts)
+            {
+                // Another check-in landed in the period (or this reading, from another instance): read again.
+            }
+        }
+    }
+
+    private static decimal Baseline(Measure measure) => measure switch
+    {
+        IncreaseMeasure m => m.Baseline,
+        DecreaseMeasure m => m.Baseline,
+        StagedMeasure m => m.Baseline,
+        _ => 0m,
+    };
 }

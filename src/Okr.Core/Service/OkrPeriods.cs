@@ -407,7 +407,7 @@ public sealed class OkrPeriods
                     rebased.Add(id);
                 }
 
-                return new KeyResult(id, k.Title, measure, k.Weight, k.Owner, k.ProgressSource, k.IsCancelled) { Cadence = k.Cadence };
+                return new KeyResult(id, k.Title, measure, k.Weight, k.Owner, k.ProgressSource, k.IsCancelled) { Cadence = k.Cadence, Metric = k.Metric };
             }).ToList();
 
             var links = new List<CarriedLink>(original.Alignments.Count);

@@ -479,11 +479,6 @@ public sealed class OkrProgress
     }
 
     /// <summary>
-    /// An objective's status from its progress. A key result is stale by the latest check-in <em>recorded</em> for it,
-    /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
-    /// latest of its counted key results.
-    /// </summary>
-    /// <summary>
     /// The cadences key results follow, when any is set anywhere (the tenant, an owner, an objective or key result read,
     /// or an objective above a scope's, read a level at a time); null when none is, so health keeps one number of days.
     /// </summary>
@@ -514,6 +509,11 @@ public sealed class OkrProgress
         return any ? new CadenceResolver(known, options) : null;
     }
 
+    /// <summary>
+    /// An objective's status from its progress. A key result is stale by the latest check-in <em>recorded</em> for it,
+    /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
+    /// latest of its counted key results.
+    /// </summary>
     private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first, CadenceResolver? cadences, TenantId tenant)
     {
         var health = options.Health;
