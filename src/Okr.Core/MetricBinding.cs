@@ -4,7 +4,7 @@ namespace Okr.Core;
 /// Where a key result's values come from: a system of record (<see cref="Service.IMetricSource"/>) by its name, and the
 /// key it knows the figure by (docs/metric-sources.md).
 /// </summary>
-public sealed record MetricBinding
+public sealed class MetricBinding : IEquatable<MetricBinding>
 {
     /// <summary>The longest source name.</summary>
     public const int MaxSourceLength = 64;
@@ -35,6 +35,15 @@ public sealed record MetricBinding
 
     /// <summary>The figure's key in the source.</summary>
     public string Key { get; }
+
+    /// <inheritdoc/>
+    public bool Equals(MetricBinding? other) => other is not null && Source == other.Source && Key == other.Key;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as MetricBinding);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Source, Key);
 
     /// <summary>The binding as <c>source:key</c>.</summary>
     /// <returns>The text.</returns>
