@@ -243,6 +243,28 @@ public abstract partial class OkrStoreSpecification
         },
         new OkrServiceOptions { Rules = OkrRules.CreateDefault(new OkrRuleOptions { SingleActivePeriodPerKind = true }) });
 
+    /// <summary>
+    /// Two amounts a source adds to one key result at the same moment, on two instances, both count: the one decided
+    /// first and committed second finds the period changed, reads again, and adds to the value the other recorded.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_two_added_readings_of_one_key_result_both_count() => Race(async r =>
+    {
+        var (_, objective) = await r.ActiveObjectiveAsync();
+        var kr = objective.KeyResults[0];
+        var baseline = kr.Measure is IncreaseMeasure m ? m.Baseline : 0m;
+        var crm = OwnerRef.Person("svc-crm");
+        var later = r.HoldAsync(s => s.CheckIns.RecordFromSourceAsync(r.Tenant, new MetricReading(kr.Id, "crm", "k", Now - Duration.FromHours(1), 5m, MetricReadingMode.Add), crm).AsTask());
+        var held = await later;
+        var earlier = await r.Other.CheckIns.RecordFromSourceAsync(r.Tenant, new MetricReading(kr.Id, "crm", "k", Now - Duration.FromHours(2), 7m, MetricReadingMode.Add), crm);
+        r.Door.Release();
+        var result = await held;
+
+        Assert.Equal((MetricRecordOutcome.Recorded, MetricRecordOutcome.Recorded), (earlier.Outcome, result.Outcome));
+        Assert.Equal([baseline + 7m, baseline + 12m], (await ToListAsync(r.Store.GetHistoryAsync(r.Tenant, kr.Id))).Select(c => c.Value));
+    });
+
     /// <summary>A caller's loaded version (an ETag) that is stale fails every facade write, naming both versions.</summary>
     /// <returns>The test.</returns>
     [StoreFact]

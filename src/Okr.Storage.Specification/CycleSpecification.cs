@@ -13,6 +13,45 @@ namespace Okr.Storage.Specification;
 public abstract partial class OkrStoreSpecification
 {
     /// <summary>
+    /// Through the facade, on this store: readings from a system of record are recorded once however often they arrive
+    /// (on this instance or another), an older one never replaces a newer one, an added amount adds to the value in
+    /// force, and the key result's binding survives the store's bodies.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Readings_from_a_source_are_recorded_once_and_never_replace_newer_ones() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var clock = new SteppingClock(Start);
+        var okr = new OkrService(store, clock);
+        var period = await okr.Periods.CreateAsync(tenant, Quarter());
+        await okr.Periods.ActivateAsync(tenant, period.Id);
+        var draft = NewObjective(period.Id, "Grow revenue");
+        var bound = draft.KeyResults[0].WithMetric(new MetricBinding("crm", "revenue-eur"));
+        draft = new Objective(draft.Id, draft.PeriodId, draft.Title, draft.Description, draft.Owner, draft.Kind, draft.State, draft.Visibility, [bound, .. draft.KeyResults.Skip(1)], [], 0, Start, Start, null);
+        var objective = await okr.Objectives.ActivateAsync(tenant, (await okr.Objectives.CreateAsync(tenant, draft)).Id);
+        Assert.Equal(bound.Metric, (await okr.Objectives.GetAsync(tenant, objective.Id)).KeyResults[0].Metric);
+        clock.Advance(Duration.FromDays(20));
+        var crm = OwnerRef.Person("svc-crm");
+        MetricReading Reading(int day, decimal value, MetricReadingMode mode = MetricReadingMode.Set) => new(bound.Id, "crm", "revenue-eur", Start + Duration.FromDays(day), value, mode);
+
+        var first = await okr.CheckIns.RecordFromSourceAsync(tenant, Reading(5, 1500m), crm);
+        Assert.Equal((MetricRecordOutcome.Recorded, 1500m), (first.Outcome, first.CheckIn!.Value));
+        var again = await new OkrService(store, clock).CheckIns.RecordFromSourceAsync(tenant, Reading(5, 1500m), crm);   // another instance, the same reading
+        Assert.Equal((MetricRecordOutcome.Duplicate, first.CheckIn.Id), (again.Outcome, again.CheckIn!.Id));
+        Assert.Equal(MetricRecordOutcome.Older, (await okr.CheckIns.RecordFromSourceAsync(tenant, Reading(3, 900m), crm)).Outcome);
+        var added = await okr.CheckIns.RecordFromSourceAsync(tenant, Reading(7, 250m, MetricReadingMode.Add), crm);
+        Assert.Equal((MetricRecordOutcome.Recorded, 1750m), (added.Outcome, added.CheckIn!.Value));
+        Assert.Equal(MetricRecordOutcome.Duplicate, (await okr.CheckIns.RecordFromSourceAsync(tenant, Reading(7, 250m, MetricReadingMode.Add), crm)).Outcome);
+
+        var history = await okr.CheckIns.HistoryAsync(tenant, bound.Id);
+        Assert.Equal([1500m, 1750m], history.Select(c => c.Value));
+        Assert.All(history, c => Assert.Equal(crm, c.Author));
+        Assert.Contains("From crm (revenue-eur)", history[0].Note, StringComparison.Ordinal);
+        Assert.Equal(1750m, (await okr.Progress.GetObjectiveStatusAsync(tenant, objective.Id)).KeyResults[0].Latest!.Value);
+    });
+
+    /// <summary>
     /// Through the facade, on this store: cadences set on an objective and a key result survive the store's bodies, and
     /// <see cref="OkrCheckIns.DueAsync"/> reads from the store's maintained values who owes which check-in, whether the
     /// instant asked about is now or before a later check-in.
