@@ -294,6 +294,35 @@ public sealed class OkrBuilder
         return AddReminders(static sp => sp.GetRequiredService<TReminder>(), options);
     }
 
+    /// <summary>
+    /// Registers a system of record and the hosted job that polls every registered source, for each tenant it serves,
+    /// every <see cref="IMetricSource.PollInterval"/>, and records its figures for the key results bound to it
+    /// (<see cref="MetricBinding"/>) with <see cref="OkrCheckIns.RecordFromSourceAsync"/>. A failing source is logged and
+    /// read again within a minute; the others go on (docs/metric-sources.md).
+    /// </summary>
+    /// <typeparam name="TSource">The source: its own registration when there is one (a singleton), or one made from the container.</typeparam>
+    /// <returns>This builder.</returns>
+    public OkrBuilder AddMetricSource<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TSource>()
+        where TSource : class, IMetricSource
+    {
+        Services.TryAddSingleton<TSource>();
+        Services.AddSingleton<IMetricSource>(static sp => sp.GetRequiredService<TSource>());
+        if (!Services.Any(d => d.ServiceType == typeof(MetricSourceJob)))
+        {
+            Services.AddSingleton<MetricSourceJob>();
+            Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new OkrMetricSourceService(
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                sp.GetServices<IMetricSource>(),
+                sp.GetRequiredService<IClock>(),
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<OkrMetricSourceService>>()));
+        }
+
+        return this;
+    }
+
+    /// <summary>Marks that the metric source job is registered, so it is registered once.</summary>
+    private sealed class MetricSourceJob;
+
     private OkrBuilder AddReminders(Func<IServiceProvider, ICheckInReminder> reminder, CheckInReminderOptions? options)
     {
         options ??= new CheckInReminderOptions();

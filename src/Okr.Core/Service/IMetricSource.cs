@@ -18,6 +18,11 @@ public interface IMetricSource
     /// <summary>How often the source is read; at least a second.</summary>
     Duration PollInterval { get; }
 
+    /// <summary>The tenants the source serves, asked on every poll.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenants.</returns>
+    ValueTask<IReadOnlyCollection<TenantId>> TenantsAsync(CancellationToken cancellationToken);
+
     /// <summary>Reads figures of one tenant.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="keys">The keys key results of the tenant's active periods are bound to.</param>
