@@ -1,7 +1,7 @@
 // Embedding Okr.Core in an existing HR system. Run it with:
 //   dotnet run --project samples/Okr.Samples.HrIntegration
 // It reads data/employees.csv, data/users.scim.json and data/okrs.json, and writes hr-okr.db and
-// final-grades.csv, okr-key-results.csv and okr-check-ins.csv into the working folder.
+// final-grades.csv, okr-key-results.csv, okr-check-ins.csv and the ATS's ats-export.csv into the working folder.
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -27,7 +27,8 @@ const string database = "hr-okr.db";
 const string gradesFile = "final-grades.csv";
 const string keyResultsFile = "okr-key-results.csv";
 const string checkInsFile = "okr-check-ins.csv";
-foreach (var file in new[] { database, database + "-wal", database + "-shm", gradesFile, keyResultsFile, checkInsFile })
+const string atsFile = "ats-export.csv";
+foreach (var file in new[] { database, database + "-wal", database + "-shm", gradesFile, keyResultsFile, checkInsFile, atsFile })
 {
     File.Delete(file);
 }
@@ -42,6 +43,7 @@ var org = OrgChart.Load(Path.Combine(data, "employees.csv"), Path.Combine(data, 
 var clock = new FakeClock(Instant.FromUtc(2026, 1, 5, 8, 0));
 var notifier = new AtRiskManagerNotifier(org);
 var reminders = new ManagerCheckInReminders(org);
+var ats = new AtsExport(atsFile);
 var secret = RandomNumberGenerator.GetBytes(32);
 // Webhook timestamps are wall-clock time (the transport's, not the replayed quarter's).
 await using var receiver = WebhookReceiver.Start(secret, SystemClock.Instance);
@@ -52,6 +54,7 @@ builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appset
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(org);
 builder.Services.AddSingleton(reminders);
+builder.Services.AddSingleton(ats);
 builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr   // time zone, health, store from appsettings.json
     .UseSqlite()
     .MigrateOnStartup()                                                      // AutoMigrate is off: requests never run DDL
@@ -62,7 +65,8 @@ builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr   //
     .AddEventSubscriber(webhook)
     .AddEventDispatcher(new OkrEventDispatcherOptions { PollInterval = Duration.FromMilliseconds(20), Retention = Duration.FromDays(365) })
     .UseCheckInCadence(CheckInCadence.Weekly(IsoDayOfWeek.Monday, graceDays: 1))   // everyone checks in on Mondays
-    .AddCheckInReminders<ManagerCheckInReminders>(new CheckInReminderOptions { At = new LocalTime(17, 0), PollInterval = Duration.FromMilliseconds(20) }));
+    .AddCheckInReminders<ManagerCheckInReminders>(new CheckInReminderOptions { At = new LocalTime(17, 0), PollInterval = Duration.FromMilliseconds(20) })
+    .AddMetricSource<AtsExport>());                                          // offers accepted come from the ATS's CSV export
 builder.Services.AddHealthChecks().AddOkrStore(tags: ["ready"]);
 using var host = builder.Build();
 await host.StartAsync();   // migrates, then the hosted dispatcher delivers events from the outbox, outside every request
@@ -84,9 +88,14 @@ if (unmapped.Count > 0)
 
 var imported = await okr.Transfer.ImportAsync(tenant, document);
 reminders.Tenants.Add(tenant);
+ats.Tenants.Add(tenant);
 Console.WriteLine($"  import: {imported.Periods.Count} period, {imported.Objectives.Count} objectives, {imported.CheckInsAdded} check-ins, in one commit");
 var quarter = document.Periods.Single();
 Console.WriteLine($"Imported {document.Objectives.Count} objectives with {document.Objectives.Sum(o => o.KeyResults.Count)} key results; every owner maps to the org chart.");
+// Offers accepted come from the applicant tracking system, not from a person: the key result is bound to its export.
+var hiring = document.Objectives.Single(o => o.Owner == OwnerRef.Person("E1301"));
+var offers = hiring.KeyResults[0];
+await okr.Objectives.EditAsync(tenant, hiring.Id, (o, c) => o.WithKeyResults([o.KeyResults[0].WithMetric(new MetricBinding("ats", "offers-accepted")), .. o.KeyResults.Skip(1)], c));
 var withoutOkrs = org.Employees.Where(e => !document.Objectives.Any(o => o.Owner == e.Owner) && org.HeadOf(e.Department)?.Id != e.Id && e.ManagerId is not null).Select(e => e.Name);
 Console.WriteLine($"People without a personal objective yet: {string.Join(", ", withoutOkrs)}.");
 Console.WriteLine();
@@ -109,14 +118,23 @@ for (var week = 1; week <= 12; week++)
 
         var share = Math.Min(1.0, pace.GetValueOrDefault(actor.Id, 0.97) * Math.Sqrt(week / 12.0));   // most progress comes early
         var batch = objective.KeyResults
+            .Where(kr => kr.Id != offers.Id)
             .Select(kr => CheckIn.Record(CheckInId.New(clock), kr.Id, ValueAt(kr.Measure, share), actor.Owner, clock))
             .ToList();
         await okr.As(actor.Owner).CheckIns.RecordManyAsync(tenant, batch);
+        if (objective.Id == hiring.Id)
+        {
+            // The ATS updates its export; the hosted job reads it and records the figure (once, however often it reads).
+            AtsExport.Write(atsFile, "offers-accepted", Math.Round(ValueAt(offers.Measure, share)), clock.GetCurrentInstant());
+            await RecordedAsync(okr, clock, tenant, offers.Id, week);
+        }
     }
 }
 
 await DeliveredAsync(outbox, tenant);
 Console.WriteLine($"{notifier.Sent.Count} notifications sent.");
+var fromAts = await okr.CheckIns.HistoryAsync(tenant, offers.Id);
+Console.WriteLine($"\"{offers.Title}\" came from the ATS export: {fromAts.Count} readings recorded by {fromAts.Select(c => c.Author).Distinct().Single()}, the last {fromAts[^1].Value}.");
 Console.WriteLine();
 
 // 4b. Monday 30 March, 17:00 in Berlin: the hosted reminder job finds the check-ins owed by the weekly cadence and
@@ -223,6 +241,18 @@ static async Task DeliveredAsync(IOkrEventOutbox outbox, TenantId tenant)
     using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
     while (await outbox.GetStreamStateAsync(tenant, timeout.Token) is { } state && state.DeliveredThrough < state.LastSequence)
     {
+        await Task.Delay(20, timeout.Token);
+    }
+}
+
+// Waits until the hosted metric source job has recorded the ATS's figure of the week, letting the simulated clock run
+// on meanwhile, so the source's next read falls due (a real host does not wait: this is a demo).
+static async Task RecordedAsync(OkrService okr, FakeClock clock, TenantId tenant, KeyResultId keyResult, int count)
+{
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+    while ((await okr.CheckIns.HistoryAsync(tenant, keyResult, timeout.Token)).Count < count)
+    {
+        clock.Advance(Duration.FromMilliseconds(20));
         await Task.Delay(20, timeout.Token);
     }
 }

@@ -23,10 +23,17 @@ internal sealed partial class OkrCheckInReminderService(IServiceScopeFactory sco
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         options.Validate();
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            await Task.Delay(options.PollInterval.ToTimeSpan(), stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.PollInterval.ToTimeSpan(), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
         }
     }
 

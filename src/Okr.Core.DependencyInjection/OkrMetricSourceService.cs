@@ -27,12 +27,22 @@ internal sealed partial class OkrMetricSourceService(IServiceScopeFactory scopes
     private readonly ConcurrentDictionary<(string Source, TenantId Tenant), Instant> _next = new();
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
+    /// <summary>How often the job looks whether a source is due: a second, or the shortest poll interval when shorter (at least 10 ms).</summary>
+    private Duration Tick => Duration.Max(Duration.FromMilliseconds(10), _sources.Select(s => s.PollInterval).Append(Duration.FromSeconds(1)).Min());
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(Tick.ToTimeSpan(), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
         }
     }
 

@@ -67,6 +67,37 @@ public static class Snippets
         Console.WriteLine(cadence);   // "weekly on Monday, the tenant's", or where else it was set
     }
 
+    // docs/metric-sources.md: a bound key result, a pushed reading, a source the hosted job polls
+    public static async Task MetricSources(IServiceCollection services, OkrService okr, TenantId tenant, KeyResult keyResult, Instant at)
+    {
+        var bound = keyResult.WithMetric(new MetricBinding("crm", "pipeline-eur"));
+
+        var result = await okr.CheckIns.RecordFromSourceAsync(tenant, new MetricReading(bound.Id, "crm", "pipeline-eur", at, 125_000m), OwnerRef.Person("svc-crm"));
+        if (result.Outcome == MetricRecordOutcome.Older)
+        {
+            // a newer figure from the CRM is already recorded: nothing was written
+        }
+
+        await okr.CheckIns.RecordFromSourceAsync(tenant, new MetricReading(bound.Id, "crm", "pipeline-eur", at, 5_000m, MetricReadingMode.Add), OwnerRef.Person("svc-crm"));
+
+        services.AddOkr(o => o.AddMetricSource<CrmSource>());
+    }
+
+    public sealed class CrmSource : IMetricSource
+    {
+        public string Name => "crm";
+
+        public OwnerRef Owner => OwnerRef.Person("svc-crm");
+
+        public Duration PollInterval => Duration.FromMinutes(15);
+
+        public ValueTask<IReadOnlyCollection<TenantId>> TenantsAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyCollection<TenantId>>([new TenantId(Guid.Parse("0192f0a1-2b3c-7d4e-8f50-6172839405a6"))]);
+
+        public ValueTask<IReadOnlyDictionary<string, MetricValue>> ReadAsync(TenantId tenant, IReadOnlyCollection<string> keys, Instant asOf, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<string, MetricValue>>(keys.ToDictionary(k => k, k => new MetricValue(125_000m, asOf)));   // ask the CRM here
+    }
+
     // src/Okr.Core/README.md
     public static async Task CoreReadme()
     {

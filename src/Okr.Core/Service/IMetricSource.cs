@@ -15,7 +15,7 @@ public interface IMetricSource
     /// <summary>Who the source's check-ins are recorded as: a source owner, such as a service account.</summary>
     OwnerRef Owner { get; }
 
-    /// <summary>How often the source is read; at least a second.</summary>
+    /// <summary>How often the source is read (the hosted job looks every second, or more often for a shorter interval).</summary>
     Duration PollInterval { get; }
 
     /// <summary>The tenants the source serves, asked on every poll.</summary>
