@@ -46,12 +46,12 @@ public static class HtmlReport
     /// English), numbers, percentages and dates as the culture writes them.
     /// </summary>
     /// <param name="report">The report.</param>
-    /// <param name="culture">The culture; English with culture-invariant numbers and ISO dates when null.</param>
+    /// <param name="culture">The culture; the tenant's (<see cref="PeriodReport.Culture"/>) when null, and English with culture-invariant numbers and ISO dates when that is null too.</param>
     /// <returns>The HTML document.</returns>
     public static string Render(PeriodReport report, CultureInfo? culture = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var t = ReportText.For(culture);
+        var t = ReportText.For(culture ?? report.Culture);
         var h = new StringBuilder();
         var title = t.Format("ReportTitle", ReportText.Isolate(report.Period.Name));
         h.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html>\n<html lang=\"{E(t.Language)}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");

@@ -11,12 +11,12 @@ public static class MarkdownReport
     /// Bokmål are shipped; other languages fall back to English), numbers, percentages and dates as the culture writes them.
     /// </summary>
     /// <param name="report">The report.</param>
-    /// <param name="culture">The culture; English with culture-invariant numbers and ISO dates when null.</param>
+    /// <param name="culture">The culture; the tenant's (<see cref="PeriodReport.Culture"/>) when null, and English with culture-invariant numbers and ISO dates when that is null too.</param>
     /// <returns>The Markdown text.</returns>
     public static string Render(PeriodReport report, CultureInfo? culture = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var t = ReportText.For(culture);
+        var t = ReportText.For(culture ?? report.Culture);
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {t.Format("ReportTitle", Escape(report.Period.Name))}\n\n");
         md.Append(CultureInfo.InvariantCulture, $"{EscapeMarkdown(t.Format("Meta", t.Dates(report), t.State(report.Period.State), t.Date(report.At, report.Zone), string.Empty))} ");

@@ -179,8 +179,9 @@ public sealed class PeriodReport
     private IReadOnlyList<ObjectiveStatus>? _missed;
     private IReadOnlyList<ObjectiveStatus>? _overridden;
 
-    private PeriodReport(PeriodSummary summary, IReadOnlyList<ReportNode> roots, IReadOnlyList<BurnUp> burnUps, DateTimeZone zone, ReportOptions options, IReadOnlyDictionary<OwnerRef, string> names, AssessmentOptions assessment)
+    private PeriodReport(PeriodSummary summary, IReadOnlyList<ReportNode> roots, IReadOnlyList<BurnUp> burnUps, DateTimeZone zone, ReportOptions options, IReadOnlyDictionary<OwnerRef, string> names, AssessmentOptions assessment, System.Globalization.CultureInfo? culture)
     {
+        Culture = culture;
         Summary = summary;
         Roots = roots;
         BurnUps = burnUps;
@@ -207,6 +208,12 @@ public sealed class PeriodReport
 
     /// <summary>The organisation's time zone, in which dates are shown.</summary>
     public DateTimeZone Zone { get; }
+
+    /// <summary>
+    /// The tenant's culture (<see cref="OkrServiceOptions.Culture"/>, <see cref="OkrTenantSettings.Culture"/>): what the
+    /// renderers use when the caller gives no culture; null for English with invariant numbers and ISO dates.
+    /// </summary>
+    public System.Globalization.CultureInfo? Culture { get; }
 
     /// <summary>
     /// Whether the period is closed (or archived): the report then shows grades, overrides and met or missed, and no
@@ -317,7 +324,7 @@ public sealed class PeriodReport
         var names = options.Owners is { } directory && owners.Count > 0
             ? await directory.GetDisplayNamesAsync(tenant, owners, cancellationToken).ConfigureAwait(false)
             : new Dictionary<OwnerRef, string>();
-        return new PeriodReport(summary, roots, burnUps, zone, options, names, settings.Assessment);
+        return new PeriodReport(summary, roots, burnUps, zone, options, names, settings.Assessment, settings.Culture);
     }
 
     /// <summary>The key results to chart, in tree order.</summary>

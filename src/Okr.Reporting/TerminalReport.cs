@@ -14,7 +14,7 @@ public sealed record TerminalReportOptions
 
     /// <summary>
     /// The culture of the texts (English, German, French and Norwegian Bokmål are shipped; other languages fall back to
-    /// English), numbers, percentages and dates; English with culture-invariant numbers and ISO dates when null.
+    /// English), numbers, percentages and dates; the tenant's (<see cref="PeriodReport.Culture"/>) when null, and English with culture-invariant numbers and ISO dates when that is null too.
     /// </summary>
     public CultureInfo? Culture { get; init; }
 
@@ -54,7 +54,7 @@ public static class TerminalReport
             throw new ArgumentOutOfRangeException(nameof(options), options.BarWidth, "BarWidth must lie between 4 and 80.");
         }
 
-        var t = ReportText.For(options.Culture);
+        var t = ReportText.For(options.Culture ?? report.Culture);
         var d = new Drawing(options, t);
         writer.WriteLine(d.Bold(t.Format("ReportTitle", ReportText.Isolate(report.Period.Name))) + " " + t.Format("TerminalMeta", t.Dates(report), t.Date(report.At, report.Zone)));
         writer.WriteLine($"{(report.IsClosed ? t["FinalScore"] : t["PeriodScore"])} {d.Bar(report.Summary.Score)} {t.Percent(report.Summary.Score)}");

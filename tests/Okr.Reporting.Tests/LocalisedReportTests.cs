@@ -126,6 +126,28 @@ public partial class LocalisedReportTests
         Assert.Contains("1/1/2026 to 31/3/2026", spanish, StringComparison.Ordinal);   // Spanish dates
     }
 
+    [Fact]
+    public async Task A_tenants_culture_is_what_a_report_renders_in_when_the_caller_gives_none()
+    {
+        var (running, _) = await PlayAsync(new OkrServiceOptions { TenantSettings = new GermanTenants() });
+
+        Assert.Equal("de-DE", running.Culture?.Name);
+        Assert.Contains("Ausrichtungsbaum", HtmlReport.Render(running), StringComparison.Ordinal);
+        Assert.Contains("01.01.2026 bis 31.03.2026", MarkdownReport.Render(running), StringComparison.Ordinal);
+        var terminal = new StringWriter();
+        TerminalReport.Write(running, terminal, new TerminalReportOptions { Rich = false });
+        Assert.Contains("Ausrichtungsbaum", terminal.ToString() + HtmlReport.Render(running), StringComparison.Ordinal);
+        Assert.Contains("Gefährdet", terminal.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Alignment tree", HtmlReport.Render(running, CultureInfo.GetCultureInfo("en-GB")), StringComparison.Ordinal);   // the caller's wins
+        Assert.Null((await PlayAsync()).Running.Culture);
+    }
+
+    private sealed class GermanTenants : IOkrTenantSettingsProvider
+    {
+        public ValueTask<OkrTenantSettings?> GetAsync(TenantId tenant, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<OkrTenantSettings?>(new OkrTenantSettings { Culture = CultureInfo.GetCultureInfo("de-DE") });
+    }
+
     /// <summary>What a reader sees of an HTML report: its text and its charts' labels, without markup, styles or class names.</summary>
     private static string VisibleText(string html)
     {
@@ -143,10 +165,10 @@ public partial class LocalisedReportTests
 
     private static string[] Placeholders(string text) => [.. PlaceholderName().Matches(text).Select(m => m.Value).Order()];
 
-    private static async Task<(PeriodReport Running, PeriodReport Closed)> PlayAsync()
+    private static async Task<(PeriodReport Running, PeriodReport Closed)> PlayAsync(OkrServiceOptions? settings = null)
     {
         var clock = new FakeClock(Start);
-        var okr = new OkrService(new InMemoryOkrStore(), clock);
+        var okr = new OkrService(new InMemoryOkrStore(), clock, settings);
         var tenant = new TenantId(Guid.NewGuid());
         var quarter = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1));
         await okr.Periods.ActivateAsync(tenant, quarter.Id);

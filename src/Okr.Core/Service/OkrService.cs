@@ -385,6 +385,7 @@ public sealed class OkrService
                 Health = own.Health ?? options.Health,
                 Assessment = own.Assessment ?? options.Assessment,
                 Cadence = own.Cadence ?? options.Cadence,
+                Culture = own.Culture ?? options.Culture,
                 OwnerCadences = own.OwnerCadences ?? options.OwnerCadences,
             };
         }

@@ -50,6 +50,13 @@ public sealed record OkrServiceOptions
     /// </summary>
     public CheckInCadence? Cadence { get; init; }
 
+    /// <summary>
+    /// The organisation's culture: the language, numbers and dates reports render in when the caller gives none
+    /// (Okr.Reporting ships English, German, French and Norwegian Bokmål); null (the default) for English with
+    /// culture-invariant numbers and ISO dates.
+    /// </summary>
+    public System.Globalization.CultureInfo? Culture { get; init; }
+
     /// <summary>The cadences of owners, which win over the tenant's and the aligned objectives'; none by default.</summary>
     public IReadOnlyDictionary<OwnerRef, CheckInCadence>? OwnerCadences { get; init; }
 

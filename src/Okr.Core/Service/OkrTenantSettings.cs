@@ -26,6 +26,9 @@ public sealed record OkrTenantSettings
     /// <summary>What counts as meeting an objective when the tenant's periods close.</summary>
     public AssessmentOptions? Assessment { get; init; }
 
+    /// <summary>The tenant's culture: the language, numbers and dates its reports render in when the caller gives none.</summary>
+    public System.Globalization.CultureInfo? Culture { get; init; }
+
     /// <summary>The tenant's check-in cadence: what a key result follows when nothing nearer sets one (docs/cadence.md).</summary>
     public CheckInCadence? Cadence { get; init; }
 
