@@ -62,4 +62,19 @@ internal sealed class CadenceResolver(IReadOnlyDictionary<ObjectiveId, Objective
     }
 
     private CheckInCadence? OwnerCadence(OwnerRef owner) => options.OwnerCadences?.GetValueOrDefault(owner);
+
+    /// <summary>Adds to <paramref name="known"/> every objective of the period above those it holds, read a level at a time.</summary>
+    public static async ValueTask AddAncestorsAsync(Storage.IOkrStore store, TenantId tenant, PeriodId period, Dictionary<ObjectiveId, Objective> known, CancellationToken cancellationToken)
+    {
+        var next = known.Values.SelectMany(o => o.Alignments).Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)).ToHashSet();
+        while (next.Count > 0)
+        {
+            var level = await store.GetObjectivesAsync(tenant, [.. next], cancellationToken).ConfigureAwait(false);
+            next = [];
+            foreach (var o in level.Where(o => o.PeriodId == period && known.TryAdd(o.Id, o)))
+            {
+                next.UnionWith(o.Alignments.Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)));
+            }
+        }
+    }
 }

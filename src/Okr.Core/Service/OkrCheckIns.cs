@@ -554,16 +554,7 @@ public sealed class OkrCheckIns
 
         // The objective and every objective above it in its period, read a level at a time.
         var known = new Dictionary<ObjectiveId, Objective> { [holder.Id] = holder };
-        var next = holder.Alignments.Select(a => a.ParentObjectiveId).ToHashSet();
-        while (next.Count > 0)
-        {
-            var level = await _service.Store.GetObjectivesAsync(tenant, [.. next], cancellationToken).ConfigureAwait(false);
-            next = [];
-            foreach (var o in level.Where(o => o.PeriodId == holder.PeriodId && known.TryAdd(o.Id, o)))
-            {
-                next.UnionWith(o.Alignments.Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)));
-            }
-        }
+        await CadenceResolver.AddAncestorsAsync(_service.Store, tenant, holder.PeriodId, known, cancellationToken).ConfigureAwait(false);
 
         var options = await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false);
         var cadence = new CadenceResolver(known, options).For(holder, holder.FindKeyResult(keyResult)!);

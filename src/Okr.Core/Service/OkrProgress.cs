@@ -492,16 +492,7 @@ public sealed class OkrProgress
 
         if (!wholePeriod)
         {
-            var next = known.Values.SelectMany(o => o.Alignments).Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)).ToHashSet();
-            while (next.Count > 0)
-            {
-                var level = await _service.Store.GetObjectivesAsync(tenant, [.. next], cancellationToken).ConfigureAwait(false);
-                next = [];
-                foreach (var o in level.Where(o => o.PeriodId == period.Id && known.TryAdd(o.Id, o)))
-                {
-                    next.UnionWith(o.Alignments.Select(a => a.ParentObjectiveId).Where(id => !known.ContainsKey(id)));
-                }
-            }
+            await CadenceResolver.AddAncestorsAsync(_service.Store, tenant, period.Id, known, cancellationToken).ConfigureAwait(false);
         }
 
         var any = options.Cadence is not null || options.OwnerCadences is { Count: > 0 }
