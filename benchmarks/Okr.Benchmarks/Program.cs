@@ -8,4 +8,11 @@ if (args is ["--graph-memory", var n])
     return;
 }
 
+// `--export-memory N` prints what a CSV check-in export of an N-objective SQLite tenant holds while it runs.
+if (args is ["--export-memory", var m])
+{
+    ExportMemory.Report(int.Parse(m, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(EnterpriseData).Assembly).Run(args);
