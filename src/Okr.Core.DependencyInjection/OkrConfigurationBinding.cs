@@ -16,7 +16,9 @@ namespace Okr.Core.DependencyInjection;
 /// <c>Rules</c> (<c>MinKeyResults</c>, <c>MaxKeyResults</c>, <c>MaxObjectiveTitleLength</c>, <c>CheckInGraceAfterEnd</c>, <c>MaxKeyResultTitleLength</c>, <c>SingleActivePeriodPerKind</c>),
 /// <c>Health</c> (<c>Thresholds</c>: Difference with <c>AtRiskBelow</c>, <c>OffTrackBelow</c>, or Ratio with
 /// <c>OnTrackAtLeast</c>, <c>AtRiskAtLeast</c>; <c>StaleAfter</c> as d.hh:mm:ss; <c>LowConfidenceBelow</c>) and
-/// <c>Assessment</c> (<c>CommittedExpectation</c>, <c>AspirationalExpectation</c>). The store's settings are under
+/// <c>Assessment</c> (<c>CommittedExpectation</c>, <c>AspirationalExpectation</c>), <c>Culture</c> (a culture name such as
+/// de-DE) and <c>Cadence</c> (<c>Kind</c>: Weekly, EveryWeeks, Monthly or Dates; <c>Day</c>, <c>Weeks</c>,
+/// <c>DayOfMonth</c>, <c>Dates</c> as comma-separated ISO dates, <c>GraceDays</c>). The store's settings are under
 /// <c>Store</c> and bound by the store package.
 /// </summary>
 internal static class OkrConfigurationBinding
@@ -57,6 +59,23 @@ internal static class OkrConfigurationBinding
             BindHealth(health, ref options);
         }
 
+        if (values.String(nameof(OkrServiceOptions.Culture)) is { } cultureName)
+        {
+            try
+            {
+                options = options with { Culture = System.Globalization.CultureInfo.GetCultureInfo(cultureName.Trim(), predefinedOnly: true) };
+            }
+            catch (System.Globalization.CultureNotFoundException)
+            {
+                values.Problem(nameof(OkrServiceOptions.Culture), $"'{cultureName}' is not a culture name; use one such as \"de-DE\" or \"nb-NO\".");
+            }
+        }
+
+        if (values.Section(nameof(OkrServiceOptions.Cadence)) is { } cadence)
+        {
+            BindCadence(cadence, ref options);
+        }
+
         if (values.Section("Assessment") is { } assessment)
         {
             var a = options.Assessment;
@@ -95,6 +114,46 @@ internal static class OkrConfigurationBinding
 
         var built = options;
         Try(health, () => built = built with { Health = new PaceHealthPolicy(h) });
+        options = built;
+    }
+
+    private static void BindCadence(ConfigurationValues cadence, ref OkrServiceOptions options)
+    {
+        var (day, weeks, dayOfMonth, grace) = (IsoDayOfWeek.Monday, 1, 1, 0);
+        cadence.Enum<IsoDayOfWeek>(nameof(CheckInCadence.Day), v => day = v);
+        cadence.Int(nameof(CheckInCadence.Weeks), v => weeks = v);
+        cadence.Int(nameof(CheckInCadence.DayOfMonth), v => dayOfMonth = v);
+        cadence.Int(nameof(CheckInCadence.GraceDays), v => grace = v);
+        var dates = new List<LocalDate>();
+        foreach (var text in (cadence.String(nameof(CheckInCadence.Dates)) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (NodaTime.Text.LocalDatePattern.Iso.Parse(text) is { Success: true } parsed)
+            {
+                dates.Add(parsed.Value);
+            }
+            else
+            {
+                cadence.Problem(nameof(CheckInCadence.Dates), $"'{text}' is not an ISO date such as 2026-02-02.");
+            }
+        }
+
+        var kind = cadence.String(nameof(CheckInCadence.Kind))?.Trim();
+        Func<CheckInCadence>? make = kind?.ToUpperInvariant() switch
+        {
+            "WEEKLY" => () => CheckInCadence.Weekly(day, grace),
+            "EVERYWEEKS" => () => CheckInCadence.EveryWeeks(weeks, day, grace),
+            "MONTHLY" => () => CheckInCadence.Monthly(dayOfMonth, grace),
+            "DATES" => () => CheckInCadence.OnDates(dates, grace),
+            _ => null,
+        };
+        if (make is null)
+        {
+            cadence.Problem(nameof(CheckInCadence.Kind), $"'{kind}' is not Weekly, EveryWeeks, Monthly or Dates.");
+            return;
+        }
+
+        var built = options;
+        Try(cadence, () => built = built with { Cadence = make() });
         options = built;
     }
 

@@ -20,6 +20,35 @@ public class OptionsAndLifetimeTests
     private static IConfiguration Configuration(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
     [Fact]
+    public void A_cadence_and_a_culture_bind_from_the_Okr_section()
+    {
+        using var provider = new ServiceCollection()
+            .AddOkr(Configuration(new()
+            {
+                ["Okr:Culture"] = "de-DE",
+                ["Okr:Cadence:Kind"] = "EveryWeeks",
+                ["Okr:Cadence:Day"] = "Friday",
+                ["Okr:Cadence:Weeks"] = "2",
+                ["Okr:Cadence:GraceDays"] = "1",
+            }).GetSection("Okr"))
+            .BuildServiceProvider();
+        var options = provider.GetRequiredService<OkrService>().Options;
+        Assert.Equal((CheckInCadence.EveryWeeks(2, IsoDayOfWeek.Friday, 1), "de-DE"), (options.Cadence, options.Culture?.Name));
+
+        using var dated = new ServiceCollection()
+            .AddOkr(Configuration(new() { ["Okr:Cadence:Kind"] = "dates", ["Okr:Cadence:Dates"] = "2026-02-02, 2026-03-02" }).GetSection("Okr"))
+            .BuildServiceProvider();
+        Assert.Equal(CheckInCadence.OnDates([new LocalDate(2026, 2, 2), new LocalDate(2026, 3, 2)]), dated.GetRequiredService<OkrService>().Options.Cadence);
+
+        using var bad = new ServiceCollection()
+            .AddOkr(Configuration(new() { ["Okr:Cadence:Kind"] = "Monthly", ["Okr:Cadence:DayOfMonth"] = "32", ["Okr:Cadence:Dates"] = "soon" }).GetSection("Okr"))
+            .BuildServiceProvider();
+        var failures = Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<OkrService>()).Failures.ToList();
+        Assert.Contains(failures, f => f.StartsWith("Okr:Cadence:DayOfMonth: DayOfMonth must be between 1 and 31; it is 32.", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Okr:Cadence:Dates: 'soon' is not an ISO date", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Options_bind_from_the_Okr_section_and_code_applies_after_it()
     {
         var file = Path.Combine(Path.GetTempPath(), $"okr-config-{Guid.NewGuid():N}.db");
@@ -99,6 +128,8 @@ public class OptionsAndLifetimeTests
             ["Okr:Health:StaleAfter"] = "two weeks",
             ["Okr:Assessment:CommittedExpectation"] = "1.5",
             ["Okr:Store:AnalyzeThreshold"] = "0",
+            ["Okr:Culture"] = "xx-Nowhere",
+            ["Okr:Cadence:Kind"] = "Daily",
         });
         builder.Services.AddOkr(builder.Configuration.GetSection("Okr"), okr => okr.UseSqlite());
         using var host = builder.Build();
@@ -116,6 +147,8 @@ public class OptionsAndLifetimeTests
             "Okr:Health:OffTrackBelow: ",
             "Assessment:CommittedExpectation: must lie between 0 and 1; it is 1.5.",
             "Store:AnalyzeThreshold: AnalyzeThreshold must be at least 1 (or null for never); it is 0.",
+            "Okr:Culture: 'xx-Nowhere' is not a culture name",
+            "Okr:Cadence:Kind: 'Daily' is not Weekly, EveryWeeks, Monthly or Dates.",
         ];
         foreach (var problem in expected)
         {
