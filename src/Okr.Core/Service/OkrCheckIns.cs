@@ -549,7 +549,7 @@ public sealed class OkrCheckIns
         var holder = await _service.Store.FindObjectiveByKeyResultAsync(tenant, keyResult, cancellationToken).ConfigureAwait(false);
         if (holder is null || !await _service.CanReadAsync(tenant, holder, cancellationToken).ConfigureAwait(false))
         {
-            throw new OkrNotFoundException($"Key result {keyResult} does not exist.");
+            throw new OkrNotFoundException($"No objective holds key result {keyResult}.");
         }
 
         // The objective and every objective above it in its period, read a level at a time.
@@ -573,8 +573,9 @@ public sealed class OkrCheckIns
     /// one this source (its <paramref name="author"/>) recorded for the key result is ignored
     /// (<see cref="MetricRecordOutcome.Older"/>), so an older reading never replaces a newer one. An
     /// <see cref="MetricReadingMode.Add"/> reading adds to the value in force at its instant (or to the measure's
-    /// baseline when there is none). The write is conditional on the period's content as read, and retried when another
-    /// check-in landed meanwhile, so two readings added at once both count.
+    /// baseline when there is none). Its write is conditional on the period's content as read, and retried when another
+    /// check-in landed meanwhile, so two readings added at once both count. A set reading's write is not conditional:
+    /// two instances racing may both record theirs, and the older of them is then kept as history but never in force.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="reading">The reading; its instant becomes the check-in's effective instant.</param>
@@ -614,8 +615,12 @@ public sealed class OkrCheckIns
                 return new MetricRecordResult(MetricRecordOutcome.Duplicate, stored);
             }
 
-            // What the write depends on, read before it: the period's content first, then the history.
-            var content = await _service.Store.GetPeriodContentAsync(tenant, holder.PeriodId, cancellationToken).ConfigureAwait(false);
+            // An added amount depends on the value in force, so its write is conditional on the period's content, read
+            // before the history. A set value depends on nothing read: a set reading recorded out of order (two instances
+            // racing) is older than the newest and so never in force, whatever the order of the writes.
+            PeriodContent? content = reading.Mode == MetricReadingMode.Add
+                ? await _service.Store.GetPeriodContentAsync(tenant, holder.PeriodId, cancellationToken).ConfigureAwait(false)
+                : null;
             var history = new List<CheckIn>();
             await foreach (var c in _service.Store.GetHistoryAsync(tenant, reading.KeyResult, cancellationToken).ConfigureAwait(false))
             {
@@ -634,7 +639,7 @@ public sealed class OkrCheckIns
             var checkIn = CheckIn.Record(id, reading.KeyResult, value, author, _service.Clock, reading.At, note: $"From {binding.Source} ({binding.Key}), as of {NodaTime.Text.InstantPattern.ExtendedIso.Format(reading.At)}.");
             try
             {
-                await RecordManyCoreAsync(tenant, [checkIn], changes => changes.ExpectContent(holder.PeriodId, content), cancellationToken).ConfigureAwait(false);
+                await RecordManyCoreAsync(tenant, [checkIn], content is { } read ? changes => changes.ExpectContent(holder.PeriodId, read) : null, cancellationToken).ConfigureAwait(false);
                 return new MetricRecordResult(MetricRecordOutcome.Recorded, checkIn);
             }
             catch (OkrConcurrencyException) when (attempt < SourceAttempts)
