@@ -343,21 +343,7 @@ public static class CsvExport
     private static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>An enum member's name as a stable lower-case code: <c>OnTrack</c> → <c>on_track</c>.</summary>
-    internal static string Code(string name)
-    {
-        var code = new StringBuilder(name.Length + 4);
-        foreach (var c in name)
-        {
-            if (char.IsUpper(c) && code.Length > 0)
-            {
-                code.Append('_');
-            }
-
-            code.Append(char.ToLowerInvariant(c));
-        }
-
-        return code.ToString();
-    }
+    internal static string Code(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 
     /// <summary>
     /// A Sep writer into a buffer of <see cref="CsvExportOptions.PageSize"/> rows, copied to the output asynchronously

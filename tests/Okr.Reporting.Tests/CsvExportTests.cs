@@ -205,6 +205,14 @@ public class CsvExportTests
     }
 
     [Fact]
+    public void Codes_are_the_members_in_lower_snake_case()
+    {
+        Assert.Equal(
+            ["on_track", "at_risk", "off_track", "stale", "no_data", "stay_above", "within_range", "aspirational"],
+            new[] { "OnTrack", "AtRisk", "OffTrack", "Stale", "NoData", "StayAbove", "WithinRange", "Aspirational" }.Select(CsvExport.Code));
+    }
+
+    [Fact]
     public async Task An_empty_period_exports_the_header_alone()
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 1, 1, 9, 0));
