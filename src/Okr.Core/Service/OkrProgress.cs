@@ -513,13 +513,14 @@ public sealed class OkrProgress
         var krs = new KeyResultStatus[progress.KeyResults.Count];
         Instant? lastCheckIn = null;
         Confidence? lowest = null;
+        LocalDate? today = null;   // the organisation's day, worked out once when a cadence needs it
         for (var m = 0; m < krs.Length; m++)
         {
             var k = progress.KeyResults[m];
             var state = states[first + m];
             var inForce = state?.InForce;
             bool? overdue = cadences?.For(progress.Objective, k.KeyResult) is { } cadence
-                ? OkrCheckIns.Due(tenant, progress.Objective, k.KeyResult, cadence, period.Dates, now.InZone(zone).Date, zone, now, state?.LastRecordedAt)?.IsOverdue ?? false
+                ? OkrCheckIns.Due(tenant, progress.Objective, k.KeyResult, cadence, period.Dates, today ??= now.InZone(zone).Date, zone, now, state?.LastRecordedAt)?.IsOverdue ?? false
                 : null;
             var h = pace is not null
                 ? pace.Assess(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now, checkInOverdue: overdue)
