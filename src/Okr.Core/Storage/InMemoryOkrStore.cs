@@ -126,7 +126,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         query.Validate();
         var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
         var count = 0;
-        foreach (var o in state.Objectives.Values)
+        foreach (var o in state.ObjectivesInOrder.Values)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (query.Matches(o))
@@ -203,7 +203,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         var found = await Read(tenant, s =>
         {
             var list = new List<(KeyResultId, Instant)>();
-            foreach (var o in s.Objectives.Values)
+            foreach (var o in s.ObjectivesInOrder.Values)
             {
                 if (o.PeriodId != period)
                 {
@@ -248,7 +248,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
             while (queue.TryDequeue(out var id))
             {
-                foreach (var child in s.Children.GetValueOrDefault(id, ImmutableHashSet<ObjectiveId>.Empty))
+                foreach (var child in s.Children.GetValueOrDefault(id, []))
                 {
                     if (s.Objectives[child].PeriodId == period && seen.Add(child))
                     {
@@ -331,7 +331,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         Read(tenant, s =>
         {
             var periods = s.Periods.Values.Where(p => period is null || p.Id == period).OrderBy(p => p.Dates.Start).ThenBy(p => p.Id).ToList();
-            var objectives = s.Objectives.Values.Where(o => period is null || o.PeriodId == period).ToList();
+            var objectives = s.ObjectivesInOrder.Values.Where(o => period is null || o.PeriodId == period).ToList();
             var krs = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToHashSet();
             var checkIns = s.CheckIns.Values.Where(c => period is null || krs.Contains(c.KeyResultId)).OrderBy(c => c.Id).ToList();
             return new OkrDocument(tenant, periods, objectives, checkIns);
@@ -340,7 +340,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
     private static PeriodContent Content(TenantData s, PeriodId period)
     {
         long objectives = 0, checkIns = 0;
-        foreach (var o in s.Objectives.Values)
+        foreach (var o in s.ObjectivesInOrder.Values)
         {
             if (o.PeriodId == period)
             {
@@ -377,7 +377,11 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
         foreach (var link in objective.Alignments)
         {
-            children = children.SetItem(link.ParentObjectiveId, children.GetValueOrDefault(link.ParentObjectiveId, ImmutableHashSet<ObjectiveId>.Empty).Add(objective.Id));
+            var siblings = children.GetValueOrDefault(link.ParentObjectiveId, []);
+            if (!siblings.Contains(objective.Id))
+            {
+                children = children.SetItem(link.ParentObjectiveId, siblings.Add(objective.Id));
+            }
         }
 
         foreach (var kr in objective.KeyResults)
@@ -390,7 +394,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
             owners = owners.SetItem(kr.Id, objective.Id);
         }
 
-        return s with { Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded, Children = children };
+        return s with { ObjectivesInOrder = s.ObjectivesInOrder.SetItem(objective.Id, objective), Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded, Children = children };
     }
 
     private static (TenantData State, int Added) Append(TenantData s, IReadOnlyList<CheckIn> checkIns)
@@ -712,19 +716,23 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
         public ImmutableDictionary<PeriodId, OkrPeriod> Periods { get; init; } = ImmutableDictionary<PeriodId, OkrPeriod>.Empty;
 
-        public ImmutableSortedDictionary<ObjectiveId, Objective> Objectives { get; init; } = ImmutableSortedDictionary<ObjectiveId, Objective>.Empty;
+        /// <summary>The objectives in id order, for scans.</summary>
+        public ImmutableSortedDictionary<ObjectiveId, Objective> ObjectivesInOrder { get; init; } = ImmutableSortedDictionary<ObjectiveId, Objective>.Empty;
 
-        public ImmutableDictionary<KeyResultId, ObjectiveId> KeyResultOwners { get; init; } = ImmutableDictionary<KeyResultId, ObjectiveId>.Empty;
+        /// <summary>The same objectives by id, for lookups (a hash probe, not a walk of the sorted tree).</summary>
+        public LayeredMap<ObjectiveId, Objective> Objectives { get; init; } = LayeredMap<ObjectiveId, Objective>.Empty;
 
-        public ImmutableDictionary<CheckInId, CheckIn> CheckIns { get; init; } = ImmutableDictionary<CheckInId, CheckIn>.Empty;
+        public LayeredMap<KeyResultId, ObjectiveId> KeyResultOwners { get; init; } = LayeredMap<KeyResultId, ObjectiveId>.Empty;
 
-        public ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>> History { get; init; } = ImmutableDictionary<KeyResultId, ImmutableList<CheckIn>>.Empty;
+        public LayeredMap<CheckInId, CheckIn> CheckIns { get; init; } = LayeredMap<CheckInId, CheckIn>.Empty;
 
-        /// <summary>The objectives aligned to each objective (by any link), kept with every objective write.</summary>
-        public ImmutableDictionary<ObjectiveId, ImmutableHashSet<ObjectiveId>> Children { get; init; } = ImmutableDictionary<ObjectiveId, ImmutableHashSet<ObjectiveId>>.Empty;
+        public LayeredMap<KeyResultId, ImmutableList<CheckIn>> History { get; init; } = LayeredMap<KeyResultId, ImmutableList<CheckIn>>.Empty;
+
+        /// <summary>The objectives aligned to each objective (by any link, each once), kept with every objective write.</summary>
+        public LayeredMap<ObjectiveId, ImmutableArray<ObjectiveId>> Children { get; init; } = LayeredMap<ObjectiveId, ImmutableArray<ObjectiveId>>.Empty;
 
         /// <summary>Each key result's check-in in force at the end of time and its latest recorded instant, kept with every append.</summary>
-        public ImmutableDictionary<KeyResultId, KeyResultCurrent> Current { get; init; } = ImmutableDictionary<KeyResultId, KeyResultCurrent>.Empty;
+        public LayeredMap<KeyResultId, KeyResultCurrent> Current { get; init; } = LayeredMap<KeyResultId, KeyResultCurrent>.Empty;
 
         /// <summary>Every version of a period that a later save replaced, oldest first.</summary>
         public ImmutableDictionary<PeriodId, ImmutableList<OkrPeriod>> SupersededPeriods { get; init; } = ImmutableDictionary<PeriodId, ImmutableList<OkrPeriod>>.Empty;
