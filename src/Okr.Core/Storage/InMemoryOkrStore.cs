@@ -236,28 +236,31 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         ArgumentNullException.ThrowIfNull(roots);
         var found = await Read(tenant, s =>
         {
+            // Each objective is looked up once, when it is reached; the list is sorted by id at the end.
             var seen = new HashSet<ObjectiveId>();
-            var queue = new Queue<ObjectiveId>();
+            var reached = new List<Objective>();
             foreach (var root in roots)
             {
                 if (s.Objectives.TryGetValue(root, out var o) && o.PeriodId == period && seen.Add(root))
                 {
-                    queue.Enqueue(root);
+                    reached.Add(o);
                 }
             }
 
-            while (queue.TryDequeue(out var id))
+            for (var next = 0; next < reached.Count; next++)
             {
-                foreach (var child in s.Children.GetValueOrDefault(id, []))
+                foreach (var child in s.Children.GetValueOrDefault(reached[next].Id, []))
                 {
-                    if (s.Objectives[child].PeriodId == period && seen.Add(child))
+                    if (!seen.Contains(child) && s.Objectives[child] is var c && c.PeriodId == period)
                     {
-                        queue.Enqueue(child);
+                        seen.Add(child);
+                        reached.Add(c);
                     }
                 }
             }
 
-            return seen.Order().Select(id => s.Objectives[id]).ToList();
+            reached.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+            return reached;
         }, cancellationToken).ConfigureAwait(false);
         foreach (var o in found)
         {
