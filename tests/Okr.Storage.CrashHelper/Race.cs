@@ -1,5 +1,6 @@
 using NodaTime;
 using Okr.Core;
+using Okr.Core.Rules;
 using Okr.Core.Service;
 using Okr.Core.Storage;
 
@@ -11,7 +12,11 @@ internal static class Race
 
     public static async Task RunAsync(IOkrStore store, TenantId tenant, string[] call)
     {
-        var okr = new OkrService(new HeldStore(store), new FixedClock(Now));
+        // Activating a period races under the rule that keeps one active period per kind.
+        var options = call[0] == "activate-period"
+            ? new OkrServiceOptions { Rules = OkrRules.CreateDefault(new OkrRuleOptions { SingleActivePeriodPerKind = true }) }
+            : new OkrServiceOptions();
+        var okr = new OkrService(new HeldStore(store), new FixedClock(Now), options);
         try
         {
             switch (call[0])
@@ -37,6 +42,20 @@ internal static class Race
                 case "activate":
                     await okr.Objectives.ActivateAsync(tenant, ObjectiveId.Parse(call[1]));
                     break;
+                case "activate-period":
+                    await okr.Periods.ActivateAsync(tenant, PeriodId.Parse(call[1]));
+                    break;
+                case "add-reading":
+                    // KR AMOUNT HOURS-BEFORE-NOW: an amount the source "crm" adds under the key "k".
+                    var reading = new MetricReading(KeyResultId.Parse(call[1]), "crm", "k", Now - Duration.FromHours(int.Parse(call[3], System.Globalization.CultureInfo.InvariantCulture)), decimal.Parse(call[2], System.Globalization.CultureInfo.InvariantCulture), MetricReadingMode.Add);
+                    var result = await okr.CheckIns.RecordFromSourceAsync(tenant, reading, OwnerRef.Person("svc-crm"));
+                    if (result.Outcome != MetricRecordOutcome.Recorded)
+                    {
+                        Say($"lost {result.Outcome}");
+                        return;
+                    }
+
+                    break;
                 default:
                     throw new ArgumentException($"Unknown race call '{call[0]}'.", nameof(call));
             }
@@ -55,11 +74,19 @@ internal static class Race
         Console.Out.Flush();
     }
 
-    /// <summary>Says "decided" at the commit and waits for "go".</summary>
+    /// <summary>Says "decided" at the first commit and waits for "go"; a retry after it (a call that reads again) goes through.</summary>
     private sealed class HeldStore(IOkrStore inner) : Okr.Storage.Specification.DelegatingOkrStore(inner)
     {
+        private bool _held;
+
         public override async ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
         {
+            if (_held)
+            {
+                return await base.CommitAsync(tenant, changes, cancellationToken).ConfigureAwait(false);
+            }
+
+            _held = true;
             Say("decided");
             var line = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line != "go")

@@ -59,6 +59,22 @@ internal static class EfRaces
         Assert.Equal(("lost OkrConcurrencyException", 0), await CrossProcessRaces.ActivateAgainstCloseAsync(provider, cs, store));
     }
 
+    public static async Task PeriodActivationAgainstActivation(string provider, DbContextOptions<HostContext> options)
+    {
+        var (cs, store) = On(options);
+        var (outcome, active) = await CrossProcessRaces.PeriodActivationAgainstActivationAsync(provider, cs, store);
+        Assert.Equal("lost OkrConcurrencyException", outcome);
+        Assert.Equal(["2026-Q2"], active);
+    }
+
+    public static async Task AddedReadingAgainstAddedReading(string provider, DbContextOptions<HostContext> options)
+    {
+        var (cs, store) = On(options);
+        var (outcome, baseline, values) = await CrossProcessRaces.AddedReadingAgainstAddedReadingAsync(provider, cs, store);
+        Assert.Equal("committed", outcome);
+        Assert.Equal([baseline + 7m, baseline + 12m], values);
+    }
+
     public static async Task CheckInAgainstCheckIn(string provider, DbContextOptions<HostContext> options)
     {
         var (cs, store) = On(options);
@@ -98,6 +114,12 @@ public class EfCoreSqliteCrossProcessRaceTests
 
     [Fact]
     public Task The_current_value_follows_the_rule_when_two_processes_check_in_on_one_key_result() => EfRaces.CheckInAgainstCheckIn("ef-sqlite", Databases.NewSqlite());
+
+    [Fact]
+    public Task A_period_activation_decided_in_another_process_loses_to_another_quarters_activation() => EfRaces.PeriodActivationAgainstActivation("ef-sqlite", Databases.NewSqlite());
+
+    [Fact]
+    public Task Two_amounts_added_by_a_source_from_two_processes_both_count() => EfRaces.AddedReadingAgainstAddedReading("ef-sqlite", Databases.NewSqlite());
 }
 
 /// <summary>Two processes on one PostgreSQL database through the EF Core store.</summary>
@@ -129,4 +151,10 @@ public class EfCorePostgresCrossProcessRaceTests
 
     [PostgresFact]
     public Task The_current_value_follows_the_rule_when_two_processes_check_in_on_one_key_result() => EfRaces.CheckInAgainstCheckIn("ef-postgresql", Databases.Postgres);
+
+    [PostgresFact]
+    public Task A_period_activation_decided_in_another_process_loses_to_another_quarters_activation() => EfRaces.PeriodActivationAgainstActivation("ef-postgresql", Databases.Postgres);
+
+    [PostgresFact]
+    public Task Two_amounts_added_by_a_source_from_two_processes_both_count() => EfRaces.AddedReadingAgainstAddedReading("ef-postgresql", Databases.Postgres);
 }

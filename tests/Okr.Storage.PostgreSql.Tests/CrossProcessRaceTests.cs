@@ -71,4 +71,20 @@ public class CrossProcessRaceTests
         Assert.Equal((7m, 7m), (current, definition));
         Assert.Equal(latest, lastRecorded);
     }
+
+    [PostgresFact]
+    public async Task A_period_activation_decided_in_another_process_loses_to_another_quarters_activation()
+    {
+        var (outcome, active) = await CrossProcessRaces.PeriodActivationAgainstActivationAsync("postgresql", TestDatabase.SharedConnectionString, TestDatabase.Store);
+        Assert.Equal("lost OkrConcurrencyException", outcome);
+        Assert.Equal(["2026-Q2"], active);
+    }
+
+    [PostgresFact]
+    public async Task Two_amounts_added_by_a_source_from_two_processes_both_count()
+    {
+        var (outcome, baseline, values) = await CrossProcessRaces.AddedReadingAgainstAddedReadingAsync("postgresql", TestDatabase.SharedConnectionString, TestDatabase.Store);
+        Assert.Equal("committed", outcome);
+        Assert.Equal([baseline + 7m, baseline + 12m], values);
+    }
 }

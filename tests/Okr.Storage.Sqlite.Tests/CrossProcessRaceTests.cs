@@ -77,4 +77,22 @@ public class CrossProcessRaceTests
         Assert.Equal((7m, 7m), (current, definition));
         Assert.Equal(latest, lastRecorded);
     }
+
+    [Fact]
+    public async Task A_period_activation_decided_in_another_process_loses_to_another_quarters_activation()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var (outcome, active) = await CrossProcessRaces.PeriodActivationAgainstActivationAsync("sqlite", cs, new SqliteOkrStore(cs));
+        Assert.Equal("lost OkrConcurrencyException", outcome);
+        Assert.Equal(["2026-Q2"], active);
+    }
+
+    [Fact]
+    public async Task Two_amounts_added_by_a_source_from_two_processes_both_count()
+    {
+        var cs = TempDatabase.NewConnectionString();
+        var (outcome, baseline, values) = await CrossProcessRaces.AddedReadingAgainstAddedReadingAsync("sqlite", cs, new SqliteOkrStore(cs));
+        Assert.Equal("committed", outcome);
+        Assert.Equal([baseline + 7m, baseline + 12m], values);
+    }
 }

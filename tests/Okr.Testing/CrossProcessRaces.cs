@@ -1,6 +1,7 @@
 using NodaTime;
 using Okr.Core;
 using Okr.Core.Alignment;
+using Okr.Core.Rules;
 using Okr.Core.Service;
 using Okr.Core.Storage;
 
@@ -167,6 +168,53 @@ public static class CrossProcessRaces
         var current = (await store.GetCurrentValuesAsync(tenant, [kr], later).ConfigureAwait(false)).GetValueOrDefault(kr);
         var history = await store.GetHistoryAsync(tenant, kr).ToListAsync().ConfigureAwait(false);
         return (outcome, current?.InForce?.Value, current?.LastRecordedAt, CheckInHistory.AsOf(history, later)?.Value, history.Count == 0 ? null : history.Max(c => c.RecordedAt));
+    }
+
+    /// <summary>
+    /// Under the rule of one active period per kind, an activation of one quarter decided in another process while
+    /// another quarter's activation commits here: it loses, and exactly one quarter is active.
+    /// </summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, and the names of the active periods afterwards.</returns>
+    public static async Task<(string Outcome, IReadOnlyList<string> Active)> PeriodActivationAgainstActivationAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var clock = new FixedClock(Now);
+        var okr = new OkrService(store, clock, new OkrServiceOptions { Rules = OkrRules.CreateDefault(new OkrRuleOptions { SingleActivePeriodPerKind = true }) });
+        var tenant = new TenantId(Guid.CreateVersion7());
+        var q1 = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 1)).ConfigureAwait(false);
+        var q2 = await okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(PeriodId.New(clock), 2026, 2)).ConfigureAwait(false);
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "activate-period", q1.Id.ToString()).ConfigureAwait(false);
+        await okr.Periods.ActivateAsync(tenant, q2.Id).ConfigureAwait(false);
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        var periods = await store.ListPeriodsAsync(tenant).ToListAsync().ConfigureAwait(false);
+        return (outcome, [.. periods.Where(p => p.State == PeriodState.Active).Select(p => p.Name)]);
+    }
+
+    /// <summary>
+    /// Two amounts a metric source adds to one key result, one from each process: the other process's (5) is decided
+    /// first and commits after this process's (7). Both count: the held one finds the period changed at its commit,
+    /// reads again and adds to the value recorded here.
+    /// </summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="connectionString">The database both processes use.</param>
+    /// <param name="store">This process's store on that database.</param>
+    /// <returns>The outcome of the other process, the key result's baseline, and the values of its stored history in order.</returns>
+    public static async Task<(string Outcome, decimal Baseline, IReadOnlyList<decimal> Values)> AddedReadingAgainstAddedReadingAsync(string provider, string connectionString, IOkrStore store)
+    {
+        var (okr, tenant, _, objective) = await SetUpAsync(store).ConfigureAwait(false);
+        var kr = objective.KeyResults[0];
+        await using var racer = await RacingWriter.StartAsync(provider, connectionString, tenant.ToString(), "add-reading", kr.Id.ToString(), "5", "1").ConfigureAwait(false);
+        var here = await okr.CheckIns.RecordFromSourceAsync(tenant, new MetricReading(kr.Id, "crm", "k", Now - Duration.FromHours(2), 7m, MetricReadingMode.Add), OwnerRef.Person("svc-crm")).ConfigureAwait(false);
+        if (here.Outcome != MetricRecordOutcome.Recorded)
+        {
+            throw new InvalidOperationException($"The reading made here was {here.Outcome}.");
+        }
+
+        var outcome = await racer.GoAsync().ConfigureAwait(false);
+        var history = await okr.CheckIns.HistoryAsync(tenant, kr.Id).ConfigureAwait(false);
+        return (outcome, ((IncreaseMeasure)kr.Measure).Baseline, [.. history.Select(c => c.Value)]);
     }
 
     private static async Task<(OkrService Okr, TenantId Tenant, OkrPeriod Period, Objective Objective)> SetUpAsync(IOkrStore store)
