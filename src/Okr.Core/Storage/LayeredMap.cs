@@ -7,7 +7,7 @@ namespace Okr.Core.Storage;
 /// An immutable map for the in-memory store's snapshots, tuned for reads of large tenants: a hash table that is never
 /// changed once built (the base), under a small persistent map of the changes made since (the delta). A lookup is one
 /// probe of the delta, usually empty, and one hash probe of the base, where an <see cref="ImmutableDictionary{TKey, TValue}"/>
-/// of 400,000 entries walks a tree about 19 nodes deep, each node a cache miss in a large heap.
+/// of 400,000 entries walks a tree at least 19 levels deep (log₂ 400,000), each node a cache miss in a large heap.
 /// </summary>
 /// <remarks>
 /// A change copies nothing but the delta's path. When the delta outgrows <see cref="DeltaLimit"/> (a thirty-second of

@@ -91,6 +91,9 @@ public class LayeredMapProperties
         }
 
         Assert.Equal(10_000, map.Count);
+
+        // The limit docs/dashboards.md states: a thirty-second of the base, at least 256.
+        Assert.Equal((256, 256 + 12_500), (LayeredMap<int, string>.DeltaLimit(0), LayeredMap<int, string>.DeltaLimit(400_000)));
         Assert.True(map.BaseCount > 9_000, "most entries were folded into the base");
         Assert.InRange(map.DeltaCount, 0, LayeredMap<int, string>.DeltaLimit(map.BaseCount));
         Assert.Equal("v9999", map[9_999]);
