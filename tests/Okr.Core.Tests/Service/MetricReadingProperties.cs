@@ -63,6 +63,29 @@ public class MetricReadingProperties
             return true;
         });
 
+    [Fact]
+    public async Task An_added_amount_reads_again_five_times_then_gives_up_when_every_commit_loses()
+    {
+        var (okr, tenant, krs, store) = WorldWithStore();
+        var losing = new LosingStore(store);
+        var reading = new MetricReading(krs[1], "crm", "deals", First, 3m, MetricReadingMode.Add);
+        await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await new OkrService(losing, new FakeClock(Instant.FromUtc(2026, 2, 28, 12, 0))).CheckIns.RecordFromSourceAsync(tenant, reading, Crm));
+        Assert.Equal(5, losing.Commits);
+        Assert.Empty((await okr.CheckIns.HistoriesAsync(tenant, krs)).Values.SelectMany(h => h));
+    }
+
+    /// <summary>Every commit loses a race, as if another instance always wrote first.</summary>
+    private sealed class LosingStore(IOkrStore inner) : Okr.Storage.Specification.DelegatingOkrStore(inner)
+    {
+        public int Commits { get; private set; }
+
+        public override ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
+        {
+            Commits++;
+            throw new OkrConcurrencyException("Another instance wrote first.", 0, null);
+        }
+    }
+
     private static readonly decimal[] Baselines = [100m, 0m];
 
     private sealed record Arrival(int Kr, Instant At, decimal Value, bool Add)
@@ -79,8 +102,15 @@ public class MetricReadingProperties
 
     private static (OkrService Okr, TenantId Tenant, KeyResultId[] KeyResults) World()
     {
+        var (okr, tenant, krs, _) = WorldWithStore();
+        return (okr, tenant, krs);
+    }
+
+    private static (OkrService Okr, TenantId Tenant, KeyResultId[] KeyResults, IOkrStore Store) WorldWithStore()
+    {
         var clock = new FakeClock(Instant.FromUtc(2026, 1, 1, 9, 0));
-        var okr = new OkrService(new InMemoryOkrStore(), clock);
+        var store = new InMemoryOkrStore();
+        var okr = new OkrService(store, clock);
         var tenant = new TenantId(Guid.NewGuid());
         var quarter = okr.Periods.CreateAsync(tenant, OkrPeriod.CalendarQuarter(new PeriodId(Guid.NewGuid()), 2026, 1)).AsTask().GetAwaiter().GetResult();
         okr.Periods.ActivateAsync(tenant, quarter.Id).AsTask().GetAwaiter().GetResult();
@@ -93,6 +123,6 @@ public class MetricReadingProperties
         var created = okr.Objectives.CreateAsync(tenant, Objective.Create(new ObjectiveId(Guid.NewGuid()), quarter.Id, "Grow", OwnerRef.Team("sales"), clock, keyResults: krs)).AsTask().GetAwaiter().GetResult();
         okr.Objectives.ActivateAsync(tenant, created.Id).AsTask().GetAwaiter().GetResult();
         clock.Reset(Instant.FromUtc(2026, 2, 28, 12, 0));
-        return (okr, tenant, [krs[0].Id, krs[1].Id]);
+        return (okr, tenant, [krs[0].Id, krs[1].Id], store);
     }
 }
