@@ -535,7 +535,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(roots);
-        return QueryAsync(Sql.Subtrees, static r => OkrJson.DeserializeObjective(r.GetString(0)), cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString()), ("$roots", Ids(roots.Select(r => r.ToString()))));
+        return QueryAsync(Sql.Subtrees, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString()), ("$roots", Ids(roots.Select(r => r.ToString()))));
     }
 
     /// <inheritdoc/>
