@@ -1552,7 +1552,25 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
 
     private static OkrPeriod ReadPeriod(NpgsqlDataReader r) => RelationalRows.Period(r);
 
-    private static Objective ReadObjective(NpgsqlDataReader r) => OkrJson.DeserializeObjective(r.GetString(0));
+    /// <summary>
+    /// An objective from its body column, decoded from the column's UTF-8 bytes as they came off the wire (into a pooled
+    /// buffer), not through a string and back to UTF-8.
+    /// </summary>
+    private static Objective ReadObjective(NpgsqlDataReader r)
+    {
+        using var body = r.GetStream(0);
+        var length = checked((int)body.Length);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.ReadExactly(buffer, 0, length);
+            return OkrJson.DeserializeObjective(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static CheckIn ReadCheckIn(NpgsqlDataReader r) => RelationalRows.CheckIn(r, static (reader, i) => reader.GetDecimal(i));
 
