@@ -109,6 +109,7 @@ public partial class PostgreSqlPlanTests
             ("list by state", sql.ListObjectives(new ObjectiveQuery { State = ObjectiveState.Closed, Limit = 5 }), [t, ("state", (short)ObjectiveState.Closed), ("limit", 5)]),
             ("values as of", PostgreSqlOkrStore.ValuesAsOfSql, [t, ("krs", krs), ("at", 1L), ("known", 2L)]),
             ("current values", PostgreSqlOkrStore.CurrentValuesSql, [t, ("krs", krs)]),
+            ("current values, keyed", PostgreSqlOkrStore.KeyedCurrentValuesSql, [t, ("krs", krs)]),
             ("histories", sql.Histories, [t, ("krs", krs)]),
             ("refresh values", sql.RefreshValues, [t, ("krs", krs)]),
             ("subtrees", PostgreSqlOkrStore.SubtreesSql, [t, ("p", period), ("roots", ids)]),
