@@ -705,8 +705,8 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
 
     /// <summary>
     /// Up to this many key results, <see cref="GetCurrentValuesAsync"/> probes the index once per key
-    /// (<see cref="KeyedCurrentValuesSql"/>); above it, one scan answers for all (<see cref="CurrentValuesSql"/>): at
-    /// 40,000 keys the probes took twice as long as the scan.
+    /// (<see cref="KeyedCurrentValuesSql"/>); above it, one scan answers for all (<see cref="CurrentValuesSql"/>): for
+    /// tens of thousands of keys, a whole period's, the probes cost more than the scan.
     /// </summary>
     internal const int KeyedCurrentValuesLimit = 8192;
 

@@ -15,6 +15,7 @@ public class CurrentValueReadTests
     [PostgresFact]
     public async Task A_short_and_a_long_list_of_key_results_read_the_same_values()
     {
+        Assert.Equal(8192, PostgreSqlOkrStore.KeyedCurrentValuesLimit);   // the limit docs/dashboards.md states
         var store = TestDatabase.Store;
         var clock = new FakeClock(Instant.FromUtc(2026, 1, 10, 9, 0));
         var okr = new OkrService(store, clock);
