@@ -41,7 +41,7 @@ public class CurrentValueReadTests
         var unknown = Enumerable.Range(0, PostgreSqlOkrStore.KeyedCurrentValuesLimit).Select(_ => new KeyResultId(Guid.NewGuid()));
         var longList = await store.GetCurrentValuesAsync(tenant, [.. unknown, .. krs], now);
 
-        Assert.Equal([(krs[0], 20m), (krs[1], 5m)], shortList.OrderBy(x => x.Key).Select(x => (x.Key, x.Value.InForce!.Value)));
+        Assert.Equal(new[] { (krs[0], 20m), (krs[1], 5m) }.OrderBy(x => x.Item1), shortList.OrderBy(x => x.Key).Select(x => (x.Key, x.Value.InForce!.Value)));
         Assert.Equal(
             shortList.OrderBy(x => x.Key).Select(x => (x.Key, x.Value.InForce!.Id, x.Value.LastRecordedAt)),
             longList.OrderBy(x => x.Key).Select(x => (x.Key, x.Value.InForce!.Id, x.Value.LastRecordedAt)));
