@@ -494,21 +494,37 @@ public sealed class OkrCheckIns
 
     /// <summary>
     /// What a key result owes by its cadence at <paramref name="at"/>: the due dates up to today (in the period) whose
-    /// window (from the start of the day the grace days before them) saw no check-in recorded.
+    /// window (from the start of the day the grace days before them) saw no check-in recorded, with the id a reminder
+    /// of it keeps across runs and instances.
     /// </summary>
-    internal static DueCheckIn? Due(TenantId tenant, Objective objective, KeyResult keyResult, EffectiveCadence cadence, DateInterval period, LocalDate today, DateTimeZone zone, Instant at, Instant? lastRecorded)
+    private static DueCheckIn? Due(TenantId tenant, Objective objective, KeyResult keyResult, EffectiveCadence cadence, DateInterval period, LocalDate today, DateTimeZone zone, Instant at, Instant? lastRecorded)
     {
-        var grace = cadence.Cadence.GraceDays;
+        if (Owed(cadence.Cadence, period, today, zone, lastRecorded) is not { } owed)
+        {
+            return null;
+        }
+
+        var id = OkrEventFactory.DerivedId(tenant, keyResult.Id.Value, "check-in-due:" + NodaTime.Text.LocalDatePattern.Iso.Format(owed.Since));
+        return new DueCheckIn(id, objective, keyResult, cadence, owed.Since, zone.AtStartOfDay(owed.Since).ToInstant(), OverdueAt(cadence.Cadence, owed.Since, zone), at, owed.Missed, lastRecorded);
+    }
+
+    /// <summary>
+    /// The first due date up to <paramref name="today"/> (in the period) since which no window saw a check-in recorded,
+    /// and how many due dates passed since, that one included; null when nothing is owed. A window opens at the start
+    /// of the day <see cref="CheckInCadence.GraceDays"/> days before its due date.
+    /// </summary>
+    internal static (LocalDate Since, int Missed)? Owed(CheckInCadence cadence, DateInterval period, LocalDate today, DateTimeZone zone, Instant? lastRecorded)
+    {
         LocalDate? since = null;
         var missed = 0;
-        foreach (var d in cadence.Cadence.DueDates(period))
+        foreach (var d in cadence.DueDates(period))
         {
             if (d > today)
             {
                 break;
             }
 
-            var window = zone.AtStartOfDay(d.PlusDays(-grace)).ToInstant();
+            var window = zone.AtStartOfDay(d.PlusDays(-cadence.GraceDays)).ToInstant();
             if (lastRecorded is { } last && last >= window)
             {
                 (since, missed) = (null, 0);
@@ -520,14 +536,11 @@ public sealed class OkrCheckIns
             }
         }
 
-        if (since is not { } first)
-        {
-            return null;
-        }
-
-        var id = OkrEventFactory.DerivedId(tenant, keyResult.Id.Value, "check-in-due:" + NodaTime.Text.LocalDatePattern.Iso.Format(first));
-        return new DueCheckIn(id, objective, keyResult, cadence, first, zone.AtStartOfDay(first).ToInstant(), zone.AtStartOfDay(first.PlusDays(grace)).ToInstant(), at, missed, lastRecorded);
+        return since is { } first ? (first, missed) : null;
     }
+
+    /// <summary>When a check-in owed since <paramref name="since"/> becomes overdue: the start of the day the grace days after it.</summary>
+    internal static Instant OverdueAt(CheckInCadence cadence, LocalDate since, DateTimeZone zone) => zone.AtStartOfDay(since.PlusDays(cadence.GraceDays)).ToInstant();
 
     /// <summary>
     /// The cadence a key result follows and where it was set: its own; its owner's (when it has an owner of its own); its

@@ -167,7 +167,7 @@ public sealed class OkrProgress
         {
             if (isShown[order[x]])
             {
-                statuses.Add(Status(options, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x]), cadences, tenant));
+                statuses.Add(Status(options, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x]), cadences));
             }
         }
 
@@ -505,7 +505,7 @@ public sealed class OkrProgress
     /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
     /// latest of its counted key results.
     /// </summary>
-    private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first, CadenceResolver? cadences, TenantId tenant)
+    private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first, CadenceResolver? cadences)
     {
         var health = options.Health;
         var pace = health as PaceHealthPolicy;
@@ -519,8 +519,10 @@ public sealed class OkrProgress
             var k = progress.KeyResults[m];
             var state = states[first + m];
             var inForce = state?.InForce;
+            // Overdue as DueCheckIn.IsOverdue says, without the reminder's id and object a status does not show.
             bool? overdue = cadences?.For(progress.Objective, k.KeyResult) is { } cadence
-                ? OkrCheckIns.Due(tenant, progress.Objective, k.KeyResult, cadence, period.Dates, today ??= now.InZone(zone).Date, zone, now, state?.LastRecordedAt)?.IsOverdue ?? false
+                ? OkrCheckIns.Owed(cadence.Cadence, period.Dates, today ??= now.InZone(zone).Date, zone, state?.LastRecordedAt) is { } owed
+                  && now > OkrCheckIns.OverdueAt(cadence.Cadence, owed.Since, zone)
                 : null;
             var h = pace is not null
                 ? pace.Assess(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now, checkInOverdue: overdue)
