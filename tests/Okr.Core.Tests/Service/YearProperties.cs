@@ -55,12 +55,12 @@ public class YearProperties
             {
                 var shown = summary.Objectives.Single(s => s.Progress.Objective.Id == e.Objective.Id);
                 Assert.Equal(e.Progress is null, shown.Progress.Progress is null);
-                Assert.Equal(e.Progress ?? 0, shown.Progress.Progress ?? 0, 9);
+                Assert.Equal(e.Progress ?? 0, shown.Progress.Progress ?? 0, tolerance: 1e-9);
             }
 
             var score = scoring.PeriodScore(expected);
             Assert.Equal(score is null, summary.Score is null);
-            Assert.Equal(score ?? 0, summary.Score ?? 0, 9);
+            Assert.Equal(score ?? 0, summary.Score ?? 0, tolerance: 1e-9);
             return true;
         });
 
