@@ -174,6 +174,15 @@ public sealed class Objective : IEquatable<Objective>
     /// <summary>The links to parent objectives and key results.</summary>
     public IReadOnlyList<AlignmentLink> Alignments => _alignments;
 
+    /// <summary>
+    /// <see cref="KeyResults"/> as held: the roll-up, the graph and the stores index it on every read, and the list
+    /// view boxes the array on each access (and its enumerator on each loop).
+    /// </summary>
+    internal ImmutableArray<KeyResult> KeyResultArray => _keyResults;
+
+    /// <summary><see cref="Alignments"/> as held (see <see cref="KeyResultArray"/>).</summary>
+    internal ImmutableArray<AlignmentLink> AlignmentArray => _alignments;
+
     /// <summary>The optimistic-concurrency version (0 before the first write).</summary>
     public long Version { get; }
 

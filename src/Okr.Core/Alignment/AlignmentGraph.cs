@@ -103,16 +103,16 @@ public sealed partial class AlignmentGraph
                 throw new OkrValidationException([new OkrViolation(OkrErrorCodes.DuplicateId, $"[{i}]", $"Objective {nodes[i].Id} appears more than once.")]);
             }
 
-            krTotal += nodes[i].KeyResults.Count;
+            krTotal += nodes[i].KeyResultArray.Length;
         }
 
         var krStart = new int[n + 1];
         var keyResults = new KeyResult[krTotal];
         for (var i = 0; i < n; i++)
         {
-            var krs = nodes[i].KeyResults;
-            krStart[i + 1] = krStart[i] + krs.Count;
-            for (var k = 0; k < krs.Count; k++)
+            var krs = nodes[i].KeyResultArray;
+            krStart[i + 1] = krStart[i] + krs.Length;
+            for (var k = 0; k < krs.Length; k++)
             {
                 keyResults[krStart[i] + k] = krs[k];
             }
@@ -124,7 +124,7 @@ public sealed partial class AlignmentGraph
         var edges = 0;
         for (var c = 0; c < n; c++)
         {
-            foreach (var link in nodes[c].Alignments)
+            foreach (var link in nodes[c].AlignmentArray)
             {
                 if (index.TryGetValue(link.ParentObjectiveId, out var p))
                 {
@@ -150,7 +150,7 @@ public sealed partial class AlignmentGraph
         var parentFill = (int[])parentCount.Clone();
         for (var c = 0; c < n; c++)
         {
-            foreach (var link in nodes[c].Alignments)
+            foreach (var link in nodes[c].AlignmentArray)
             {
                 if (!index.TryGetValue(link.ParentObjectiveId, out var p))
                 {
@@ -257,9 +257,10 @@ public sealed partial class AlignmentGraph
 
     private static int LocalIndex(Objective parent, KeyResultId kr)
     {
-        for (var k = 0; k < parent.KeyResults.Count; k++)
+        var krs = parent.KeyResultArray;
+        for (var k = 0; k < krs.Length; k++)
         {
-            if (parent.KeyResults[k].Id == kr)
+            if (krs[k].Id == kr)
             {
                 return k;
             }

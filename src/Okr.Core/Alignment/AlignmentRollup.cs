@@ -67,10 +67,11 @@ public sealed class AlignmentRollup
         var i = graph.NodeOf(id);
         var objective = graph.Objectives[i];
         var first = graph.FirstKeyResult(i);
-        var values = new decimal?[objective.KeyResults.Count];
+        var held = objective.KeyResultArray;
+        var values = new decimal?[held.Length];
         for (var m = 0; m < values.Length; m++)
         {
-            values[m] = objective.KeyResults[m].ProgressSource == ProgressSource.FromAlignedObjectives ? null : valueOf(objective.KeyResults[m].Id);
+            values[m] = held[m].ProgressSource == ProgressSource.FromAlignedObjectives ? null : valueOf(held[m].Id);
         }
 
         return DescribeNode(i, values.AsSpan(), -first, calculator ?? NewCalculator());
@@ -90,12 +91,13 @@ public sealed class AlignmentRollup
     {
         var graph = Graph;
         var objective = graph.Objectives[i];
-        var krs = new KeyResultProgress[objective.KeyResults.Count];
+        var held = objective.KeyResultArray;
+        var krs = new KeyResultProgress[held.Length];
         var first = graph.FirstKeyResult(i);
         var overlaid = !_overlay.IsEmpty;
         for (var m = 0; m < krs.Length; m++)
         {
-            var kr = objective.KeyResults[m];
+            var kr = held[m];
             if (kr.ProgressSource == ProgressSource.FromAlignedObjectives)
             {
                 krs[m] = new KeyResultProgress(kr, null, Nullable((overlaid ? _overlay.KeyResult(first + m) : null) ?? _keyResults[first + m]));

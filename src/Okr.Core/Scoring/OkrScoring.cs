@@ -108,13 +108,35 @@ public sealed class OkrScoring
     public double? PeriodScore(IReadOnlyCollection<ObjectiveProgress> objectives)
     {
         ArgumentNullException.ThrowIfNull(objectives);
-        var ids = objectives.Select(o => o.Objective.Id).ToHashSet();
-        var items = objectives
-            .Where(o => o.Objective.State != ObjectiveState.Cancelled
-                && !o.Objective.Alignments.Any(a => a.Kind == AlignmentKind.Contributes && ids.Contains(a.ParentObjectiveId)))
-            .Select(o => new RollupItem(o.Progress, 1.0))
-            .ToList();
+        var ids = new HashSet<ObjectiveId>(objectives.Count);
+        foreach (var o in objectives)
+        {
+            ids.Add(o.Objective.Id);
+        }
+
+        var items = new List<RollupItem>();
+        foreach (var o in objectives)
+        {
+            if (o.Objective.State != ObjectiveState.Cancelled && !ContributesWithin(o.Objective, ids))
+            {
+                items.Add(new RollupItem(o.Progress, 1.0));
+            }
+        }
+
         return Rollup.Combine(items);
+    }
+
+    private static bool ContributesWithin(Objective objective, HashSet<ObjectiveId> ids)
+    {
+        foreach (var link in objective.AlignmentArray)
+        {
+            if (link.Kind == AlignmentKind.Contributes && ids.Contains(link.ParentObjectiveId))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private double? Combine(IEnumerable<ChildProgress> children) =>

@@ -147,8 +147,7 @@ public sealed class OkrProgress
         var cadences = await CadencesAsync(tenant, p, options, objectives, scope.IsWholePeriod, cancellationToken).ConfigureAwait(false);
 
         // 4. One read of the current values of everything the shown figures depend on, one roll-up.
-        var krIds = counted.SelectMany(o => o.KeyResults).Select(k => k.Id).ToList();
-        var current = await store.GetCurrentValuesAsync(tenant, krIds, now, cancellationToken).ConfigureAwait(false);
+        var current = await store.GetCurrentValuesAsync(tenant, KeyResultIds(graph), now, cancellationToken).ConfigureAwait(false);
         var (rollup, values, states) = Rollup(options.Scoring, graph, current);
         var calculator = rollup.NewCalculator();
         var isShown = new bool[graph.ObjectiveCount];
@@ -183,7 +182,7 @@ public sealed class OkrProgress
         {
             var hiddenChildren = objectives
                 .Where(child => !visible.Contains(child.Id))
-                .SelectMany(child => child.Alignments)
+                .SelectMany(child => child.AlignmentArray)
                 .ToLookup(link => link.ParentObjectiveId, link => link.ParentKeyResultId);
             statuses = [.. statuses.Select(s => hiddenChildren.Contains(s.Progress.Objective.Id) ? Redact(s, hiddenChildren[s.Progress.Objective.Id]) : s)];
         }
@@ -287,6 +286,36 @@ public sealed class OkrProgress
         return (graph.Rollup(scoring, values), values, states);
     }
 
+    private static bool HasCadence(Objective objective)
+    {
+        if (objective.Cadence is not null)
+        {
+            return true;
+        }
+
+        foreach (var kr in objective.KeyResultArray)
+        {
+            if (kr.Cadence is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The ids of a graph's key results, in its order.</summary>
+    private static KeyResultId[] KeyResultIds(AlignmentGraph graph)
+    {
+        var ids = new KeyResultId[graph.KeyResultCount];
+        for (var k = 0; k < ids.Length; k++)
+        {
+            ids[k] = graph.KeyResults[k].Id;
+        }
+
+        return ids;
+    }
+
     private static async ValueTask<List<Objective>> ToListAsync(IAsyncEnumerable<Objective> source)
     {
         var list = new List<Objective>();
@@ -309,7 +338,7 @@ public sealed class OkrProgress
         var objectives = await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken)).ConfigureAwait(false);
         objectives.AddRange(await NestedChildrenAsync(tenant, p, objectives, held, cancellationToken).ConfigureAwait(false));
         var graph = AlignmentGraph.Build(objectives);
-        var current = await _service.Store.GetCurrentValuesAsync(tenant, [.. objectives.SelectMany(o => o.KeyResults).Select(k => k.Id)], now, cancellationToken).ConfigureAwait(false);
+        var current = await _service.Store.GetCurrentValuesAsync(tenant, KeyResultIds(graph), now, cancellationToken).ConfigureAwait(false);
         var (rollup, values, _) = Rollup((await _service.OptionsForAsync(tenant, cancellationToken).ConfigureAwait(false)).Scoring, graph, current);
         var calculator = rollup.NewCalculator();
         var progress = objectives.ToDictionary(o => o.Id, o => rollup.DescribeNode(graph.NodeOf(o.Id), values, 0, calculator));
@@ -396,7 +425,7 @@ public sealed class OkrProgress
                 objectives[owns]++;
             }
 
-            foreach (var kr in objective.KeyResults)
+            foreach (var kr in objective.KeyResultArray)
             {
                 if (slot.TryGetValue(kr.Owner ?? objective.Owner, out var holder))
                 {
@@ -496,7 +525,7 @@ public sealed class OkrProgress
         }
 
         var any = options.Cadence is not null || options.OwnerCadences is { Count: > 0 }
-            || known.Values.Any(o => o.Cadence is not null || o.KeyResults.Any(k => k.Cadence is not null));
+            || known.Values.Any(HasCadence);
         return any ? new CadenceResolver(known, options) : null;
     }
 

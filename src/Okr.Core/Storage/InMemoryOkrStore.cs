@@ -210,7 +210,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
                     continue;
                 }
 
-                foreach (var kr in o.KeyResults)
+                foreach (var kr in o.KeyResultArray)
                 {
                     if (s.History.TryGetValue(kr.Id, out var history))
                     {
@@ -348,7 +348,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
             if (o.PeriodId == period)
             {
                 objectives++;
-                foreach (var kr in o.KeyResults)
+                foreach (var kr in o.KeyResultArray)
                 {
                     checkIns += s.History.GetValueOrDefault(kr.Id)?.Count ?? 0;
                 }
@@ -372,13 +372,13 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         {
             owners = owners.RemoveRange(previous.KeyResults.Select(k => k.Id));
             superseded = superseded.SetItem(objective.Id, superseded.GetValueOrDefault(objective.Id, []).Add(previous));
-            foreach (var link in previous.Alignments)
+            foreach (var link in previous.AlignmentArray)
             {
                 children = children.SetItem(link.ParentObjectiveId, children[link.ParentObjectiveId].Remove(objective.Id));
             }
         }
 
-        foreach (var link in objective.Alignments)
+        foreach (var link in objective.AlignmentArray)
         {
             var siblings = children.GetValueOrDefault(link.ParentObjectiveId, []);
             if (!siblings.Contains(objective.Id))
@@ -387,7 +387,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
             }
         }
 
-        foreach (var kr in objective.KeyResults)
+        foreach (var kr in objective.KeyResultArray)
         {
             if (owners.TryGetValue(kr.Id, out var other) && other != objective.Id)
             {
