@@ -41,7 +41,7 @@ public sealed record CheckIn
         var violations = new ViolationList();
         violations.NotDefault(id, nameof(Id));
         violations.NotDefault(keyResultId, nameof(KeyResultId));
-        Measure.CheckRange(violations, value, nameof(Value));
+        Measure.CheckRange(ref violations, value, nameof(Value));
         if (author.IsEmpty)
         {
             violations.Add(OkrErrorCodes.Required, nameof(Author), "Author is required.");

@@ -14,7 +14,7 @@ public sealed record DecreaseMeasure : Measure
         : base(unit)
     {
         var violations = new ViolationList();
-        DirectionalRules.Check(violations, baseline, target, stretch, up: false);
+        DirectionalRules.Check(ref violations, baseline, target, stretch, up: false);
         violations.ThrowIfAny();
         Baseline = baseline;
         Target = target;

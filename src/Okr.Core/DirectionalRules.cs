@@ -3,13 +3,13 @@ namespace Okr.Core;
 /// <summary>The level checks shared by <see cref="IncreaseMeasure"/> and <see cref="DecreaseMeasure"/>.</summary>
 internal static class DirectionalRules
 {
-    public static void Check(ViolationList violations, decimal baseline, decimal target, decimal? stretch, bool up)
+    public static void Check(ref ViolationList violations, decimal baseline, decimal target, decimal? stretch, bool up)
     {
-        Measure.CheckRange(violations, baseline, "Baseline");
-        Measure.CheckRange(violations, target, "Target");
+        Measure.CheckRange(ref violations, baseline, "Baseline");
+        Measure.CheckRange(ref violations, target, "Target");
         if (stretch is { } s)
         {
-            Measure.CheckRange(violations, s, "Stretch");
+            Measure.CheckRange(ref violations, s, "Stretch");
         }
 
         var (word, other) = up ? ("above", "DecreaseMeasure") : ("below", "IncreaseMeasure");

@@ -14,7 +14,7 @@ public sealed record IncreaseMeasure : Measure
         : base(unit)
     {
         var violations = new ViolationList();
-        DirectionalRules.Check(violations, baseline, target, stretch, up: true);
+        DirectionalRules.Check(ref violations, baseline, target, stretch, up: true);
         violations.ThrowIfAny();
         Baseline = baseline;
         Target = target;

@@ -29,7 +29,7 @@ public abstract record Measure
 
     internal static bool InRange(decimal value) => value >= -MaxMagnitude && value <= MaxMagnitude;
 
-    internal static void CheckRange(ViolationList violations, decimal value, string member)
+    internal static void CheckRange(ref ViolationList violations, decimal value, string member)
     {
         if (!InRange(value))
         {

@@ -80,11 +80,11 @@ public sealed class Objective : IEquatable<Objective>
             violations.Add(OkrErrorCodes.Required, nameof(Owner), "Owner is required.");
         }
 
-        CheckDefined(violations, kind, nameof(Kind));
-        CheckDefined(violations, state, nameof(State));
-        CheckDefined(violations, visibility, nameof(Visibility));
-        var krs = CheckKeyResults(violations, keyResults);
-        var links = CheckAlignments(violations, alignments, id);
+        CheckDefined(ref violations, kind, nameof(Kind));
+        CheckDefined(ref violations, state, nameof(State));
+        CheckDefined(ref violations, visibility, nameof(Visibility));
+        var krs = CheckKeyResults(ref violations, keyResults);
+        var links = CheckAlignments(ref violations, alignments, id);
         if (version < 0)
         {
             violations.Add(OkrErrorCodes.OutOfRange, nameof(Version), $"Version must be ≥ 0; it is {version}.");
@@ -516,7 +516,7 @@ public sealed class Objective : IEquatable<Objective>
         return now < CreatedAt ? CreatedAt : now;
     }
 
-    private static void CheckDefined<T>(ViolationList violations, T value, string member)
+    private static void CheckDefined<T>(ref ViolationList violations, T value, string member)
         where T : struct, Enum
     {
         if (!Enum.IsDefined(value))
@@ -525,7 +525,7 @@ public sealed class Objective : IEquatable<Objective>
         }
     }
 
-    private static ImmutableArray<KeyResult> CheckKeyResults(ViolationList violations, IEnumerable<KeyResult>? keyResults)
+    private static ImmutableArray<KeyResult> CheckKeyResults(ref ViolationList violations, IEnumerable<KeyResult>? keyResults)
     {
         if (keyResults is null)
         {
@@ -568,7 +568,7 @@ public sealed class Objective : IEquatable<Objective>
         return -1;
     }
 
-    private static ImmutableArray<AlignmentLink> CheckAlignments(ViolationList violations, IEnumerable<AlignmentLink>? alignments, ObjectiveId self)
+    private static ImmutableArray<AlignmentLink> CheckAlignments(ref ViolationList violations, IEnumerable<AlignmentLink>? alignments, ObjectiveId self)
     {
         if (alignments is null)
         {

@@ -23,10 +23,10 @@ public sealed record StagedMeasure : Measure
         : base(unit)
     {
         var violations = new ViolationList();
-        CheckRange(violations, baseline, nameof(Baseline));
-        CheckRange(violations, commit, nameof(Commit));
-        CheckRange(violations, target, nameof(Target));
-        CheckRange(violations, stretch, nameof(Stretch));
+        CheckRange(ref violations, baseline, nameof(Baseline));
+        CheckRange(ref violations, commit, nameof(Commit));
+        CheckRange(ref violations, target, nameof(Target));
+        CheckRange(ref violations, stretch, nameof(Stretch));
         if (baseline == target)
         {
             violations.Add(OkrErrorCodes.BaselineEqualsTarget, nameof(Target), $"Target equals Baseline ({baseline}), so progress cannot be measured.");

@@ -11,7 +11,7 @@ public sealed record StayBelowMeasure : Measure
         : base(unit)
     {
         var violations = new ViolationList();
-        CheckRange(violations, threshold, nameof(Threshold));
+        CheckRange(ref violations, threshold, nameof(Threshold));
         violations.ThrowIfAny();
         Threshold = threshold;
     }

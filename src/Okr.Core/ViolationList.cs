@@ -4,7 +4,12 @@ namespace Okr.Core;
 /// Collects violations so that one call reports all of them together. Internal helper of the
 /// constructors and rules; throws <see cref="OkrValidationException"/> once at the end.
 /// </summary>
-internal sealed class ViolationList
+/// <remarks>
+/// A mutable struct: every constructor of the model makes one, and a valid value (nearly every one, and every one a
+/// store reads back) then allocates nothing for it. Hand it to helpers by <c>ref</c> only, and never keep it in a
+/// <c>readonly</c> field: a copy collects violations the original never sees.
+/// </remarks>
+internal struct ViolationList
 {
     private List<OkrViolation>? _items;
     private int _more;

@@ -12,8 +12,8 @@ public sealed record WithinRangeMeasure : Measure
         : base(unit)
     {
         var violations = new ViolationList();
-        CheckRange(violations, low, nameof(Low));
-        CheckRange(violations, high, nameof(High));
+        CheckRange(ref violations, low, nameof(Low));
+        CheckRange(ref violations, high, nameof(High));
         if (low >= high)
         {
             violations.Add(OkrErrorCodes.LevelsOutOfOrder, nameof(High), $"High ({high}) must lie strictly above Low ({low}).");

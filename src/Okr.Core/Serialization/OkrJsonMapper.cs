@@ -286,7 +286,7 @@ internal static class OkrJsonMapper
 
         // At most MaxReportedViolations are kept and named; the rest are only counted, so a document full of mistakes
         // costs no more memory than a valid one.
-        private readonly ViolationList _violations = new();
+        private ViolationList _violations;   // a mutable struct: not readonly (see ViolationList)
         private string? _firstPath;
 
         public void ThrowIfAny()
