@@ -849,13 +849,29 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         cancellationToken.ThrowIfCancellationRequested();
         return keyResults.Count == 0
             ? new Dictionary<KeyResultId, KeyResultCurrent>()
-            : await CurrentValuesAsync(tenant, [.. keyResults.Select(k => k.Value).Distinct()], at, cancellationToken).ConfigureAwait(false);
+            : await CurrentValuesAsync(tenant, Keys(keyResults), at, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The keys as the statements take them. A key asked twice is read twice and kept once (the result holds one
+    /// entry per key); a summary's keys are distinct, and taking duplicates out first cost it a set of every key.
+    /// </summary>
+    private static Guid[] Keys(IReadOnlyCollection<KeyResultId> keyResults)
+    {
+        var keys = new Guid[keyResults.Count];
+        var i = 0;
+        foreach (var k in keyResults)
+        {
+            keys[i++] = k.Value;
+        }
+
+        return keys;
     }
 
     private async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> CurrentValuesAsync(TenantId tenant, Guid[] keyResults, Instant at, CancellationToken cancellationToken)
     {
         var sql = keyResults.Length <= KeyedCurrentValuesLimit ? KeyedCurrentValuesSql : CurrentValuesSql;
-        return await RelationalReads.CurrentValuesAsync(QueryAsync(sql, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults)), at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
+        return await RelationalReads.CurrentValuesAsync(QueryAsync(sql, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults)), keyResults.Length, at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
     }
 
     private static KeyResultCurrent ReadCurrent(NpgsqlDataReader r) =>

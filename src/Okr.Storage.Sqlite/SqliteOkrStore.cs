@@ -559,7 +559,7 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
         cancellationToken.ThrowIfCancellationRequested();
         return keyResults.Count == 0
             ? new Dictionary<KeyResultId, KeyResultCurrent>()
-            : await RelationalReads.CurrentValuesAsync(QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))), at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
+            : await RelationalReads.CurrentValuesAsync(QueryAsync(Sql.CurrentValues, ReadCurrent, cancellationToken, ("$t", Text(tenant)), ("$krs", IdList(keyResults))), keyResults.Count, at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
     }
 
     private static KeyResultCurrent ReadCurrent(SqliteDataReader r) =>

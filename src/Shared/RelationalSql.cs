@@ -403,12 +403,13 @@ internal static class RelationalReads
     /// for key results whose value took effect after <paramref name="at"/>, which <paramref name="asOf"/> reads exactly.
     /// </summary>
     /// <param name="rows">The rows.</param>
+    /// <param name="asked">How many key results were asked for (at most that many rows come back, each key once).</param>
     /// <param name="at">The instant asked for.</param>
     /// <param name="asOf">The as-of read of the store, for the key results given.</param>
     /// <returns>The values.</returns>
-    public static async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> CurrentValuesAsync(IAsyncEnumerable<KeyResultCurrent> rows, Instant at, Func<List<KeyResultId>, ValueTask<Dictionary<KeyResultId, CheckIn>>> asOf)
+    public static async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> CurrentValuesAsync(IAsyncEnumerable<KeyResultCurrent> rows, int asked, Instant at, Func<List<KeyResultId>, ValueTask<Dictionary<KeyResultId, CheckIn>>> asOf)
     {
-        var result = new Dictionary<KeyResultId, KeyResultCurrent>();
+        var result = new Dictionary<KeyResultId, KeyResultCurrent>(asked);
         List<KeyResultId>? later = null;
         await foreach (var current in rows.ConfigureAwait(false))
         {
