@@ -42,6 +42,38 @@ public abstract partial class OkrStoreSpecification
         }
     });
 
+    /// <summary>
+    /// A key result asked for twice (and one no check-in has named) is answered once each, as when asked once: stores
+    /// read what they are given without first taking duplicates out.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Current_values_answer_a_key_asked_twice_once() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var krs = Enumerable.Range(0, 2).Select(_ => new KeyResultId(Guid.NewGuid())).ToList();
+        var random = new Random(11);
+        var all = new List<CheckIn>();
+        for (var i = 0; i < 6; i++)
+        {
+            all.Add(RandomCheckIn(random, [krs[i % 2]], all));
+        }
+
+        await store.AppendCheckInsAsync(tenant, all);
+        var never = new KeyResultId(Guid.NewGuid());
+        var at = Start + Duration.FromDays(60);
+        var once = await store.GetCurrentValuesAsync(tenant, [krs[0], krs[1], never], at);
+        var twice = await store.GetCurrentValuesAsync(tenant, [krs[0], krs[1], krs[0], never, krs[1], never], at);
+        Assert.Equal(2, once.Count);
+        Assert.Equal(once.Keys.Order(), twice.Keys.Order());
+        foreach (var kr in krs)
+        {
+            Assert.Equal(CheckInHistory.AsOf([.. all.Where(c => c.KeyResultId == kr)], at), twice[kr].InForce);
+            Assert.Equal(once[kr].InForce, twice[kr].InForce);
+            Assert.Equal(once[kr].LastRecordedAt, twice[kr].LastRecordedAt);
+        }
+    });
+
     /// <summary>An import keeps the current values of the key results it brings check-ins for, corrections included.</summary>
     /// <returns>The test.</returns>
     [StoreFact]
