@@ -48,6 +48,10 @@ internal sealed class DashboardTenant : IDisposable
     public static IEnumerable<string> Providers =>
         Environment.GetEnvironmentVariable("OKR_BENCH_PROVIDERS") is { Length: > 0 } chosen ? chosen.Split(',') : ["InMemory", "SQLite", "PostgreSQL"];
 
+    /// <summary>The tenant sizes of the period summary: 10k and 100k objectives, or those <c>OKR_BENCH_OBJECTIVES</c> lists (comma-separated), to give one size a longer warm-up.</summary>
+    public static IEnumerable<int> Sizes =>
+        Environment.GetEnvironmentVariable("OKR_BENCH_OBJECTIVES") is { Length: > 0 } chosen ? chosen.Split(',').Select(int.Parse) : [10_000, 100_000];
+
     public IOkrStore Store { get; }
 
     public string? ConnectionString { get; }
@@ -237,7 +241,7 @@ public class DashboardSummary
     [ParamsSource(typeof(DashboardTenant), nameof(DashboardTenant.Providers))]
     public string Provider { get; set; } = "InMemory";
 
-    [Params(10_000, 100_000)]
+    [ParamsSource(typeof(DashboardTenant), nameof(DashboardTenant.Sizes))]
     public int Objectives { get; set; }
 
     [GlobalSetup]
