@@ -64,14 +64,33 @@ public sealed class PaceHealthPolicy : IHealthPolicy
     /// <see cref="Assess(HealthContext)"/> from its parts: what a summary calls for every key result and objective,
     /// without a context object each.
     /// </summary>
-    internal HealthAssessment Assess(double? progress, Instant? lastCheckInAt, Confidence? confidence, OkrPeriod period, DateTimeZone zone, Instant now, HealthOverride? healthOverride = null, bool? checkInOverdue = null)
+    internal HealthAssessment Assess(double? progress, Instant? lastCheckInAt, Confidence? confidence, OkrPeriod period, DateTimeZone zone, Instant now, HealthOverride? healthOverride = null, bool? checkInOverdue = null) =>
+        Assess(FrameOf(period, zone, now), progress, lastCheckInAt, confidence, healthOverride, checkInOverdue);
+
+    /// <summary>
+    /// What every assessment in one period at one instant shares (its bounds, the elapsed share and the expected
+    /// progress): a summary works it out once for its tens of thousands of assessments.
+    /// </summary>
+    /// <param name="period">The period.</param>
+    /// <param name="zone">The organisation's zone.</param>
+    /// <param name="now">The instant.</param>
+    /// <returns>The frame.</returns>
+    internal Frame FrameOf(OkrPeriod period, DateTimeZone zone, Instant now)
     {
         var (start, end) = BoundsOf(period, zone);
         var elapsed = Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
-        var expected = Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1);
-        var computed = Compute(progress, lastCheckInAt, confidence, start, end, now, expected, checkInOverdue);
-        return new HealthAssessment(healthOverride?.Status ?? computed, computed, elapsed, expected, progress, healthOverride);
+        return new Frame(start, end, now, elapsed, Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1));
     }
+
+    /// <summary><see cref="Assess(HealthContext)"/> within a frame made by <see cref="FrameOf"/> for this policy.</summary>
+    internal HealthAssessment Assess(in Frame frame, double? progress, Instant? lastCheckInAt, Confidence? confidence, HealthOverride? healthOverride = null, bool? checkInOverdue = null)
+    {
+        var computed = Compute(progress, lastCheckInAt, confidence, frame.Start, frame.End, frame.Now, frame.Expected, checkInOverdue);
+        return new HealthAssessment(healthOverride?.Status ?? computed, computed, frame.Elapsed, frame.Expected, progress, healthOverride);
+    }
+
+    /// <summary>A period's bounds at an instant with the elapsed share and expected progress there (<see cref="FrameOf"/>).</summary>
+    internal readonly record struct Frame(Instant Start, Instant End, Instant Now, double Elapsed, double Expected);
 
     private HealthStatus Compute(double? progress, Instant? lastCheckInAt, Confidence? confidence, Instant start, Instant end, Instant now, double expected, bool? checkInOverdue)
     {

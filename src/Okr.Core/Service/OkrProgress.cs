@@ -150,6 +150,7 @@ public sealed class OkrProgress
         var current = await store.GetCurrentValuesAsync(tenant, KeyResultIds(graph), now, cancellationToken).ConfigureAwait(false);
         var (rollup, values, states) = Rollup(options.Scoring, graph, current);
         var calculator = rollup.NewCalculator();
+        var frame = options.Health is PaceHealthPolicy pace ? pace.FrameOf(p, options.TimeZone, now) : default;
         var isShown = new bool[graph.ObjectiveCount];
         foreach (var o in shownList)
         {
@@ -166,7 +167,7 @@ public sealed class OkrProgress
         {
             if (isShown[order[x]])
             {
-                statuses.Add(Status(options, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x]), cadences));
+                statuses.Add(Status(options, frame, rollup.DescribeNode(order[x], values, 0, calculator), p, now, states, graph.FirstKeyResult(order[x]), cadences));
             }
         }
 
@@ -513,6 +514,12 @@ public sealed class OkrProgress
     /// </summary>
     private async ValueTask<CadenceResolver?> CadencesAsync(TenantId tenant, OkrPeriod period, OkrServiceOptions options, List<Objective> objectives, bool wholePeriod, CancellationToken cancellationToken)
     {
+        var configured = options.Cadence is not null || options.OwnerCadences is { Count: > 0 };
+        if (wholePeriod && !configured && !objectives.Exists(o => o.PeriodId == period.Id && HasCadence(o)))
+        {
+            return null;   // nothing above the period's objectives to read, and nothing in them follows a cadence
+        }
+
         var known = new Dictionary<ObjectiveId, Objective>(objectives.Count);
         foreach (var o in objectives.Where(o => o.PeriodId == period.Id))
         {
@@ -524,8 +531,7 @@ public sealed class OkrProgress
             await CadenceResolver.AddAncestorsAsync(_service.Store, tenant, period.Id, known, cancellationToken).ConfigureAwait(false);
         }
 
-        var any = options.Cadence is not null || options.OwnerCadences is { Count: > 0 }
-            || known.Values.Any(HasCadence);
+        var any = configured || known.Values.Any(HasCadence);
         return any ? new CadenceResolver(known, options) : null;
     }
 
@@ -534,7 +540,7 @@ public sealed class OkrProgress
     /// whichever value is in force (a back-dated check-in recorded today counts as today's); the objective by the
     /// latest of its counted key results.
     /// </summary>
-    private static ObjectiveStatus Status(OkrServiceOptions options, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first, CadenceResolver? cadences)
+    private static ObjectiveStatus Status(OkrServiceOptions options, in PaceHealthPolicy.Frame frame, ObjectiveProgress progress, OkrPeriod period, Instant now, KeyResultCurrent?[] states, int first, CadenceResolver? cadences)
     {
         var health = options.Health;
         var pace = health as PaceHealthPolicy;
@@ -554,7 +560,7 @@ public sealed class OkrProgress
                   && now > OkrCheckIns.OverdueAt(cadence.Cadence, owed.Since, zone)
                 : null;
             var h = pace is not null
-                ? pace.Assess(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now, checkInOverdue: overdue)
+                ? pace.Assess(frame, k.Progress, state?.LastRecordedAt, inForce?.Confidence, checkInOverdue: overdue)
                 : health.Assess(new HealthContext(k.Progress, state?.LastRecordedAt, inForce?.Confidence, period, zone, now) { CheckInOverdue = overdue });
             krs[m] = new KeyResultStatus(k, inForce, h, null);
             if (!k.KeyResult.IsCancelled)
@@ -572,7 +578,7 @@ public sealed class OkrProgress
         }
 
         var objectiveHealth = pace is not null
-            ? pace.Assess(progress.Progress, lastCheckIn, lowest, period, zone, now)
+            ? pace.Assess(frame, progress.Progress, lastCheckIn, lowest)
             : health.Assess(new HealthContext(progress.Progress, lastCheckIn, lowest, period, zone, now));
         return new ObjectiveStatus(progress, objectiveHealth, krs);
     }
