@@ -847,9 +847,14 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(keyResults);
         cancellationToken.ThrowIfCancellationRequested();
-        return keyResults.Count == 0
-            ? new Dictionary<KeyResultId, KeyResultCurrent>()
-            : await CurrentValuesAsync(tenant, Keys(keyResults), at, cancellationToken).ConfigureAwait(false);
+        if (keyResults.Count == 0)
+        {
+            return new Dictionary<KeyResultId, KeyResultCurrent>();
+        }
+
+        var keys = Keys(keyResults);
+        var sql = keys.Length <= KeyedCurrentValuesLimit ? KeyedCurrentValuesSql : CurrentValuesSql;
+        return await RelationalReads.CurrentValuesAsync(QueryAsync(sql, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keys)), keys.Length, at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -868,12 +873,6 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         return keys;
     }
 
-    private async ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> CurrentValuesAsync(TenantId tenant, Guid[] keyResults, Instant at, CancellationToken cancellationToken)
-    {
-        var sql = keyResults.Length <= KeyedCurrentValuesLimit ? KeyedCurrentValuesSql : CurrentValuesSql;
-        return await RelationalReads.CurrentValuesAsync(QueryAsync(sql, ReadCurrent, cancellationToken, ("t", T(tenant)), ("krs", keyResults)), keyResults.Length, at, later => QueryValuesAsOfAsync(tenant, later, at, null, cancellationToken)).ConfigureAwait(false);
-    }
-
     private static KeyResultCurrent ReadCurrent(NpgsqlDataReader r) =>
         new(new KeyResultId(r.GetGuid(10)), r.IsDBNull(0) ? null : ReadCheckIn(r), OkrStoreFormat.FromUnixNanoseconds(r.GetInt64(11)));
 
@@ -882,7 +881,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     {
         var result = new Dictionary<KeyResultId, CheckIn>();
         var sql = ValuesAsOfSql;
-        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", keyResults.Select(k => k.Value).ToArray()), ("at", Nanos(effectiveAt)), ("known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
+        await foreach (var c in QueryAsync(sql, ReadCheckIn, cancellationToken, ("t", T(tenant)), ("krs", Keys(keyResults)), ("at", Nanos(effectiveAt)), ("known", knownAt is { } k ? Nanos(k) : null)).ConfigureAwait(false))
         {
             result[c.KeyResultId] = c;
         }

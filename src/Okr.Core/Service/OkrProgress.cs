@@ -531,8 +531,8 @@ public sealed class OkrProgress
             await CadenceResolver.AddAncestorsAsync(_service.Store, tenant, period.Id, known, cancellationToken).ConfigureAwait(false);
         }
 
-        var any = configured || known.Values.Any(HasCadence);
-        return any ? new CadenceResolver(known, options) : null;
+        // A whole period got here only because something in it or the options has a cadence.
+        return configured || wholePeriod || known.Values.Any(HasCadence) ? new CadenceResolver(known, options) : null;
     }
 
     /// <summary>
