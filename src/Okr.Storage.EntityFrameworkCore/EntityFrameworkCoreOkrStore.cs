@@ -880,6 +880,15 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
         public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) =>
             await EntityFrameworkCoreOkrStore<TContext>.CountAsync(db, tenant, period.Value, cancellationToken).ConfigureAwait(false);
 
+        public async ValueTask<long> CountCheckInsAsync(KeyResultId keyResult, CancellationToken cancellationToken)
+        {
+            // Every append takes the tenant's lock before it inserts (AppendAsync): held, no check-in can land until
+            // this unit ends, and the count sees each one committed before.
+            await LockTenantAsync(cancellationToken).ConfigureAwait(false);
+            var kr = keyResult.Value;
+            return await db.Set<CheckInRow>().LongCountAsync(c => c.Tenant == tenant && c.KrId == kr, cancellationToken).ConfigureAwait(false);
+        }
+
         public async ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken)
         {
             var id = period.Id.Value;

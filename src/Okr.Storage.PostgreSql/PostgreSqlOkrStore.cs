@@ -270,6 +270,18 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
             }
         }
 
+        public async ValueTask<long> CountCheckInsAsync(KeyResultId keyResult, CancellationToken cancellationToken)
+        {
+            // The row an append of the key result locks (RefreshValues), created if missing; the count, a statement
+            // after it, sees every append committed before the lock was granted, and later ones wait for this unit.
+            await Execute(connection, transaction, LockValueSql, cancellationToken, ("t", tenant.Value), ("kr", keyResult.Value)).ConfigureAwait(false);
+            var count = Command(connection, transaction, CountCheckInsSql, ("t", tenant.Value), ("kr", keyResult.Value));
+            await using (count.ConfigureAwait(false))
+            {
+                return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }
+
         public async ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken)
         {
             var read = Command(connection, transaction, PeriodContentSql, ("t", tenant.Value), ("p", period.Value));
@@ -688,7 +700,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     internal static readonly string CurrentValuesSql = $"""
         SELECT {RelationalSql.HeldColumns}, v.kr_id, v.last_recorded_at
         FROM okr_key_result_values v
-        WHERE v.tenant = @t AND v.kr_id = ANY(@krs)
+        WHERE v.tenant = @t AND v.kr_id = ANY(@krs) AND v.check_in_id IS NOT NULL
         """;
 
     /// <summary>
@@ -700,7 +712,7 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     internal static readonly string KeyedCurrentValuesSql = $"""
         SELECT {RelationalSql.HeldColumns}, v.kr_id, v.last_recorded_at
         FROM unnest(@krs) AS k(id)
-        CROSS JOIN LATERAL (SELECT y.* FROM okr_key_result_values y WHERE y.tenant = @t AND y.kr_id = k.id OFFSET 0) AS v
+        CROSS JOIN LATERAL (SELECT y.* FROM okr_key_result_values y WHERE y.tenant = @t AND y.kr_id = k.id AND y.check_in_id IS NOT NULL OFFSET 0) AS v
         """;
 
     /// <summary>
@@ -709,6 +721,17 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
     /// tens of thousands of keys, a whole period's, the probes cost more than the scan.
     /// </summary>
     internal const int KeyedCurrentValuesLimit = 8192;
+
+    /// <summary>
+    /// Locks a key result's current-value row (<c>t</c>, <c>kr</c>) as an append does, creating it if missing, for
+    /// <see cref="OkrChangeSet.ExpectCheckInCount"/>: the row is the one every append of the key result locks. A row
+    /// created here holds no check-in until one is appended (the current-value reads skip such a row), and one that
+    /// merely existed would not do: a first append that has not committed yet holds no row this could lock.
+    /// </summary>
+    internal const string LockValueSql = "INSERT INTO okr_key_result_values (tenant, kr_id, last_recorded_at) VALUES (@t, @kr, 0) ON CONFLICT (tenant, kr_id) DO UPDATE SET last_recorded_at = okr_key_result_values.last_recorded_at";
+
+    /// <summary>A key result's check-ins, corrections included (<c>t</c>, <c>kr</c>).</summary>
+    internal const string CountCheckInsSql = "SELECT count(*) FROM okr_check_ins WHERE tenant = @t AND kr_id = @kr";
 
     /// <summary>A period's objective and check-in counts (<c>t</c>, <c>p</c>); see <see cref="RelationalSql.PeriodContent"/>.</summary>
     internal const string PeriodContentSql = """

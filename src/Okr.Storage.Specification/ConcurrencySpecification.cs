@@ -265,6 +265,56 @@ public abstract partial class OkrStoreSpecification
         Assert.Equal([baseline + 7m, baseline + 12m], (await ToListAsync(r.Store.GetHistoryAsync(r.Tenant, kr.Id))).Select(c => c.Value));
     });
 
+    /// <summary>
+    /// An amount a source adds is conditional on its own key result only: a check-in of another key result of the same
+    /// objective and period, landing between the reading's decision and its commit, does not make it read again (one
+    /// commit), and the amount is added to its own key result's value as read.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_an_added_reading_commits_once_past_a_check_in_of_another_key_result() => Race(async r =>
+    {
+        var (_, objective) = await r.ActiveObjectiveAsync();
+        var (mine, other) = (objective.KeyResults[0], objective.KeyResults[1]);
+        var baseline = ((IncreaseMeasure)mine.Measure).Baseline;
+        var held = await r.HoldAsync(s => s.CheckIns.RecordFromSourceAsync(r.Tenant, new MetricReading(mine.Id, "crm", "k", Now - Duration.FromHours(1), 5m, MetricReadingMode.Add), OwnerRef.Person("svc-crm")).AsTask());
+        await r.Other.CheckIns.RecordAsync(r.Tenant, other.Id, 4m, Author);
+        r.Door.Release();
+
+        Assert.Equal(MetricRecordOutcome.Recorded, (await held).Outcome);
+        Assert.Equal(1, r.Door.Commits);
+        Assert.Equal([baseline + 5m], (await ToListAsync(r.Store.GetHistoryAsync(r.Tenant, mine.Id))).Select(c => c.Value));
+        Assert.Equal([4m], (await ToListAsync(r.Store.GetHistoryAsync(r.Tenant, other.Id))).Select(c => c.Value));
+    });
+
+    /// <summary>
+    /// <see cref="OkrChangeSet.ExpectCheckInCount"/> at the store: a unit commits while its key result holds the count
+    /// it read, whatever other key results gained; once one check-in of it landed the unit fails, naming both counts,
+    /// and writes nothing. A count expected of a key result with no check-ins, which the unit does not append to, leaves
+    /// that key result without a current value.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task A_check_in_count_expectation_holds_until_a_check_in_of_its_key_result_lands() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var period = Quarter();
+        var objective = NewObjective(period.Id);
+        var (kr, other, silent) = (objective.KeyResults[0].Id, objective.KeyResults[1].Id, objective.KeyResults[2].Id);
+        await store.ImportAsync(tenant, new Okr.Core.Serialization.OkrDocument(tenant, [period], [objective], [NewCheckIn(kr, 1200m)]));
+
+        await store.CommitAsync(tenant, new OkrChangeSet().ExpectCheckInCount(kr, 1).ExpectCheckInCount(silent, 0).Append([NewCheckIn(other, 5m, 1)]));
+        await store.CommitAsync(tenant, new OkrChangeSet().ExpectCheckInCount(kr, 1).Append([NewCheckIn(kr, 1300m, 2)]));
+
+        var stale = await Assert.ThrowsAsync<OkrConcurrencyException>(async () => await store.CommitAsync(tenant, new OkrChangeSet().ExpectCheckInCount(kr, 1).Append([NewCheckIn(kr, 1400m, 3)])));
+        Assert.Equal((1L, 2L), (stale.ExpectedVersion, stale.ActualVersion!.Value));
+        Assert.Contains($"Key result {kr}", stale.Message, StringComparison.Ordinal);
+        Assert.Equal([1200m, 1300m], (await ToListAsync(store.GetHistoryAsync(tenant, kr))).Select(c => c.Value));
+
+        var current = await store.GetCurrentValuesAsync(tenant, [kr, other, silent], Start + Duration.FromDays(10));
+        Assert.Equal((1300m, 5m, false), (current[kr].InForce!.Value, current[other].InForce!.Value, current.ContainsKey(silent)));
+    });
+
     /// <summary>A caller's loaded version (an ETag) that is stale fails every facade write, naming both versions.</summary>
     /// <returns>The test.</returns>
     [StoreFact]

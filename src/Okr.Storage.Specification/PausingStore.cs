@@ -15,6 +15,11 @@ internal sealed class PausingStore(IOkrStore inner) : DelegatingOkrStore(inner)
     private TaskCompletionSource? _door;
     private TaskCompletionSource? _waiting;
 
+    private int _commits;
+
+    /// <summary>How many commits reached the door (held or not), successful or not.</summary>
+    public int Commits => Volatile.Read(ref _commits);
+
     /// <summary>Completes when a held commit has arrived at the door.</summary>
     public Task Arrived => _arrived?.Task ?? throw new InvalidOperationException("Call HoldNextCommit first.");
 
@@ -31,6 +36,8 @@ internal sealed class PausingStore(IOkrStore inner) : DelegatingOkrStore(inner)
 
     public override async ValueTask<OkrCommitResult> CommitAsync(TenantId tenant, OkrChangeSet changes, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _commits);
+
         // Only the next commit is held; the ones after it (a retry, a second write) go straight through.
         if (Interlocked.Exchange(ref _waiting, null) is { } door && _arrived is { } arrived)
         {

@@ -80,6 +80,9 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     /// </summary>
     internal static string PeriodContentSql => Sql.PeriodContent;
 
+    /// <summary>A key result's check-ins, corrections included, for <see cref="OkrChangeSet.ExpectCheckInCount"/> (counted on the history index).</summary>
+    internal const string CountCheckInsSql = "SELECT count(*) FROM check_ins WHERE tenant = $t AND kr_id = $kr";
+
     // SQLite has one writer at a time per file. Writers of this process queue on a gate per file, so they
     // never spin in SQLite's busy handler; other processes are still serialised by SQLite's own lock. A gate lives
     // while a store of its file does: the last store's Dispose removes it.
@@ -820,6 +823,12 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
 
         public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Content(connection, transaction, Text(tenant), period));
+
+        public ValueTask<long> CountCheckInsAsync(KeyResultId keyResult, CancellationToken cancellationToken)
+        {
+            using var count = Command(connection, transaction, CountCheckInsSql, ("$t", Text(tenant)), ("$kr", keyResult.ToString()));
+            return ValueTask.FromResult((long)count.ExecuteScalar()!);
+        }
 
         public ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken)
         {

@@ -116,6 +116,7 @@ public partial class PostgreSqlPlanTests
             ("objectives by key results", PostgreSqlOkrStore.FindObjectivesByKeyResultsSql, [t, ("krs", krs)]),
             ("objectives by id", sql.ObjectivesById, [t, ("ids", ids)]),
             ("period content", PostgreSqlOkrStore.PeriodContentSql, [t, ("p", period)]),
+            ("key result's check-in count", PostgreSqlOkrStore.CountCheckInsSql, [t, ("kr", krs[0])]),
             ("check-in history", sql.CheckInHistory, [t, ("kr", krs[0])]),
             ("check-in", sql.GetCheckIn, [t, ("id", document.CheckIns[0].Id.Value)]),
             ("objective", sql.GetObjective, [t, ("id", objective.Id.Value)]),

@@ -154,6 +154,7 @@ public class SqliteSchemaTests
         AssertIndexed(connection, SqliteOkrStore.ValuesAsOfSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"), ("$at", 1L), ("$known", DBNull.Value));
         AssertIndexed(connection, SqliteOkrStore.FindObjectivesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
         AssertIndexed(connection, SqliteOkrStore.PeriodContentSql, tenantWalkAllowed: false, ("$t", "x"), ("$p", period.ToString()));
+        AssertIndexed(connection, SqliteOkrStore.CountCheckInsSql, tenantWalkAllowed: false, ("$t", "x"), ("$kr", "k1"));
         AssertIndexed(connection, SqliteOkrStore.PeriodRecordedSql, tenantWalkAllowed: false, ("$t", "x"), ("$p", period.ToString()));
         AssertIndexed(connection, SqliteOkrStore.ObjectivesByIdSql, tenantWalkAllowed: false, ("$t", "x"), ("$ids", "[\"o1\",\"o2\"]"));
         AssertIndexed(connection, SqliteOkrStore.CurrentValuesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));

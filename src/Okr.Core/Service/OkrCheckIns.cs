@@ -586,8 +586,10 @@ public sealed class OkrCheckIns
     /// one this source (its <paramref name="author"/>) recorded for the key result is ignored
     /// (<see cref="MetricRecordOutcome.Older"/>), so an older reading never replaces a newer one. An
     /// <see cref="MetricReadingMode.Add"/> reading adds to the value in force at its instant (or to the measure's
-    /// baseline when there is none). Its write is conditional on the period's content as read, and retried when another
-    /// check-in landed meanwhile, so two readings added at once both count. A set reading's write is not conditional:
+    /// baseline when there is none). Its write is conditional on the key result's history as read (its number of
+    /// check-ins, <see cref="Storage.OkrChangeSet.ExpectCheckInCount"/>), and retried when another check-in of the key
+    /// result landed meanwhile, so two readings added at once both count; check-ins of other key results do not make it
+    /// retry. A set reading's write is not conditional:
     /// two instances racing may both record theirs, and the older of them is then kept as history but never in force.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
@@ -597,7 +599,7 @@ public sealed class OkrCheckIns
     /// <returns>Recorded, a duplicate (with the stored check-in), or older.</returns>
     /// <exception cref="OkrNotFoundException">No objective the acting person may read holds the key result.</exception>
     /// <exception cref="OkrValidationException">The reading's source or key is invalid, or the value breaks a rule (outside the period, not a value of the measure); nothing was written.</exception>
-    /// <exception cref="OkrConcurrencyException">Other check-ins kept landing in the period through every retry.</exception>
+    /// <exception cref="OkrConcurrencyException">Other check-ins of the key result kept landing through every retry.</exception>
     public ValueTask<MetricRecordResult> RecordFromSourceAsync(TenantId tenant, MetricReading reading, OwnerRef author, CancellationToken cancellationToken = default) =>
         _service.TraceAsync("okr.check_ins.record_from_source", tenant, () => RecordFromSourceCoreAsync(tenant, reading, author, cancellationToken));
 
@@ -628,12 +630,10 @@ public sealed class OkrCheckIns
                 return new MetricRecordResult(MetricRecordOutcome.Duplicate, stored);
             }
 
-            // An added amount depends on the value in force, so its write is conditional on the period's content, read
-            // before the history. A set value depends on nothing read: a set reading recorded out of order (two instances
-            // racing) is older than the newest and so never in force, whatever the order of the writes.
-            PeriodContent? content = reading.Mode == MetricReadingMode.Add
-                ? await _service.Store.GetPeriodContentAsync(tenant, holder.PeriodId, cancellationToken).ConfigureAwait(false)
-                : null;
+            // An added amount depends on the value in force, so its write is conditional on the key result's history
+            // as read: no check-in of it may land in between (its count, checked at commit under the lock its appends
+            // take). A set value depends on nothing read: a set reading recorded out of order (two instances racing) is
+            // older than the newest and so never in force, whatever the order of the writes.
             var history = new List<CheckIn>();
             await foreach (var c in _service.Store.GetHistoryAsync(tenant, reading.KeyResult, cancellationToken).ConfigureAwait(false))
             {
@@ -652,12 +652,12 @@ public sealed class OkrCheckIns
             var checkIn = CheckIn.Record(id, reading.KeyResult, value, author, _service.Clock, reading.At, note: $"From {binding.Source} ({binding.Key}), as of {NodaTime.Text.InstantPattern.ExtendedIso.Format(reading.At)}.");
             try
             {
-                await RecordManyCoreAsync(tenant, [checkIn], content is { } read ? changes => changes.ExpectContent(holder.PeriodId, read) : null, cancellationToken).ConfigureAwait(false);
+                await RecordManyCoreAsync(tenant, [checkIn], reading.Mode == MetricReadingMode.Add ? changes => changes.ExpectCheckInCount(reading.KeyResult, history.Count) : null, cancellationToken).ConfigureAwait(false);
                 return new MetricRecordResult(MetricRecordOutcome.Recorded, checkIn);
             }
             catch (OkrConcurrencyException) when (attempt < SourceAttempts)
             {
-                // Another check-in landed in the period (or this reading, from another instance): read again.
+                // Another check-in of the key result landed (or this reading, from another instance): read again.
             }
         }
     }

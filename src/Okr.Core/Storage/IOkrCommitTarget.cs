@@ -33,6 +33,18 @@ partial interface IOkrCommitTarget
     /// <returns>The counts.</returns>
     ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts a key result's check-ins (corrections included) inside the transaction, after taking what keeps other
+    /// units from appending to it until this one ends: the lock an append of the key result takes (on PostgreSQL, the
+    /// row of its current value, created if missing; a store with one writer at a time has it already). The count
+    /// sees every check-in committed before the call. Called in key result order, after the period and objective
+    /// versions.
+    /// </summary>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The number of check-ins stored for it; 0 for a key result with none.</returns>
+    ValueTask<long> CountCheckInsAsync(KeyResultId keyResult, CancellationToken cancellationToken);
+
     /// <summary>Counts the tenant's periods inside the transaction, seeing what committed before the call (after the stream lock: see <see cref="OkrChangeSet.ExpectPeriodCount"/>).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The number of periods stored, the unit's own new ones included.</returns>

@@ -639,6 +639,10 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
         public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) => ValueTask.FromResult(Content(State, period));
 
+        // The unit commits against one snapshot, swapped in only if no other commit swapped first: the count holds.
+        public ValueTask<long> CountCheckInsAsync(KeyResultId keyResult, CancellationToken cancellationToken) =>
+            ValueTask.FromResult((long)(State.History.TryGetValue(keyResult, out var history) ? history.Count : 0));
+
         public ValueTask<long> CountPeriodsAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)State.Periods.Count);
 
         public ValueTask WritePeriodAsync(OkrPeriod period, bool exists, CancellationToken cancellationToken)

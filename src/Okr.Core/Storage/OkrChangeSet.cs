@@ -20,6 +20,7 @@ public sealed class OkrChangeSet
     private readonly Dictionary<PeriodId, long> _expectedPeriods = [];
     private readonly Dictionary<ObjectiveId, long> _expectedObjectives = [];
     private readonly Dictionary<PeriodId, PeriodContent> _expectedContent = [];
+    private readonly Dictionary<KeyResultId, long> _expectedCheckInCounts = [];
     private readonly List<PeriodWrite> _periods = [];
     private readonly List<ObjectiveWrite> _objectives = [];
     private readonly List<CheckIn> _checkIns = [];
@@ -36,6 +37,9 @@ public sealed class OkrChangeSet
 
     /// <summary>Periods whose content (objectives and check-ins) must still be what was counted.</summary>
     public IReadOnlyDictionary<PeriodId, PeriodContent> ExpectedContent => _expectedContent;
+
+    /// <summary>Key results that must still hold the given number of check-ins, corrections included (see <see cref="ExpectCheckInCount"/>).</summary>
+    public IReadOnlyDictionary<KeyResultId, long> ExpectedCheckInCounts => _expectedCheckInCounts;
 
     /// <summary>
     /// How many periods the tenant must hold when the unit commits, before its own new ones (see
@@ -167,6 +171,33 @@ public sealed class OkrChangeSet
     public OkrChangeSet ExpectContent(PeriodId period, PeriodContent content)
     {
         _expectedContent[period] = content;
+        return this;
+    }
+
+    /// <summary>
+    /// Requires a key result to hold exactly <paramref name="count"/> check-ins, corrections included and the unit's own
+    /// not counted, when the unit commits: as many as its history held when it was read
+    /// (<see cref="IOkrStore.GetHistoryAsync"/>). Check-ins are never deleted, so an equal count means no check-in of
+    /// the key result arrived in between. A decision that depends on one key result's history (an amount added to
+    /// its value in force) then holds at commit time at the cost of that key result alone: check-ins of other key
+    /// results, even in the same period, neither fail it nor wait for it.
+    /// </summary>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="count">The number of check-ins read, ≥ 0.</param>
+    /// <returns>This unit.</returns>
+    /// <exception cref="ArgumentException"><paramref name="keyResult"/> is the default identifier.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="OkrConcurrencyException">The unit already expects another count for the key result: it was read twice and changed in between.</exception>
+    public OkrChangeSet ExpectCheckInCount(KeyResultId keyResult, long count)
+    {
+        if (keyResult == default)
+        {
+            throw new ArgumentException("The key result is the default identifier, which names no key result.", nameof(keyResult));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Stale(_expectedCheckInCounts.TryGetValue(keyResult, out var known) && known != count, $"Key result {keyResult} was read with {known} check-in(s) and then with {count}: one arrived while the decision was made.", known, count);
+        _expectedCheckInCounts[keyResult] = count;
         return this;
     }
 

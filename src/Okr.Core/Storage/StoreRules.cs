@@ -14,7 +14,7 @@ static partial class StoreRules
     /// <param name="storedVersion">The stored version, or null when there is none.</param>
     /// <exception cref="OkrConcurrencyException">The versions differ.</exception>
     /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
-    public static void CheckVersion(ObjectiveId id, long expectedVersion, long? storedVersion) =>
+    private static void CheckVersion(ObjectiveId id, long expectedVersion, long? storedVersion) =>
         CheckReplaced($"Objective {id}", expectedVersion, storedVersion);
 
     /// <summary>
@@ -37,7 +37,7 @@ static partial class StoreRules
     /// <param name="storedVersion">The stored version, or null when there is none.</param>
     /// <exception cref="OkrConcurrencyException">The versions differ (for 0: the period already exists).</exception>
     /// <exception cref="OkrNotFoundException">A version above 0 is expected but nothing is stored.</exception>
-    public static void CheckPeriodVersion(PeriodId id, long expectedVersion, long? storedVersion) =>
+    private static void CheckPeriodVersion(PeriodId id, long expectedVersion, long? storedVersion) =>
         CheckReplaced($"Period {id}", expectedVersion, storedVersion);
 
     /// <summary>Throws when a read-only expectation of a unit of work no longer holds.</summary>
@@ -45,7 +45,7 @@ static partial class StoreRules
     /// <param name="expectedVersion">The version the decision read.</param>
     /// <param name="storedVersion">The version stored now, or null when the item is gone.</param>
     /// <exception cref="OkrConcurrencyException">The versions differ.</exception>
-    public static void CheckExpectation(string what, long expectedVersion, long? storedVersion)
+    private static void CheckExpectation(string what, long expectedVersion, long? storedVersion)
     {
         if (storedVersion != expectedVersion && !(storedVersion is null && expectedVersion == 0))
         {
@@ -63,7 +63,7 @@ static partial class StoreRules
     /// <param name="expected">The counts read.</param>
     /// <param name="actual">The counts at commit time.</param>
     /// <exception cref="OkrConcurrencyException">They differ.</exception>
-    public static void CheckContent(PeriodId period, PeriodContent expected, PeriodContent actual)
+    private static void CheckContent(PeriodId period, PeriodContent expected, PeriodContent actual)
     {
         if (expected != actual)
         {
@@ -71,6 +71,22 @@ static partial class StoreRules
                 $"Period {period} changed while this change was decided: it held {expected.Objectives} objective(s) and {expected.CheckIns} check-in(s), and now holds {actual.Objectives} and {actual.CheckIns}. Read again and retry.",
                 expected.CheckIns,
                 actual.CheckIns);
+        }
+    }
+
+    /// <summary>Throws when a key result gained check-ins after a unit of work read its history.</summary>
+    /// <param name="keyResult">The key result.</param>
+    /// <param name="expected">The number of check-ins read.</param>
+    /// <param name="actual">The number at commit time.</param>
+    /// <exception cref="OkrConcurrencyException">They differ.</exception>
+    private static void CheckCheckInCount(KeyResultId keyResult, long expected, long actual)
+    {
+        if (expected != actual)
+        {
+            throw new OkrConcurrencyException(
+                $"Key result {keyResult} changed while this change was decided: it held {expected} check-in(s) and now holds {actual}. Read again and retry.",
+                expected,
+                actual);
         }
     }
 
@@ -110,6 +126,11 @@ static partial class StoreRules
         foreach (var (id, content) in changes.ExpectedContent)
         {
             CheckContent(id, content, await target.CountAsync(id, cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (var (id, count) in changes.ExpectedCheckInCounts.OrderBy(e => e.Key))
+        {
+            CheckCheckInCount(id, count, await target.CountCheckInsAsync(id, cancellationToken).ConfigureAwait(false));
         }
 
         var periods = new List<OkrPeriod>(changes.Periods.Count);
