@@ -292,6 +292,47 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
     }
 
     /// <inheritdoc/>
+    /// <remarks>Implemented explicitly: call it through <see cref="IOkrStore"/>.</remarks>
+    async IAsyncEnumerable<Objective> IOkrStore.ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(periods);
+        ArgumentNullException.ThrowIfNull(parents);
+        var objectives = await ReadAsync(async (db, token) =>
+        {
+            var t = tenant.Value;
+            var within = periods.Select(p => p.Value).Distinct().ToArray();
+            var seen = parents.Select(p => p.Value).ToHashSet();
+            var frontier = seen.ToList();
+            var found = new List<Guid>();
+
+            // One query per level of the alignment tree: the children in the periods of what the last level found.
+            while (frontier.Count > 0)
+            {
+                var next = new List<Guid>();
+                foreach (var chunk in frontier.Chunk(Chunk))
+                {
+                    next.AddRange(await db.Set<AlignmentRow>().AsNoTracking()
+                        .Where(a => a.Tenant == t && chunk.Contains(a.ParentId))
+                        .Join(db.Set<ObjectiveRow>().Where(o => o.Tenant == t && within.Contains(o.PeriodId)), a => a.ChildId, o => o.Id, (a, o) => o.Id)
+                        .ToListAsync(token).ConfigureAwait(false));
+                }
+
+                frontier = [.. next.Where(seen.Add)];
+                found.AddRange(frontier);
+            }
+
+            var loaded = await LoadObjectivesAsync(db, t, [.. found], token).ConfigureAwait(false);
+            loaded.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+            return loaded;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var o in objectives)
+        {
+            yield return o;
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default)
     {
         StoreRules.RequireTenant(tenant);

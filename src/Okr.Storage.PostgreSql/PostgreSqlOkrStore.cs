@@ -690,6 +690,25 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         ORDER BY o.id
         """;
 
+    /// <summary>
+    /// The objectives of some periods aligned under some objectives of any period (<c>t</c>, <c>periods</c>,
+    /// <c>parents</c>), the parents left out, ordered by id: <see cref="SubtreesSql"/>'s walk, from the parents' children
+    /// on.
+    /// </summary>
+    internal const string AlignedUnderSql = $"""
+        WITH RECURSIVE sub(id) AS (
+            SELECT c.id FROM unnest(@parents) AS r(id)
+                CROSS JOIN LATERAL unnest(ARRAY(SELECT a.child_id FROM okr_alignments a WHERE a.tenant = {KeyedTenant} AND a.parent_id = r.id)) AS x(child_id)
+                CROSS JOIN LATERAL (SELECT y.id FROM okr_objectives y WHERE y.tenant = {KeyedTenant} AND y.id = x.child_id AND y.period_id = ANY(@periods) OFFSET 0) AS c
+            UNION
+            SELECT c.id FROM sub
+                CROSS JOIN LATERAL unnest(ARRAY(SELECT a.child_id FROM okr_alignments a WHERE a.tenant = {KeyedTenant} AND a.parent_id = sub.id)) AS x(child_id)
+                CROSS JOIN LATERAL (SELECT y.id FROM okr_objectives y WHERE y.tenant = {KeyedTenant} AND y.id = x.child_id AND y.period_id = ANY(@periods) OFFSET 0) AS c)
+        SELECT o.body FROM sub CROSS JOIN LATERAL (SELECT y.id, y.body FROM okr_objectives y WHERE y.tenant = {KeyedTenant} AND y.id = sub.id OFFSET 0) AS o
+        WHERE NOT (sub.id = ANY(@parents))
+        ORDER BY o.id
+        """;
+
     // The joins below keep their inner side inner: each is a LATERAL subquery fenced with OFFSET 0 (which the planner
     // does not flatten), keyed on the outer row, with the tenant compared to the outer row's (a value the planner
     // cannot read at plan time). Written as plain joins, the planner could drive from the inner table by the tenant
@@ -782,6 +801,16 @@ public sealed class PostgreSqlOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHe
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(roots);
         return QueryAsync(SubtreesSql, ReadObjective, cancellationToken, ("t", T(tenant)), ("p", period.Value), ("roots", roots.Select(r => r.Value).ToArray()));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Implemented explicitly: call it through <see cref="IOkrStore"/>.</remarks>
+    IAsyncEnumerable<Objective> IOkrStore.ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, CancellationToken cancellationToken)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(periods);
+        ArgumentNullException.ThrowIfNull(parents);
+        return QueryAsync(AlignedUnderSql, ReadObjective, cancellationToken, ("t", T(tenant)), ("periods", periods.Select(p => p.Value).ToArray()), ("parents", parents.Select(p => p.Value).ToArray()));
     }
 
     /// <inheritdoc/>

@@ -216,6 +216,47 @@ public abstract partial class OkrStoreSpecification
         await AssertSubtreesAsync(store, tenant, period.Id, [right.Id], await WalkAsync(store, tenant, period.Id, [right.Id]));
     });
 
+    /// <summary>
+    /// What is aligned under a year's objectives in the quarters it holds: chains across quarters, a second parent,
+    /// links to key results, the parents left out (one of them aligned under another), quarters not asked for and what
+    /// hangs only under them left out, and each objective once, ordered by id, after an import moved a link.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Objectives_aligned_under_a_year_are_found_in_the_quarters_asked_for() => WithStore(async store =>
+    {
+        var tenant = NewTenant();
+        var year = OkrPeriod.CalendarYear(new PeriodId(Guid.NewGuid()), 2026);
+        var (q1, q2, q3) = (Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3));
+        var y1 = NewObjective(year.Id, "Year one");
+        var y2 = NewObjective(year.Id, "Year two");
+        var a = Aligned(NewObjective(q1.Id, "Q1 a"), y1.Id);
+        var b = Aligned(NewObjective(q1.Id, "Q1 b"), a.Id, a.KeyResults[0].Id);
+        var c = Aligned(NewObjective(q2.Id, "Q2 c under Q1 a"), a.Id);
+        var d = WithLinks(NewObjective(q2.Id, "Q2 d, two parents"), new AlignmentLink(y2.Id), new AlignmentLink(b.Id));
+        var loose = NewObjective(q1.Id, "Q1 unaligned");
+        var x = Aligned(NewObjective(q3.Id, "Q3 x"), y1.Id);
+        var underX = Aligned(NewObjective(q2.Id, "Q2 under Q3 x"), x.Id);
+        var parentBelowParent = Aligned(NewObjective(q1.Id, "Q1 parent under Y1"), y1.Id);
+        await store.ImportAsync(tenant, new OkrDocument(tenant, [year, q1, q2, q3], [y1, y2, a, b, c, d, loose, x, underX, parentBelowParent], []));
+
+        async Task<List<ObjectiveId>> Found(PeriodId[] periods, ObjectiveId[] parents) =>
+            [.. (await ToListAsync(store.ListAlignedUnderAsync(tenant, periods, parents))).Select(o => o.Id)];
+
+        Assert.Equal(new[] { a.Id, b.Id, c.Id, d.Id }.Order(), await Found([q1.Id, q2.Id], [y1.Id, y2.Id, parentBelowParent.Id]));
+        Assert.Equal(new[] { a.Id, b.Id, c.Id, d.Id, parentBelowParent.Id, x.Id, underX.Id }.Order(), await Found([q1.Id, q2.Id, q3.Id], [y1.Id, y2.Id]));
+        Assert.Equal([d.Id], await Found([q2.Id], [y2.Id, new ObjectiveId(Guid.NewGuid())]));
+        Assert.Empty(await Found([q1.Id], []));
+        Assert.Empty(await Found([], [y1.Id]));
+
+        // An import takes Q1 b's link away: it goes, and Q2 d stays through its other parent.
+        await store.ImportAsync(tenant, new OkrDocument(tenant, [], [WithLinks(b)], []));
+        Assert.Equal(new[] { a.Id, c.Id, d.Id, parentBelowParent.Id }.Order(), await Found([q1.Id, q2.Id], [y1.Id, y2.Id]));
+    });
+
+    private static Objective WithLinks(Objective objective, params AlignmentLink[] links) =>
+        new(objective.Id, objective.PeriodId, objective.Title, objective.Description, objective.Owner, objective.Kind, objective.State, objective.Visibility, objective.KeyResults, links, objective.Version, objective.CreatedAt, objective.UpdatedAt, null);
+
     private static Objective Aligned(Objective objective, ObjectiveId parent, KeyResultId? keyResult = null) =>
         new(objective.Id, objective.PeriodId, objective.Title, objective.Description, objective.Owner, objective.Kind, objective.State, objective.Visibility, objective.KeyResults, [new AlignmentLink(parent, keyResult)], objective.Version, objective.CreatedAt, objective.UpdatedAt, null);
 

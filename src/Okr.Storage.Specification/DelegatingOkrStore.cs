@@ -72,6 +72,9 @@ public abstract class DelegatingOkrStore(IOkrStore inner) : IOkrStore, IOkrEvent
     /// <inheritdoc/>
     public virtual IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default) => Inner.ListSubtreesAsync(tenant, period, roots, cancellationToken);
 
+    // Explicit: forwarded as is, with nothing for a decorator to change (and no member added to the kit's public API).
+    IAsyncEnumerable<Objective> IOkrStore.ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, CancellationToken cancellationToken) => Inner.ListAlignedUnderAsync(tenant, periods, parents, cancellationToken);
+
     /// <inheritdoc/>
     public virtual ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default) => Inner.GetCurrentValuesAsync(tenant, keyResults, at, cancellationToken);
 

@@ -50,6 +50,9 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
     /// <summary>The objectives at or under some of a period's (<see cref="ListSubtreesAsync"/>).</summary>
     internal static string SubtreesSql => Sql.Subtrees;
 
+    /// <summary>The objectives of some periods aligned under some objectives (<see cref="IOkrStore.ListAlignedUnderAsync"/>).</summary>
+    internal static string AlignedUnderSql => Sql.AlignedUnder;
+
     /// <summary>Objectives by id (<see cref="GetObjectivesAsync"/>, the import check).</summary>
     internal static string ObjectivesByIdSql => Sql.ObjectivesById;
 
@@ -539,6 +542,16 @@ public sealed class SqliteOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHealth
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(roots);
         return QueryAsync(Sql.Subtrees, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$p", period.ToString()), ("$roots", Ids(roots.Select(r => r.ToString()))));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Implemented explicitly: call it through <see cref="IOkrStore"/>.</remarks>
+    IAsyncEnumerable<Objective> IOkrStore.ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, CancellationToken cancellationToken)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(periods);
+        ArgumentNullException.ThrowIfNull(parents);
+        return QueryAsync(Sql.AlignedUnder, ReadObjective, cancellationToken, ("$t", Text(tenant)), ("$periods", Ids(periods.Select(p => p.ToString()))), ("$parents", Ids(parents.Select(p => p.ToString()))));
     }
 
     /// <inheritdoc/>

@@ -147,6 +147,15 @@ internal sealed class RelationalSql
                 WHERE a.tenant = {m}t AND a.parent_id = sub.id AND c.tenant = {m}t AND c.id = a.child_id AND c.period_id = {m}p)
             SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT id FROM sub) ORDER BY o.id
             """;
+        AlignedUnder = $"""
+            WITH RECURSIVE sub(id) AS (
+                SELECT a.child_id FROM {p}alignments a CROSS JOIN {p}objectives c
+                WHERE a.tenant = {m}t AND a.parent_id {In("parents")} AND c.tenant = {m}t AND c.id = a.child_id AND c.period_id {In("periods")}
+                UNION
+                SELECT a.child_id FROM sub CROSS JOIN {p}alignments a CROSS JOIN {p}objectives c
+                WHERE a.tenant = {m}t AND a.parent_id = sub.id AND c.tenant = {m}t AND c.id = a.child_id AND c.period_id {In("periods")})
+            SELECT o.body FROM {p}objectives o WHERE o.tenant = {m}t AND o.id IN (SELECT id FROM sub) AND NOT (o.id {In("parents")}) ORDER BY o.id
+            """;
         DeleteAlignments = $"DELETE FROM {p}alignments WHERE tenant = {m}t AND child_id = {m}id";
         PeriodContent = $"""
             SELECT (SELECT count(*) FROM {p}objectives WHERE tenant = {m}t AND period_id = {m}p),
@@ -182,6 +191,12 @@ internal sealed class RelationalSql
     /// (CROSS JOIN keeps SQLite to that order; left to itself it searched the period for every step).
     /// </summary>
     public string Subtrees { get; }
+
+    /// <summary>
+    /// The bodies of objectives of some periods aligned under some objectives of any period (<c>t</c>, <c>periods</c>,
+    /// <c>parents</c>), the parents left out, ordered by id: as <see cref="Subtrees"/>, from the parents' children on.
+    /// </summary>
+    public string AlignedUnder { get; }
 
     /// <summary>Removes an objective's links from the alignment index (<c>t</c>, <c>id</c>: the child).</summary>
     public string DeleteAlignments { get; }

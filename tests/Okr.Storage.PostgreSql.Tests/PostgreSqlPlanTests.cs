@@ -113,6 +113,7 @@ public partial class PostgreSqlPlanTests
             ("histories", sql.Histories, [t, ("krs", krs)]),
             ("refresh values", sql.RefreshValues, [t, ("krs", krs)]),
             ("subtrees", PostgreSqlOkrStore.SubtreesSql, [t, ("p", period), ("roots", ids)]),
+            ("aligned under", PostgreSqlOkrStore.AlignedUnderSql, [t, ("periods", new[] { period }), ("parents", ids)]),
             ("objectives by key results", PostgreSqlOkrStore.FindObjectivesByKeyResultsSql, [t, ("krs", krs)]),
             ("objectives by id", sql.ObjectivesById, [t, ("ids", ids)]),
             ("period content", PostgreSqlOkrStore.PeriodContentSql, [t, ("p", period)]),

@@ -161,6 +161,7 @@ public class SqliteSchemaTests
         AssertIndexed(connection, SqliteOkrStore.HistoriesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
         AssertIndexed(connection, SqliteOkrStore.RefreshValuesSql, tenantWalkAllowed: false, ("$t", "x"), ("$krs", "[\"k1\",\"k2\"]"));
         AssertIndexed(connection, SqliteOkrStore.SubtreesSql, tenantWalkAllowed: false, ("$t", "x"), ("$p", period.ToString()), ("$roots", "[\"o1\",\"o2\"]"));
+        AssertIndexed(connection, SqliteOkrStore.AlignedUnderSql, tenantWalkAllowed: false, ("$t", "x"), ("$periods", "[\"p1\",\"p2\"]"), ("$parents", "[\"o1\",\"o2\"]"));
     }
 
     private static void AssertIndexed(SqliteConnection connection, string sql, bool tenantWalkAllowed, params (string Name, object Value)[] parameters)

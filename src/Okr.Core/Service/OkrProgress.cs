@@ -209,7 +209,7 @@ public sealed class OkrProgress
     /// <summary>
     /// The objectives of the periods <paramref name="period"/> holds that are aligned, directly or through others, under
     /// one of <paramref name="objectives"/>. Nothing for a period that holds none (a quarter, as a rule), at the cost of
-    /// one read of the tenant's periods; otherwise one read of each held period's objectives.
+    /// one read of the tenant's periods; otherwise one read of what is aligned under them (<see cref="IOkrStore.ListAlignedUnderAsync"/>).
     /// </summary>
     private async ValueTask<List<Objective>> NestedChildrenAsync(TenantId tenant, OkrPeriod period, List<Objective> objectives, IReadOnlyList<OkrPeriod>? held, CancellationToken cancellationToken)
     {
@@ -219,29 +219,7 @@ public sealed class OkrProgress
             return [];
         }
 
-        var inside = new List<Objective>();
-        foreach (var other in held)
-        {
-            inside.AddRange(await ToListAsync(_service.Store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = other.Id }, cancellationToken)).ConfigureAwait(false));
-        }
-
-        var childrenOf = inside.SelectMany(child => child.Alignments.Select(link => (link.ParentObjectiveId, Child: child))).ToLookup(x => x.ParentObjectiveId, x => x.Child);
-        var reached = objectives.Select(o => o.Id).ToHashSet();
-        var queue = new Queue<ObjectiveId>(reached);
-        var found = new List<Objective>();
-        while (queue.TryDequeue(out var id))
-        {
-            foreach (var child in childrenOf[id])
-            {
-                if (reached.Add(child.Id))
-                {
-                    found.Add(child);
-                    queue.Enqueue(child.Id);
-                }
-            }
-        }
-
-        return found;
+        return await ToListAsync(_service.Store.ListAlignedUnderAsync(tenant, [.. held.Select(h => h.Id)], [.. objectives.Select(o => o.Id)], cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Each objective's level in the graph: 1 at the top (no parent in the graph, or the given root), then one more per link down, by the shortest path.</summary>

@@ -238,6 +238,59 @@ public interface IOkrStore
         }
     }
 
+    /// <summary>
+    /// Lists the objectives of some periods aligned under any of <paramref name="parents"/>, directly or through other
+    /// objectives of those periods (by any link, contributing or not): what a year's figures take from the quarters it
+    /// holds (<see cref="OkrPeriod.Holds"/>). The parents may belong to any period and are not listed themselves. Each
+    /// objective once, ordered by id.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="periods">The periods whose objectives may be listed.</param>
+    /// <param name="parents">The objectives to start from.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The objectives.</returns>
+    /// <remarks>
+    /// The built-in stores answer from their index of links (parent to child), so a year's summary costs what is aligned
+    /// under it, not its quarters. The default lists every objective of each period and walks their links.
+    /// </remarks>
+    async IAsyncEnumerable<Objective> ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoreRules.RequireTenant(tenant);
+        ArgumentNullException.ThrowIfNull(periods);
+        ArgumentNullException.ThrowIfNull(parents);
+        var childrenOf = new Dictionary<ObjectiveId, List<Objective>>();
+        foreach (var period in periods.Distinct())
+        {
+            await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var link in o.Alignments)
+                {
+                    (childrenOf.TryGetValue(link.ParentObjectiveId, out var list) ? list : childrenOf[link.ParentObjectiveId] = []).Add(o);
+                }
+            }
+        }
+
+        var reached = parents.ToHashSet();
+        var queue = new Queue<ObjectiveId>(reached);
+        var found = new SortedDictionary<ObjectiveId, Objective>();
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var child in childrenOf.GetValueOrDefault(id) ?? [])
+            {
+                if (reached.Add(child.Id))
+                {
+                    found[child.Id] = child;
+                    queue.Enqueue(child.Id);
+                }
+            }
+        }
+
+        foreach (var o in found.Values)
+        {
+            yield return o;
+        }
+    }
+
     /// <summary>Reads a check-in.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The check-in's id.</param>

@@ -270,6 +270,42 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
     }
 
     /// <inheritdoc/>
+    /// <remarks>Implemented explicitly: call it through <see cref="IOkrStore"/>.</remarks>
+    async IAsyncEnumerable<Objective> IOkrStore.ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(periods);
+        ArgumentNullException.ThrowIfNull(parents);
+        var within = periods.ToHashSet();
+        var found = await Read(tenant, s =>
+        {
+            // From the parents down the index of links, keeping the children of the periods asked for.
+            var seen = parents.ToHashSet();
+            var queue = new Queue<ObjectiveId>(seen);
+            var reached = new List<Objective>();
+            while (queue.TryDequeue(out var id))
+            {
+                foreach (var child in s.Children.GetValueOrDefault(id, []))
+                {
+                    if (!seen.Contains(child) && s.Objectives[child] is var c && within.Contains(c.PeriodId))
+                    {
+                        seen.Add(child);
+                        reached.Add(c);
+                        queue.Enqueue(child);
+                    }
+                }
+            }
+
+            reached.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+            return reached;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var o in found)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return o;
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<KeyResultId, KeyResultCurrent>> GetCurrentValuesAsync(TenantId tenant, IReadOnlyCollection<KeyResultId> keyResults, Instant at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyResults);

@@ -53,6 +53,9 @@ internal sealed class TracedOkrStore(IOkrStore inner) : IOkrStore
     public IAsyncEnumerable<Objective> ListSubtreesAsync(TenantId tenant, PeriodId period, IReadOnlyCollection<ObjectiveId> roots, CancellationToken cancellationToken = default) =>
         OkrTelemetry.Source.HasListeners() ? Enumerate("okr.store.list_subtrees", tenant, inner.ListSubtreesAsync(tenant, period, roots, cancellationToken)) : inner.ListSubtreesAsync(tenant, period, roots, cancellationToken);
 
+    public IAsyncEnumerable<Objective> ListAlignedUnderAsync(TenantId tenant, IReadOnlyCollection<PeriodId> periods, IReadOnlyCollection<ObjectiveId> parents, CancellationToken cancellationToken = default) =>
+        OkrTelemetry.Source.HasListeners() ? Enumerate("okr.store.list_aligned_under", tenant, inner.ListAlignedUnderAsync(tenant, periods, parents, cancellationToken)) : inner.ListAlignedUnderAsync(tenant, periods, parents, cancellationToken);
+
     public ValueTask<CheckIn?> GetCheckInAsync(TenantId tenant, CheckInId id, CancellationToken cancellationToken = default) =>
         OkrTelemetry.Source.HasListeners() ? Trace("okr.store.get_check_in", tenant, () => inner.GetCheckInAsync(tenant, id, cancellationToken)) : inner.GetCheckInAsync(tenant, id, cancellationToken);
 

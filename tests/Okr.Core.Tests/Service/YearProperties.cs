@@ -64,6 +64,45 @@ public class YearProperties
             return true;
         });
 
+    /// <summary>
+    /// A year's summary reads what is aligned under its objectives in the quarters, not the quarters: the store is asked
+    /// to list the year's objectives only, and the year still counts its quarterly child (and not the 200 objectives of
+    /// that quarter aligned to nothing of the year).
+    /// </summary>
+    [Fact]
+    public async Task A_years_summary_reads_what_is_aligned_under_it_not_its_quarters()
+    {
+        var tenant = new TenantId(Guid.NewGuid());
+        var clock = new FakeClock(Now);
+        var measure = new IncreaseMeasure(0m, 100m);
+        var annual = Objective.Create(new ObjectiveId(Guid.NewGuid()), Year.Id, "Annual", OwnerRef.Team("a"), clock, keyResults: [new KeyResult(new KeyResultId(Guid.NewGuid()), "Fed by the quarters", measure)]);
+        var child = Objective.Create(new ObjectiveId(Guid.NewGuid()), Quarters[1].Id, "Quarterly", OwnerRef.Team("a"), clock, keyResults: [new KeyResult(new KeyResultId(Guid.NewGuid()), "Half way", measure)], alignments: [new AlignmentLink(annual.Id)]);
+        var others = Enumerable.Range(0, 200).Select(i => Objective.Create(new ObjectiveId(Guid.NewGuid()), Quarters[1].Id, $"Other {i}", OwnerRef.Team("b"), clock, keyResults: [new KeyResult(new KeyResultId(Guid.NewGuid()), "Done", measure)])).ToList();
+        var checkIns = others.Select(o => o.KeyResults[0].Id).Append(child.KeyResults[0].Id)
+            .Select(kr => new CheckIn(new CheckInId(Guid.NewGuid()), kr, kr == child.KeyResults[0].Id ? 50m : 100m, OwnerRef.Person("a"), Now - Duration.FromDays(1), Now - Duration.FromDays(1))).ToList();
+        var store = new InMemoryOkrStore();
+        await store.ImportAsync(tenant, new OkrDocument(tenant, [Year, .. Quarters], [annual, child, .. others], checkIns));
+        var listing = new ListingStore(store);
+        var okr = new OkrService(listing, clock, new OkrServiceOptions { Scoring = new OkrScoring(source: RollupSource.AlignedObjectives) });
+
+        var summary = await okr.Progress.SummarizeAsync(tenant, Year.Id);
+
+        Assert.Equal([Year.Id], listing.Listed);
+        Assert.Equal(0.5, summary.Objectives.Single().Progress.Progress!.Value, tolerance: 1e-9);
+    }
+
+    /// <summary>Records the period of every listing the store is asked for.</summary>
+    private sealed class ListingStore(IOkrStore inner) : Okr.Storage.Specification.DelegatingOkrStore(inner)
+    {
+        public List<PeriodId?> Listed { get; } = [];
+
+        public override IAsyncEnumerable<Objective> ListObjectivesAsync(TenantId tenant, ObjectiveQuery query, CancellationToken cancellationToken = default)
+        {
+            Listed.Add(query.Period);
+            return base.ListObjectivesAsync(tenant, query, cancellationToken);
+        }
+    }
+
     /// <summary>With periods allowed to cross, a link that would close a cycle through a year and a quarter is refused too.</summary>
     [Fact]
     public async Task A_cycle_across_periods_is_refused()
