@@ -118,6 +118,7 @@ public partial class PostgreSqlPlanTests
             ("objectives by id", sql.ObjectivesById, [t, ("ids", ids)]),
             ("period content", PostgreSqlOkrStore.PeriodContentSql, [t, ("p", period)]),
             ("key result's check-in count", PostgreSqlOkrStore.CountCheckInsSql, [t, ("kr", krs[0])]),
+            ("key result's value row locked", PostgreSqlOkrStore.LockValueSql, [t, ("kr", krs[0])]),
             ("check-in history", sql.CheckInHistory, [t, ("kr", krs[0])]),
             ("check-in", sql.GetCheckIn, [t, ("id", document.CheckIns[0].Id.Value)]),
             ("objective", sql.GetObjective, [t, ("id", objective.Id.Value)]),
