@@ -236,7 +236,6 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         ArgumentNullException.ThrowIfNull(roots);
         var found = await Read(tenant, s =>
         {
-            // Each objective is looked up once, when it is reached; the list is sorted by id at the end.
             var seen = new HashSet<ObjectiveId>();
             var reached = new List<Objective>();
             foreach (var root in roots)
@@ -247,20 +246,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
                 }
             }
 
-            for (var next = 0; next < reached.Count; next++)
-            {
-                foreach (var child in s.Children.GetValueOrDefault(reached[next].Id, []))
-                {
-                    if (!seen.Contains(child) && s.Objectives[child] is var c && c.PeriodId == period)
-                    {
-                        seen.Add(child);
-                        reached.Add(c);
-                    }
-                }
-            }
-
-            reached.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-            return reached;
+            return Down(s, new Queue<ObjectiveId>(seen), seen, reached, p => p == period);
         }, cancellationToken).ConfigureAwait(false);
         foreach (var o in found)
         {
@@ -278,31 +264,38 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         var within = periods.ToHashSet();
         var found = await Read(tenant, s =>
         {
-            // From the parents down the index of links, keeping the children of the periods asked for.
             var seen = parents.ToHashSet();
-            var queue = new Queue<ObjectiveId>(seen);
-            var reached = new List<Objective>();
-            while (queue.TryDequeue(out var id))
-            {
-                foreach (var child in s.Children.GetValueOrDefault(id, []))
-                {
-                    if (!seen.Contains(child) && s.Objectives[child] is var c && within.Contains(c.PeriodId))
-                    {
-                        seen.Add(child);
-                        reached.Add(c);
-                        queue.Enqueue(child);
-                    }
-                }
-            }
-
-            reached.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-            return reached;
+            return Down(s, new Queue<ObjectiveId>(seen), seen, [], within.Contains);
         }, cancellationToken).ConfigureAwait(false);
         foreach (var o in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return o;
         }
+    }
+
+    /// <summary>
+    /// Walks down the index of links from the objectives queued, adding to <paramref name="reached"/> each child not
+    /// <paramref name="seen"/> whose period <paramref name="within"/> keeps (each looked up once, when first reached),
+    /// and returns it sorted by id.
+    /// </summary>
+    private static List<Objective> Down(TenantData s, Queue<ObjectiveId> queue, HashSet<ObjectiveId> seen, List<Objective> reached, Func<PeriodId, bool> within)
+    {
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var child in s.Children.GetValueOrDefault(id, []))
+            {
+                if (!seen.Contains(child) && s.Objectives[child] is var c && within(c.PeriodId))
+                {
+                    seen.Add(child);
+                    reached.Add(c);
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        reached.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return reached;
     }
 
     /// <inheritdoc/>
