@@ -288,6 +288,26 @@ public abstract partial class OkrStoreSpecification
     });
 
     /// <summary>
+    /// Of two readings of one source racing on two instances, the older one decided first and committed second is found
+    /// older when it reads again, and nothing of it is written: the "older" rule holds at commit time, for set readings
+    /// as for added ones.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [StoreFact]
+    public Task Race_an_older_set_reading_committed_after_a_newer_one_is_found_older() => Race(async r =>
+    {
+        var (_, objective) = await r.ActiveObjectiveAsync();
+        var kr = objective.KeyResults[0];
+        var crm = OwnerRef.Person("svc-crm");
+        var older = await r.HoldAsync(s => s.CheckIns.RecordFromSourceAsync(r.Tenant, new MetricReading(kr.Id, "crm", "k", Now - Duration.FromHours(2), 1500m, MetricReadingMode.Set), crm).AsTask());
+        var newer = await r.Other.CheckIns.RecordFromSourceAsync(r.Tenant, new MetricReading(kr.Id, "crm", "k", Now - Duration.FromHours(1), 1700m, MetricReadingMode.Set), crm);
+        r.Door.Release();
+
+        Assert.Equal((MetricRecordOutcome.Recorded, MetricRecordOutcome.Older), (newer.Outcome, (await older).Outcome));
+        Assert.Equal([1700m], (await ToListAsync(r.Store.GetHistoryAsync(r.Tenant, kr.Id))).Select(c => c.Value));
+    });
+
+    /// <summary>
     /// <see cref="OkrChangeSet.ExpectCheckInCount"/> at the store: a unit commits while its key result holds the count
     /// it read, whatever other key results gained; once one check-in of it landed the unit fails, naming both counts,
     /// and writes nothing. A count expected of a key result with no check-ins, which the unit does not append to, leaves

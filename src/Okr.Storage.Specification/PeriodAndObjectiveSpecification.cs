@@ -264,7 +264,7 @@ public abstract partial class OkrStoreSpecification
     /// <param name="o">The objective.</param>
     /// <param name="title">The title.</param>
     /// <returns>The copy.</returns>
-    protected static Objective Renamed(Objective o, string title)
+    private static Objective Renamed(Objective o, string title)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new(o.Id, o.PeriodId, title, o.Description, o.Owner, o.Kind, o.State, o.Visibility, o.KeyResults, o.Alignments, o.Version, o.CreatedAt, o.UpdatedAt, o.Grade);

@@ -584,13 +584,12 @@ public sealed class OkrCheckIns
     /// The check-in's id derives from the tenant, the key result, the source, the key and the reading's instant, so the
     /// same reading is recorded once (<see cref="MetricRecordOutcome.Duplicate"/>). A reading at or before the newest
     /// one this source (its <paramref name="author"/>) recorded for the key result is ignored
-    /// (<see cref="MetricRecordOutcome.Older"/>), so an older reading never replaces a newer one. An
+    /// (<see cref="MetricRecordOutcome.Older"/>), so an older reading is never recorded after a newer one. An
     /// <see cref="MetricReadingMode.Add"/> reading adds to the value in force at its instant (or to the measure's
-    /// baseline when there is none). Its write is conditional on the key result's history as read (its number of
-    /// check-ins, <see cref="Storage.OkrChangeSet.ExpectCheckInCount"/>), and retried when another check-in of the key
-    /// result landed meanwhile, so two readings added at once both count; check-ins of other key results do not make it
-    /// retry. A set reading's write is not conditional:
-    /// two instances racing may both record theirs, and the older of them is then kept as history but never in force.
+    /// baseline when there is none). Both rules depend on the key result's history as read, so the write is conditional
+    /// on it (its number of check-ins, <see cref="Storage.OkrChangeSet.ExpectCheckInCount"/>) and read again when another
+    /// check-in of the key result landed meanwhile: two readings added at once both count, and of two readings of one
+    /// source racing, the older one is found older. Check-ins of other key results do not make it read again.
     /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="reading">The reading; its instant becomes the check-in's effective instant.</param>
@@ -630,10 +629,9 @@ public sealed class OkrCheckIns
                 return new MetricRecordResult(MetricRecordOutcome.Duplicate, stored);
             }
 
-            // An added amount depends on the value in force, so its write is conditional on the key result's history
-            // as read: no check-in of it may land in between (its count, checked at commit under the lock its appends
-            // take). A set value depends on nothing read: a set reading recorded out of order (two instances racing) is
-            // older than the newest and so never in force, whatever the order of the writes.
+            // Whether the reading is older than this source's newest, and an added amount's value in force, depend on the
+            // key result's history as read: no check-in of it may land in between (its count, checked at commit under
+            // the lock its appends take).
             var history = new List<CheckIn>();
             await foreach (var c in _service.Store.GetHistoryAsync(tenant, reading.KeyResult, cancellationToken).ConfigureAwait(false))
             {
@@ -652,7 +650,7 @@ public sealed class OkrCheckIns
             var checkIn = CheckIn.Record(id, reading.KeyResult, value, author, _service.Clock, reading.At, note: $"From {binding.Source} ({binding.Key}), as of {NodaTime.Text.InstantPattern.ExtendedIso.Format(reading.At)}.");
             try
             {
-                await RecordManyCoreAsync(tenant, [checkIn], reading.Mode == MetricReadingMode.Add ? changes => changes.ExpectCheckInCount(reading.KeyResult, history.Count) : null, cancellationToken).ConfigureAwait(false);
+                await RecordManyCoreAsync(tenant, [checkIn], changes => changes.ExpectCheckInCount(reading.KeyResult, history.Count), cancellationToken).ConfigureAwait(false);
                 return new MetricRecordResult(MetricRecordOutcome.Recorded, checkIn);
             }
             catch (OkrConcurrencyException) when (attempt < SourceAttempts)
