@@ -126,7 +126,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         query.Validate();
         var state = await Read(tenant, s => s, cancellationToken).ConfigureAwait(false);
         var count = 0;
-        foreach (var o in state.ObjectivesInOrder.Values)
+        foreach (var o in InOrder(state, query.Period).After(query.After))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (query.Matches(o))
@@ -203,13 +203,8 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         var found = await Read(tenant, s =>
         {
             var list = new List<(KeyResultId, Instant)>();
-            foreach (var o in s.ObjectivesInOrder.Values)
+            foreach (var o in InOrder(s, period).After(null))
             {
-                if (o.PeriodId != period)
-                {
-                    continue;
-                }
-
                 foreach (var kr in o.KeyResultArray)
                 {
                     if (s.History.TryGetValue(kr.Id, out var history))
@@ -363,24 +358,25 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
         Read(tenant, s =>
         {
             var periods = s.Periods.Values.Where(p => period is null || p.Id == period).OrderBy(p => p.Dates.Start).ThenBy(p => p.Id).ToList();
-            var objectives = s.ObjectivesInOrder.Values.Where(o => period is null || o.PeriodId == period).ToList();
+            var objectives = InOrder(s, period).After(null).ToList();
             var krs = objectives.SelectMany(o => o.KeyResults).Select(k => k.Id).ToHashSet();
             var checkIns = s.CheckIns.Values.Where(c => period is null || krs.Contains(c.KeyResultId)).OrderBy(c => c.Id).ToList();
             return new OkrDocument(tenant, periods, objectives, checkIns);
         }, cancellationToken);
 
+    /// <summary>The objectives of a period in id order, or the tenant's when <paramref name="period"/> is null.</summary>
+    private static SortedObjectives InOrder(TenantData s, PeriodId? period) =>
+        period is { } p ? s.ByPeriod.GetValueOrDefault(p, SortedObjectives.Empty) : s.ObjectivesInOrder;
+
     private static PeriodContent Content(TenantData s, PeriodId period)
     {
         long objectives = 0, checkIns = 0;
-        foreach (var o in s.ObjectivesInOrder.Values)
+        foreach (var o in InOrder(s, period).After(null))
         {
-            if (o.PeriodId == period)
+            objectives++;
+            foreach (var kr in o.KeyResultArray)
             {
-                objectives++;
-                foreach (var kr in o.KeyResultArray)
-                {
-                    checkIns += s.History.GetValueOrDefault(kr.Id)?.Count ?? 0;
-                }
+                checkIns += s.History.GetValueOrDefault(kr.Id)?.Count ?? 0;
             }
         }
 
@@ -426,7 +422,14 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
             owners = owners.SetItem(kr.Id, objective.Id);
         }
 
-        return s with { ObjectivesInOrder = s.ObjectivesInOrder.SetItem(objective.Id, objective), Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded, Children = children };
+        var byPeriod = s.ByPeriod;
+        if (previous is not null && previous.PeriodId != objective.PeriodId)
+        {
+            byPeriod = byPeriod.SetItem(previous.PeriodId, byPeriod[previous.PeriodId].Remove(previous));
+        }
+
+        byPeriod = byPeriod.SetItem(objective.PeriodId, byPeriod.GetValueOrDefault(objective.PeriodId, SortedObjectives.Empty).Set(objective));
+        return s with { ObjectivesInOrder = s.ObjectivesInOrder.Set(objective), ByPeriod = byPeriod, Objectives = s.Objectives.SetItem(objective.Id, objective), KeyResultOwners = owners, Superseded = superseded, Children = children };
     }
 
     private static (TenantData State, int Added) Append(TenantData s, IReadOnlyList<CheckIn> checkIns)
@@ -752,8 +755,11 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
         public ImmutableDictionary<PeriodId, OkrPeriod> Periods { get; init; } = ImmutableDictionary<PeriodId, OkrPeriod>.Empty;
 
-        /// <summary>The objectives in id order, for scans.</summary>
-        public ImmutableSortedDictionary<ObjectiveId, Objective> ObjectivesInOrder { get; init; } = ImmutableSortedDictionary<ObjectiveId, Objective>.Empty;
+        /// <summary>The objectives in id order, for listings of the tenant.</summary>
+        public SortedObjectives ObjectivesInOrder { get; init; } = SortedObjectives.Empty;
+
+        /// <summary>Each period's objectives in id order, for listings of a period: they cost the period, not the tenant.</summary>
+        public LayeredMap<PeriodId, SortedObjectives> ByPeriod { get; init; } = LayeredMap<PeriodId, SortedObjectives>.Empty;
 
         /// <summary>The same objectives by id, for lookups (a hash probe, not a walk of the sorted tree).</summary>
         public LayeredMap<ObjectiveId, Objective> Objectives { get; init; } = LayeredMap<ObjectiveId, Objective>.Empty;
