@@ -264,26 +264,9 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
         {
             var t = tenant.Value;
             var p = period.Value;
-            var seen = new HashSet<Guid>();
-            var frontier = (await db.Set<ObjectiveRow>().AsNoTracking().Where(o => o.Tenant == t && o.PeriodId == p && roots.Select(r => r.Value).Contains(o.Id)).Select(o => o.Id).ToListAsync(token).ConfigureAwait(false)).ToList();
-            seen.UnionWith(frontier);
-
-            // One query per level of the alignment tree: the children in the period of what the last level found.
-            while (frontier.Count > 0)
-            {
-                var next = new List<Guid>();
-                foreach (var chunk in frontier.Chunk(Chunk))
-                {
-                    next.AddRange(await db.Set<AlignmentRow>().AsNoTracking()
-                        .Where(a => a.Tenant == t && chunk.Contains(a.ParentId))
-                        .Join(db.Set<ObjectiveRow>().Where(o => o.Tenant == t && o.PeriodId == p), a => a.ChildId, o => o.Id, (a, o) => o.Id)
-                        .ToListAsync(token).ConfigureAwait(false));
-                }
-
-                frontier = [.. next.Where(seen.Add)];
-            }
-
-            return await LoadObjectivesAsync(db, t, [.. seen], token).ConfigureAwait(false);
+            var found = await db.Set<ObjectiveRow>().AsNoTracking().Where(o => o.Tenant == t && o.PeriodId == p && roots.Select(r => r.Value).Contains(o.Id)).Select(o => o.Id).ToListAsync(token).ConfigureAwait(false);
+            found.AddRange(await WalkDownAsync(db, t, [p], [.. found], token).ConfigureAwait(false));
+            return await LoadObjectivesAsync(db, t, [.. found], token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         foreach (var o in objectives)
         {
@@ -301,27 +284,7 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
         var objectives = await ReadAsync(async (db, token) =>
         {
             var t = tenant.Value;
-            var within = periods.Select(p => p.Value).Distinct().ToArray();
-            var seen = parents.Select(p => p.Value).ToHashSet();
-            var frontier = seen.ToList();
-            var found = new List<Guid>();
-
-            // One query per level of the alignment tree: the children in the periods of what the last level found.
-            while (frontier.Count > 0)
-            {
-                var next = new List<Guid>();
-                foreach (var chunk in frontier.Chunk(Chunk))
-                {
-                    next.AddRange(await db.Set<AlignmentRow>().AsNoTracking()
-                        .Where(a => a.Tenant == t && chunk.Contains(a.ParentId))
-                        .Join(db.Set<ObjectiveRow>().Where(o => o.Tenant == t && within.Contains(o.PeriodId)), a => a.ChildId, o => o.Id, (a, o) => o.Id)
-                        .ToListAsync(token).ConfigureAwait(false));
-                }
-
-                frontier = [.. next.Where(seen.Add)];
-                found.AddRange(frontier);
-            }
-
+            var found = await WalkDownAsync(db, t, [.. periods.Select(p => p.Value).Distinct()], [.. parents.Select(p => p.Value)], token).ConfigureAwait(false);
             var loaded = await LoadObjectivesAsync(db, t, [.. found], token).ConfigureAwait(false);
             loaded.Sort(static (a, b) => a.Id.CompareTo(b.Id));
             return loaded;
@@ -639,6 +602,33 @@ public sealed class EntityFrameworkCoreOkrStore<TContext> : IOkrStore, IOkrEvent
             .Join(db.Set<KeyResultRow>().Where(k => k.Tenant == tenant), o => o.Id, k => k.ObjectiveId, (o, k) => k.Id);
         var checkIns = await db.Set<CheckInRow>().LongCountAsync(c => c.Tenant == tenant && krs.Contains(c.KrId), token).ConfigureAwait(false);
         return new PeriodContent(objectives, checkIns);
+    }
+
+    /// <summary>
+    /// The objectives of <paramref name="periods"/> under <paramref name="starts"/> through the alignment index, the
+    /// starts left out: one query per level of the tree, the children in the periods of what the last level found.
+    /// </summary>
+    private static async Task<List<Guid>> WalkDownAsync(DbContext db, Guid tenant, Guid[] periods, List<Guid> starts, CancellationToken token)
+    {
+        var seen = starts.ToHashSet();
+        var frontier = starts;
+        var found = new List<Guid>();
+        while (frontier.Count > 0)
+        {
+            var next = new List<Guid>();
+            foreach (var chunk in frontier.Chunk(Chunk))
+            {
+                next.AddRange(await db.Set<AlignmentRow>().AsNoTracking()
+                    .Where(a => a.Tenant == tenant && chunk.Contains(a.ParentId))
+                    .Join(db.Set<ObjectiveRow>().Where(o => o.Tenant == tenant && periods.Contains(o.PeriodId)), a => a.ChildId, o => o.Id, (a, o) => o.Id)
+                    .ToListAsync(token).ConfigureAwait(false));
+            }
+
+            frontier = [.. next.Where(seen.Add)];
+            found.AddRange(frontier);
+        }
+
+        return found;
     }
 
     private static async Task<List<Objective>> LoadObjectivesAsync(DbContext db, Guid tenant, IReadOnlyCollection<Guid> ids, CancellationToken token)

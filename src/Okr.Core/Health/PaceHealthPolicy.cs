@@ -50,22 +50,15 @@ public sealed class PaceHealthPolicy : IHealthPolicy
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(zone);
         var (start, end) = Bounds(period, zone);
-        return Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
+        return Elapsed(start, end, now);
     }
 
     /// <inheritdoc/>
     public HealthAssessment Assess(HealthContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Assess(context.Progress, context.LastCheckInAt, context.Confidence, context.Period, context.Zone, context.Now, context.Override, context.CheckInOverdue);
+        return Assess(FrameOf(context.Period, context.Zone, context.Now), context.Progress, context.LastCheckInAt, context.Confidence, context.Override, context.CheckInOverdue);
     }
-
-    /// <summary>
-    /// <see cref="Assess(HealthContext)"/> from its parts: what a summary calls for every key result and objective,
-    /// without a context object each.
-    /// </summary>
-    internal HealthAssessment Assess(double? progress, Instant? lastCheckInAt, Confidence? confidence, OkrPeriod period, DateTimeZone zone, Instant now, HealthOverride? healthOverride = null, bool? checkInOverdue = null) =>
-        Assess(FrameOf(period, zone, now), progress, lastCheckInAt, confidence, healthOverride, checkInOverdue);
 
     /// <summary>
     /// What every assessment in one period at one instant shares (its bounds, the elapsed share and the expected
@@ -78,9 +71,11 @@ public sealed class PaceHealthPolicy : IHealthPolicy
     internal Frame FrameOf(OkrPeriod period, DateTimeZone zone, Instant now)
     {
         var (start, end) = BoundsOf(period, zone);
-        var elapsed = Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
+        var elapsed = Elapsed(start, end, now);
         return new Frame(start, end, now, elapsed, Math.Clamp(Options.Curve.ExpectedAt(elapsed), 0, 1));
     }
+
+    private static double Elapsed(Instant start, Instant end, Instant now) => Math.Clamp((now - start).TotalTicks / (end - start).TotalTicks, 0, 1);
 
     /// <summary><see cref="Assess(HealthContext)"/> within a frame made by <see cref="FrameOf"/> for this policy.</summary>
     internal HealthAssessment Assess(in Frame frame, double? progress, Instant? lastCheckInAt, Confidence? confidence, HealthOverride? healthOverride = null, bool? checkInOverdue = null)

@@ -208,33 +208,9 @@ public interface IOkrStore
     {
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(roots);
-        var all = new Dictionary<ObjectiveId, Objective>();
-        var children = new Dictionary<ObjectiveId, List<ObjectiveId>>();
-        await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+        foreach (var o in (await WalkDownAsync(this, tenant, [period], roots, startsInPeriods: true, cancellationToken).ConfigureAwait(false)).Values)
         {
-            all[o.Id] = o;
-            foreach (var link in o.Alignments)
-            {
-                (children.TryGetValue(link.ParentObjectiveId, out var list) ? list : children[link.ParentObjectiveId] = []).Add(o.Id);
-            }
-        }
-
-        var seen = new SortedSet<ObjectiveId>();
-        var queue = new Queue<ObjectiveId>(roots.Where(r => all.ContainsKey(r) && seen.Add(r)));
-        while (queue.TryDequeue(out var id))
-        {
-            foreach (var child in children.GetValueOrDefault(id) ?? [])
-            {
-                if (seen.Add(child))
-                {
-                    queue.Enqueue(child);
-                }
-            }
-        }
-
-        foreach (var id in seen)
-        {
-            yield return all[id];
+            yield return o;
         }
     }
 
@@ -258,11 +234,27 @@ public interface IOkrStore
         StoreRules.RequireTenant(tenant);
         ArgumentNullException.ThrowIfNull(periods);
         ArgumentNullException.ThrowIfNull(parents);
+        foreach (var o in (await WalkDownAsync(this, tenant, periods, parents, startsInPeriods: false, cancellationToken).ConfigureAwait(false)).Values)
+        {
+            yield return o;
+        }
+    }
+
+    /// <summary>
+    /// The defaults' walk down the links, for a store without an index of them: lists every objective of the periods,
+    /// then follows links from <paramref name="starts"/> to the objectives of those periods under them. With
+    /// <paramref name="startsInPeriods"/> the starts of those periods are kept and the others ignored (a subtree);
+    /// without, the starts are left out and may be of any period (what is aligned under them).
+    /// </summary>
+    private static async ValueTask<SortedDictionary<ObjectiveId, Objective>> WalkDownAsync(IOkrStore store, TenantId tenant, IEnumerable<PeriodId> periods, IReadOnlyCollection<ObjectiveId> starts, bool startsInPeriods, CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<ObjectiveId, Objective>();
         var childrenOf = new Dictionary<ObjectiveId, List<Objective>>();
         foreach (var period in periods.Distinct())
         {
-            await foreach (var o in ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
+            await foreach (var o in store.ListObjectivesAsync(tenant, new ObjectiveQuery { Period = period }, cancellationToken).ConfigureAwait(false))
             {
+                all[o.Id] = o;
                 foreach (var link in o.Alignments)
                 {
                     (childrenOf.TryGetValue(link.ParentObjectiveId, out var list) ? list : childrenOf[link.ParentObjectiveId] = []).Add(o);
@@ -270,9 +262,27 @@ public interface IOkrStore
             }
         }
 
-        var reached = parents.ToHashSet();
-        var queue = new Queue<ObjectiveId>(reached);
         var found = new SortedDictionary<ObjectiveId, Objective>();
+        var reached = new HashSet<ObjectiveId>();
+        var queue = new Queue<ObjectiveId>();
+        foreach (var start in starts)
+        {
+            if (startsInPeriods)
+            {
+                if (!all.TryGetValue(start, out var root))
+                {
+                    continue;   // a root of another period, or of none, is ignored
+                }
+
+                found[start] = root;
+            }
+
+            if (reached.Add(start))
+            {
+                queue.Enqueue(start);
+            }
+        }
+
         while (queue.TryDequeue(out var id))
         {
             foreach (var child in childrenOf.GetValueOrDefault(id) ?? [])
@@ -285,10 +295,7 @@ public interface IOkrStore
             }
         }
 
-        foreach (var o in found.Values)
-        {
-            yield return o;
-        }
+        return found;
     }
 
     /// <summary>Reads a check-in.</summary>

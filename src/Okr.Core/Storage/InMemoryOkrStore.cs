@@ -671,7 +671,7 @@ public sealed class InMemoryOkrStore : IOkrStore, IOkrEventOutbox, IOkrStoreHeal
 
         public ValueTask<PeriodContent> CountAsync(PeriodId period, CancellationToken cancellationToken) => ValueTask.FromResult(Content(State, period));
 
-        // The unit commits against one snapshot, swapped in only if no other commit swapped first: the count holds.
+        // The unit commits under the tenant's lock against one snapshot: no check-in lands between the count and the write.
         public ValueTask<long> CountCheckInsAsync(KeyResultId keyResult, CancellationToken cancellationToken) =>
             ValueTask.FromResult((long)(State.History.TryGetValue(keyResult, out var history) ? history.Count : 0));
 
